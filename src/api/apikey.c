@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "api/apikey.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "common/util.h"
+
+static const struct {
+    const char *name;
+    npg_tier_t tier;
+} tiers[] = {
+    {"admin", NPG_TIER_ADMIN}, {"pxs", NPG_TIER_PXS}, {"read_only", NPG_TIER_READ_ONLY}};
+
+npg_tier_t npg_tier_parse(const char *name)
+{
+    for (size_t i = 0; name && i < NPG_ARRAY_LEN(tiers); i++)
+        if (strcmp(name, tiers[i].name) == 0)
+            return tiers[i].tier;
+    return NPG_TIER_NONE;
+}
+
+const char *npg_tier_name(npg_tier_t tier)
+{
+    for (size_t i = 0; i < NPG_ARRAY_LEN(tiers); i++)
+        if (tiers[i].tier == tier)
+            return tiers[i].name;
+    return "none";
+}
+
+/* Keys carry 256 random bits, so one salted SHA-256 is enough: there is no dictionary to try. */
+static int hash_key(const unsigned char salt[16], const char *key, unsigned char out[32])
+{
+    unsigned int len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+             EVP_DigestUpdate(ctx, salt, 16) && EVP_DigestUpdate(ctx, key, strlen(key)) &&
+             EVP_DigestFinal_ex(ctx, out, &len) && len == 32;
+    EVP_MD_CTX_free(ctx);
+    return ok ? NPG_OK : NPG_EIO;
+}
+
+static bool user_valid(const char *user)
+{
+    size_t n = user ? strlen(user) : 0;
+    return n >= 1 && n <= 64 &&
+           strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@") == n;
+}
+
+int npg_apikey_create(npg_db_t *db, const char *user, npg_tier_t tier, char key[NPG_APIKEY_LEN + 1])
+{
+    unsigned char raw[32], salt[16], hash[32];
+    if (!user_valid(user) || tier == NPG_TIER_NONE)
+        return NPG_EINVAL;
+    int rc = npg_random_bytes(raw, sizeof(raw));
+    if (rc == NPG_OK)
+        rc = npg_random_bytes(salt, sizeof(salt));
+    if (rc != NPG_OK)
+        return rc;
+    npg_hex(raw, sizeof(raw), key);
+    if ((rc = hash_key(salt, key, hash)) != NPG_OK)
+        return rc;
+    return npg_db_exec(db,
+                       "INSERT INTO api_keys (username, tier, salt, key_hash) VALUES (?, ?, ?, ?)",
+                       NPG_DB_P(NPG_DB_S(user), NPG_DB_S(npg_tier_name(tier)),
+                                NPG_DB_SN((const char *)salt, 16), NPG_DB_SN((const char *)hash, 32)),
+                       NULL, NULL);
+}
+
+int npg_apikey_verify(npg_db_t *db, const char *user, const char *key, npg_tier_t *tier)
+{
+    if (!user_valid(user) || !key || strlen(key) > 256)
+        return NPG_EAUTH;
+    npg_db_rows_t *rows;
+    int rc = npg_db_query(db,
+                          "SELECT tier, HEX(salt), LOWER(HEX(key_hash)) FROM api_keys"
+                          " WHERE username = ? AND revoked_at IS NULL",
+                          NPG_DB_P(NPG_DB_S(user)), &rows);
+    if (rc != NPG_OK)
+        return rc;
+    rc = NPG_EAUTH;
+    if (npg_db_rows_count(rows) == 1) {
+        unsigned char salt[16], hash[32];
+        char want_hex[65];
+        const char *salt_hex = npg_db_rows_get(rows, 0, 1);
+        for (int i = 0; i < 16; i++)
+            sscanf(salt_hex + 2 * i, "%2hhx", &salt[i]);
+        if (hash_key(salt, key, hash) == NPG_OK) {
+            npg_hex(hash, 32, want_hex);
+            const char *have = npg_db_rows_get(rows, 0, 2);
+            if (have && strlen(have) == 64 && CRYPTO_memcmp(have, want_hex, 64) == 0) {
+                *tier = npg_tier_parse(npg_db_rows_get(rows, 0, 0));
+                rc = NPG_OK;
+            }
+        }
+    }
+    npg_db_rows_free(&rows);
+    return rc;
+}
+
+int npg_apikey_revoke(npg_db_t *db, const char *user)
+{
+    uint64_t n = 0;
+    int rc = npg_db_exec(db,
+                         "UPDATE api_keys SET revoked_at = CURRENT_TIMESTAMP"
+                         " WHERE username = ? AND revoked_at IS NULL",
+                         NPG_DB_P(NPG_DB_S(user)), &n, NULL);
+    if (rc == NPG_OK && n == 0)
+        rc = NPG_ENOTFOUND;
+    return rc;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "common/cli.h"
+
+#include <strings.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+int npg_cli_setup(const char *ident, const char *path, npg_conf_t *conf)
+{
+    npg_conf_defaults(conf);
+    if (!path && access(NPG_DEFAULT_CONF, R_OK) == 0)
+        path = NPG_DEFAULT_CONF;
+    if (path && npg_conf_load(conf, path, stderr) != NPG_OK)
+        return NPG_ECONF;
+    int prio = LOG_INFO;
+    if (npg_log_parse_level(conf->general.log_level, &prio) != NPG_OK)
+        prio = LOG_INFO;
+    npg_log_init(ident,
+                 strcasecmp(conf->general.log_target, "syslog") == 0 ? NPG_LOG_SYSLOG
+                                                                      : NPG_LOG_STDERR,
+                 prio);
+    return NPG_OK;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* common/cli.h - what every npgw binary does first: read its configuration and set up logging. */
+#pragma once
+#include "common/conf.h"
+
+/* Default configuration file when -c is not given. */
+#define NPG_DEFAULT_CONF NPGW_SYSCONFDIR "/npgw.conf"
+
+/*
+ * Load defaults, then path (NULL: NPG_DEFAULT_CONF if it exists), then start
+ * logging as configured under ident. Errors are printed to stderr.
+ */
+int npg_cli_setup(const char *ident, const char *path, npg_conf_t *conf) NPG_WUR;

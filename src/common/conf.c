@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "common/conf.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/log.h"
+
+typedef enum conf_type {
+    CONF_STR,    /* free text up to the field size */
+    CONF_DIGITS, /* text of digits only */
+    CONF_INT,    /* integer within [min, max] */
+    CONF_CHOICE, /* one of the words in choices, separated by '|' */
+    CONF_SECRET, /* text that is never printed back */
+} conf_type_t;
+
+typedef struct conf_item {
+    const char *section;
+    const char *key;
+    conf_type_t type;
+    size_t offset;
+    size_t size;
+    long min, max;
+    const char *choices;
+    const char *def;
+    const char *help;
+} conf_item_t;
+
+#define F(field) offsetof(npg_conf_t, field), sizeof(((npg_conf_t *)0)->field)
+
+static const char *const section_help[][2] = {
+    {"general", "Who we are and how we log."},
+    {"database", "MariaDB/MySQL connection. Use socket for a local server, host/port otherwise."},
+    {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
+};
+
+static const conf_item_t schema[] = {
+    {"general", "country_code", CONF_DIGITS, F(general.country_code), 1, 3, NULL, "1",
+     "E.164 country code added to local numbers (1 to 3 digits)."},
+    {"general", "country_iso", CONF_STR, F(general.country_iso), 2, 2, NULL, "XX",
+     "Two capital letters that start every message identifier (XX202501-CARR-00001)."},
+    {"general", "operator_code", CONF_STR, F(general.operator_code), 2, 10, NULL, "CARR",
+     "Our operator code at the clearinghouse (2 to 10 capitals or digits)."},
+    {"general", "max_range_size", CONF_INT, F(general.max_range_size), 1, 1000000, NULL, "10000",
+     "Most numbers one port request may carry."},
+    {"general", "log_level", CONF_CHOICE, F(general.log_level), 0, 0,
+     "error|warning|notice|info|debug", "info", "Lowest priority that is logged."},
+    {"general", "log_target", CONF_CHOICE, F(general.log_target), 0, 0, "stderr|syslog", "stderr",
+     "Where log lines go."},
+
+    {"database", "host", CONF_STR, F(database.host), 0, 0, NULL, "127.0.0.1",
+     "Server address, used when socket is empty."},
+    {"database", "port", CONF_INT, F(database.port), 1, 65535, NULL, "3306", "Server TCP port."},
+    {"database", "socket", CONF_STR, F(database.socket), 0, 0, NULL, "",
+     "Unix socket path; when set, host and port are not used."},
+    {"database", "user", CONF_STR, F(database.user), 1, 0, NULL, "npgw", "Account name."},
+    {"database", "password", CONF_SECRET, F(database.password), 0, 0, NULL, "",
+     "Account password (never logged)."},
+    {"database", "name", CONF_STR, F(database.name), 1, 0, NULL, "npgw", "Database (schema) name."},
+    {"database", "connect_timeout", CONF_INT, F(database.connect_timeout), 1, 300, NULL, "5",
+     "Seconds to wait for a connection."},
+    {"database", "read_timeout", CONF_INT, F(database.read_timeout), 1, 3600, NULL, "30",
+     "Seconds to wait for a query result."},
+    {"database", "write_timeout", CONF_INT, F(database.write_timeout), 1, 3600, NULL, "30",
+     "Seconds to wait while sending a query."},
+    {"database", "pool_size", CONF_INT, F(database.pool_size), 1, 256, NULL, "8",
+     "Connections shared by the worker threads."},
+    {"database", "migrations_dir", CONF_STR, F(database.migrations_dir), 0, 0, NULL,
+     "", "Folder of numbered SQL migrations for 'npgwctl db migrate'; empty: the installed ones."},
+
+    {"http", "listen", CONF_STR, F(http.listen), 1, 0, NULL, "127.0.0.1",
+     "Address npgwd listens on."},
+    {"http", "port", CONF_INT, F(http.port), 1, 65535, NULL, "8780", "TCP port npgwd listens on."},
+    {"http", "threads", CONF_INT, F(http.threads), 1, 1024, NULL, "8",
+     "Worker threads serving connections."},
+    {"http", "backlog", CONF_INT, F(http.backlog), 1, 65535, NULL, "128", "Listen queue length."},
+    {"http", "recv_timeout", CONF_INT, F(http.recv_timeout), 1, 3600, NULL, "10",
+     "Seconds a connection may stay silent while we read (also the keep-alive idle limit)."},
+    {"http", "send_timeout", CONF_INT, F(http.send_timeout), 1, 3600, NULL, "10",
+     "Seconds a write to a client may block."},
+    {"http", "transfer_timeout", CONF_INT, F(http.transfer_timeout), 1, 3600, NULL, "60",
+     "Seconds one whole request or response may take."},
+    {"http", "keepalive_max", CONF_INT, F(http.keepalive_max), 1, 100000, NULL, "100",
+     "Requests served on one keep-alive connection."},
+    {"http", "max_request_bytes", CONF_INT, F(http.max_request_bytes), 1024, 1073741824, NULL,
+     "1048576", "Largest request body accepted; larger ones are refused with 413."},
+    {"http", "max_xml_depth", CONF_INT, F(http.max_xml_depth), 4, 1000, NULL, "32",
+     "Deepest XML element nesting accepted in a request."},
+    {"http", "wsdl_dir", CONF_STR, F(http.wsdl_dir), 0, 0, NULL, "",
+     "Folder served under /wsdl/ (WSDL and XSD files); empty: the installed ones."},
+};
+
+static const conf_item_t *find_item(const char *section, const char *key)
+{
+    for (size_t i = 0; i < NPG_ARRAY_LEN(schema); i++)
+        if (strcasecmp(schema[i].section, section) == 0 && strcasecmp(schema[i].key, key) == 0)
+            return &schema[i];
+    return NULL;
+}
+
+static bool known_section(const char *section)
+{
+    for (size_t i = 0; i < NPG_ARRAY_LEN(schema); i++)
+        if (strcasecmp(schema[i].section, section) == 0)
+            return true;
+    return false;
+}
+
+static bool choice_ok(const char *choices, const char *value)
+{
+    size_t n = strlen(value);
+    for (const char *p = choices; *p;) {
+        const char *end = strchr(p, '|');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncasecmp(p, value, n) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+static int set_item(npg_conf_t *conf, const conf_item_t *it, const char *value, char *msg,
+                    size_t msglen)
+{
+    char *field = (char *)conf + it->offset;
+    size_t len = strlen(value);
+    switch (it->type) {
+    case CONF_INT: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end) {
+            snprintf(msg, msglen, "%s.%s: '%s' is not a whole number", it->section, it->key,
+                     value);
+            return NPG_ECONF;
+        }
+        if (v < it->min || v > it->max) {
+            snprintf(msg, msglen, "%s.%s: %ld is outside %ld..%ld", it->section, it->key, v,
+                     it->min, it->max);
+            return NPG_ECONF;
+        }
+        *(int *)field = (int)v;
+        return NPG_OK;
+    }
+    case CONF_CHOICE:
+        if (!choice_ok(it->choices, value)) {
+            snprintf(msg, msglen, "%s.%s: '%s' is not one of %s", it->section, it->key, value,
+                     it->choices);
+            return NPG_ECONF;
+        }
+        break;
+    case CONF_DIGITS:
+        if (strspn(value, "0123456789") != len) {
+            snprintf(msg, msglen, "%s.%s: '%s' must be digits only", it->section, it->key,
+                     value);
+            return NPG_ECONF;
+        }
+        /* fall through */
+    case CONF_STR:
+    case CONF_SECRET:
+        if ((it->min && len < (size_t)it->min) || (it->max && len > (size_t)it->max)) {
+            snprintf(msg, msglen, "%s.%s: length %zu is outside %ld..%ld", it->section, it->key,
+                     len, it->min, it->max ? it->max : (long)it->size - 1);
+            return NPG_ECONF;
+        }
+        break;
+    }
+    if (len >= it->size) {
+        snprintf(msg, msglen, "%s.%s: value longer than %zu characters", it->section, it->key,
+                 it->size - 1);
+        return NPG_ECONF;
+    }
+    memcpy(field, value, len + 1);
+    return NPG_OK;
+}
+
+int npg_conf_set(npg_conf_t *conf, const char *section, const char *key, const char *value,
+                 char *msg, size_t msglen)
+{
+    const conf_item_t *it = find_item(section, key);
+    if (!it) {
+        if (known_section(section))
+            snprintf(msg, msglen, "unknown key '%s' in section [%s]", key, section);
+        else
+            snprintf(msg, msglen, "unknown section [%s]", section);
+        return NPG_ECONF;
+    }
+    return set_item(conf, it, value, msg, msglen);
+}
+
+void npg_conf_defaults(npg_conf_t *conf)
+{
+    memset(conf, 0, sizeof(*conf));
+    for (size_t i = 0; i < NPG_ARRAY_LEN(schema); i++) {
+        char msg[256];
+        if (set_item(conf, &schema[i], schema[i].def, msg, sizeof(msg)) != NPG_OK)
+            npg_log(LOG_ERR, "conf", "bad built-in default: %s", msg);
+    }
+}
+
+/* inih calls the reader once per line, so counting calls gives each key's line. */
+struct load_state {
+    npg_conf_t *conf;
+    FILE *in;
+    FILE *errs;
+    const char *path;
+    int line;
+    int errors;
+};
+
+static char *count_lines_reader(char *str, int num, void *stream)
+{
+    struct load_state *st = stream;
+    char *r = fgets(str, num, st->in);
+    if (r)
+        st->line++;
+    return r;
+}
+
+static int load_handler(void *user, const char *section, const char *key, const char *value)
+{
+    struct load_state *st = user;
+    char msg[512];
+    if (!key) /* a section header alone */
+        return 1;
+    if (npg_conf_set(st->conf, section, key, value, msg, sizeof(msg)) != NPG_OK) {
+        st->errors++;
+        if (st->errs)
+            fprintf(st->errs, "%s:%d: %s\n", st->path, st->line, msg);
+    }
+    return 1;
+}
+
+int npg_conf_load(npg_conf_t *conf, const char *path, FILE *errs)
+{
+    struct load_state st = {.conf = conf, .errs = errs, .path = path};
+    st.in = fopen(path, "r");
+    if (!st.in) {
+        if (errs)
+            fprintf(errs, "%s: cannot open: %s\n", path, strerror(errno));
+        return NPG_ECONF;
+    }
+    int rc = ini_parse_stream(count_lines_reader, &st, load_handler, &st);
+    fclose(st.in);
+    if (rc > 0) { /* a syntax error that inih itself found */
+        st.errors++;
+        if (errs)
+            fprintf(errs, "%s:%d: syntax error (expected [section] or key = value)\n", path, rc);
+    }
+    return st.errors ? NPG_ECONF : NPG_OK;
+}
+
+void npg_conf_write_sample(FILE *out)
+{
+    fprintf(out, "# npgw configuration. Every key is optional; the value shown is its default.\n"
+                 "# Check a file with: npgwd --check-config FILE\n");
+    const char *section = "";
+    for (size_t i = 0; i < NPG_ARRAY_LEN(schema); i++) {
+        const conf_item_t *it = &schema[i];
+        if (strcmp(section, it->section) != 0) {
+            section = it->section;
+            fprintf(out, "\n[%s]\n", section);
+            for (size_t s = 0; s < NPG_ARRAY_LEN(section_help); s++)
+                if (strcmp(section_help[s][0], section) == 0)
+                    fprintf(out, "# %s\n", section_help[s][1]);
+        }
+        fprintf(out, "\n# %s", it->help);
+        if (it->type == CONF_INT)
+            fprintf(out, " Range %ld..%ld.", it->min, it->max);
+        else if (it->type == CONF_CHOICE)
+            fprintf(out, " One of %s.", it->choices);
+        fprintf(out, "\n%s = %s\n", it->key, it->def);
+    }
+}

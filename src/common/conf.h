@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* common/conf.h - configuration: one schema table drives parsing, defaults, checks and the sample file. */
+#pragma once
+#include <stdbool.h>
+#include <stdio.h>
+#include "common/error.h"
+
+#define NPG_CONF_STRLEN 256
+
+/* The whole configuration as plain values; every field has a schema row in conf.c. */
+typedef struct npg_conf {
+    struct {
+        char country_code[4];   /* E.164 country code, digits */
+        char country_iso[3];    /* two letters, starts every message identifier */
+        char operator_code[11]; /* our own operator code */
+        int max_range_size;     /* most numbers one port may carry */
+        char log_level[16];
+        char log_target[16];
+    } general;
+    struct {
+        char host[NPG_CONF_STRLEN];
+        int port;
+        char socket[NPG_CONF_STRLEN];
+        char user[64];
+        char password[128];
+        char name[64];
+        int connect_timeout;
+        int read_timeout;
+        int write_timeout;
+        int pool_size;
+        char migrations_dir[NPG_CONF_STRLEN];
+    } database;
+    struct {
+        char listen[64];
+        int port;
+        int threads;
+        int backlog;
+        int recv_timeout;
+        int send_timeout;
+        int transfer_timeout;
+        int keepalive_max;
+        int max_request_bytes;
+        int max_xml_depth;
+        char wsdl_dir[NPG_CONF_STRLEN];
+    } http;
+} npg_conf_t;
+
+/* Fill every field with its schema default. */
+void npg_conf_defaults(npg_conf_t *conf);
+
+/*
+ * Read an INI file over the defaults. Every error is written to errs (may be
+ * NULL) as "FILE:LINE: message" and counted; returns NPG_OK or NPG_ECONF.
+ */
+int npg_conf_load(npg_conf_t *conf, const char *path, FILE *errs) NPG_WUR;
+
+/* Write the documented sample configuration (every key, its default and help). */
+void npg_conf_write_sample(FILE *out);
+
+/* Set one key from a string, as the file would; msg receives the reason on failure. */
+int npg_conf_set(npg_conf_t *conf, const char *section, const char *key, const char *value,
+                 char *msg, size_t msglen) NPG_WUR;

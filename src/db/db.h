@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* db/db.h - MariaDB/MySQL access: prepared statements only, timeouts, no auto-reconnect, a pool. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "common/conf.h"
+#include "common/error.h"
+
+typedef struct npg_db npg_db_t;           /* one connection (opaque) */
+typedef struct npg_db_pool npg_db_pool_t; /* connections shared by threads (opaque) */
+typedef struct npg_db_rows npg_db_rows_t; /* a buffered result set (opaque) */
+
+typedef enum npg_db_type { NPG_DB_NULL, NPG_DB_INT, NPG_DB_UINT, NPG_DB_STR } npg_db_type_t;
+
+/* One statement parameter. Strings are borrowed for the duration of the call. */
+typedef struct npg_db_val {
+    npg_db_type_t type;
+    int64_t i;
+    const char *s;
+    size_t len;
+} npg_db_val_t;
+
+#define NPG_DB_I(x) ((npg_db_val_t){.type = NPG_DB_INT, .i = (int64_t)(x)})
+#define NPG_DB_U(x) ((npg_db_val_t){.type = NPG_DB_UINT, .i = (int64_t)(uint64_t)(x)})
+#define NPG_DB_S(x)                                                                                \
+    ((npg_db_val_t){.type = (x) ? NPG_DB_STR : NPG_DB_NULL, .s = (x), .len = (x) ? strlen(x) : 0})
+#define NPG_DB_SN(x, n) ((npg_db_val_t){.type = NPG_DB_STR, .s = (x), .len = (n)})
+#define NPG_DB_NUL ((npg_db_val_t){.type = NPG_DB_NULL})
+/* Pass parameters as NPG_DB_P(NPG_DB_I(1), NPG_DB_S("x")): expands to the array and its length. */
+#define NPG_DB_P(...)                                                                              \
+    (const npg_db_val_t[]){__VA_ARGS__},                                                           \
+        sizeof((const npg_db_val_t[]){__VA_ARGS__}) / sizeof(npg_db_val_t)
+
+/* Connect with the [database] settings. Errors: NPG_EDBDOWN (with a log line saying why). */
+int npg_db_open(const npg_conf_t *conf, npg_db_t **out) NPG_WUR;
+/* Close and set *db to NULL; NULL is fine. */
+void npg_db_close(npg_db_t **db);
+
+/* Run a statement that returns no rows. affected and last_id may be NULL. */
+int npg_db_exec(npg_db_t *db, const char *sql, const npg_db_val_t *params, size_t n,
+                uint64_t *affected, uint64_t *last_id) NPG_WUR;
+
+/*
+ * Run a query and stream its rows: fn gets each row's columns as strings
+ * (NULL for SQL NULL) and returns 0 to go on, non-zero to stop (returned).
+ */
+typedef int (*npg_db_row_fn)(const char *const *cols, const size_t *lens, size_t ncols, void *arg);
+int npg_db_query_each(npg_db_t *db, const char *sql, const npg_db_val_t *params, size_t n,
+                      npg_db_row_fn fn, void *arg) NPG_WUR;
+
+/* Run a query and keep every row in memory; free with npg_db_rows_free. */
+int npg_db_query(npg_db_t *db, const char *sql, const npg_db_val_t *params, size_t n,
+                 npg_db_rows_t **out) NPG_WUR;
+size_t npg_db_rows_count(const npg_db_rows_t *rows);
+/* Column c of row r as a string, NULL for SQL NULL or out of range. Owned by rows. */
+const char *npg_db_rows_get(const npg_db_rows_t *rows, size_t r, size_t c);
+int64_t npg_db_rows_int(const npg_db_rows_t *rows, size_t r, size_t c, int64_t dflt);
+void npg_db_rows_free(npg_db_rows_t **rows);
+
+/* Single value helpers: NPG_ENOTFOUND when the query returns no row. */
+int npg_db_query_int(npg_db_t *db, const char *sql, const npg_db_val_t *params, size_t n,
+                     int64_t *out) NPG_WUR;
+
+int npg_db_begin(npg_db_t *db) NPG_WUR;
+int npg_db_commit(npg_db_t *db) NPG_WUR;
+void npg_db_rollback(npg_db_t *db);
+
+/* Run trusted SQL text without parameters (migrations only). */
+int npg_db_exec_script_stmt(npg_db_t *db, const char *sql) NPG_WUR;
+
+/* Round-trip to the server. */
+int npg_db_ping(npg_db_t *db) NPG_WUR;
+/* True once a network error was seen: the pool replaces such a connection. */
+bool npg_db_broken(const npg_db_t *db);
+/* Last server or client error text of this connection. */
+const char *npg_db_last_error(const npg_db_t *db);
+
+/* A fixed-size pool. Connections are opened lazily and replaced when broken. */
+int npg_db_pool_new(const npg_conf_t *conf, int size, npg_db_pool_t **out) NPG_WUR;
+void npg_db_pool_free(npg_db_pool_t **pool);
+/* Borrow a connection, waiting up to timeout_ms. Errors: NPG_EDBDOWN, NPG_ETIMEOUT. */
+int npg_db_pool_get(npg_db_pool_t *pool, int timeout_ms, npg_db_t **out) NPG_WUR;
+void npg_db_pool_put(npg_db_pool_t *pool, npg_db_t **db);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "gw/gw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "http/files.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "soapH.h"
+
+extern struct Namespace namespaces[];
+
+struct npg_gw {
+    const npg_conf_t *conf;
+    npg_db_pool_t *pool;
+    npg_http_server_t *http;
+    char wsdl_dir[NPG_CONF_STRLEN];
+};
+
+const npg_conf_t *npg_gw_conf(const npg_gw_t *gw)
+{
+    return gw->conf;
+}
+
+npg_db_pool_t *npg_gw_pool(npg_gw_t *gw)
+{
+    return gw->pool;
+}
+
+static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    npg_gw_t *gw = req->app;
+    npg_db_t *db = NULL;
+    bool up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
+    if (db)
+        npg_db_pool_put(gw->pool, &db);
+    json_t *j = json_pack("{s:s, s:s, s:s}", "status", up ? "ok" : "degraded", "version",
+                          PACKAGE_VERSION, "database", up ? "up" : "down");
+    return npg_http_reply_json(req, up ? 200 : 503, j);
+}
+
+static int get_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_gw_t *gw = req->app;
+    return npg_http_send_file(req, gw->wsdl_dir, m->params[0]);
+}
+
+static const npg_route_t gw_routes[] = {
+    {NPG_HTTP_GET, "/health", get_health, 0},
+    {NPG_HTTP_GET, "/wsdl/{file}", get_wsdl, 0},
+};
+
+static int gw_handle(npg_http_req_t *req)
+{
+    npg_route_match_t m;
+    int rc = npg_route_find(gw_routes, NPG_ARRAY_LEN(gw_routes), req, &m);
+    if (rc == NPG_ENOTSUP)
+        return npg_http_reply_error(req, 405, "error", "method not allowed for this path");
+    if (rc != NPG_OK)
+        return npg_http_reply_error(req, 404, "error", "no such resource");
+    return m.route->fn(req, &m);
+}
+
+static bool gw_is_soap(const char *path, void *app)
+{
+    (void)app;
+    return strncmp(path, "/soap/", 6) == 0;
+}
+
+int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
+{
+    npg_gw_t *gw = calloc(1, sizeof(*gw));
+    if (!gw)
+        return NPG_ENOMEM;
+    gw->conf = conf;
+    snprintf(gw->wsdl_dir, sizeof(gw->wsdl_dir), "%s",
+             conf->http.wsdl_dir[0] ? conf->http.wsdl_dir : NPGW_DATADIR "/wsdl");
+    int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
+    if (rc != NPG_OK)
+        goto fail;
+    npg_http_options_t opt = {
+        .conf = conf,
+        .handle = gw_handle,
+        .is_soap = gw_is_soap,
+        .namespaces = namespaces,
+        .app = gw,
+    };
+    rc = npg_http_server_new(&opt, &gw->http);
+    if (rc != NPG_OK)
+        goto fail;
+    *out = gw;
+    return NPG_OK;
+fail:
+    npg_gw_free(&gw);
+    return rc;
+}
+
+int npg_gw_run(npg_gw_t *gw)
+{
+    return npg_http_server_run(gw->http);
+}
+
+void npg_gw_stop(npg_gw_t *gw)
+{
+    if (gw && gw->http)
+        npg_http_server_stop(gw->http);
+}
+
+void npg_gw_free(npg_gw_t **gwp)
+{
+    npg_gw_t *gw = gwp ? *gwp : NULL;
+    if (!gw)
+        return;
+    npg_http_server_free(&gw->http);
+    npg_db_pool_free(&gw->pool);
+    free(gw);
+    *gwp = NULL;
+}

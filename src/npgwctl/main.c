@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* npgwctl - administration: migrations, operators and ranges, API keys. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/apikey.h"
+#include "common/cli.h"
+#include "common/e164.h"
+#include "common/log.h"
+#include "db/migrate.h"
+#include "porting/operator.h"
+
+typedef struct ctl {
+    npg_conf_t conf;
+    npg_db_t *db;
+} ctl_t;
+
+typedef int (*cmd_fn)(ctl_t *ctl, int argc, char **argv);
+
+typedef struct cmd {
+    const char *group, *name;
+    int min_args;
+    cmd_fn fn;
+    const char *usage;
+} cmd_t;
+
+static int fail(int rc, const char *what)
+{
+    fprintf(stderr, "npgwctl: %s: %s\n", what, npg_strerror(rc));
+    return 1;
+}
+
+static const char *migrations_dir(const ctl_t *ctl)
+{
+    return ctl->conf.database.migrations_dir[0] ? ctl->conf.database.migrations_dir
+                                                : NPGW_DATADIR "/db";
+}
+
+static int cmd_db_migrate(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int applied = 0, version = 0;
+    int rc = npg_db_migrate(ctl->db, migrations_dir(ctl), &applied, &version);
+    if (rc != NPG_OK)
+        return fail(rc, "migrate");
+    printf("schema version %d (%d migration%s applied)\n", version, applied,
+           applied == 1 ? "" : "s");
+    return 0;
+}
+
+static int cmd_db_version(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    int version = 0;
+    int rc = npg_db_schema_version(ctl->db, &version);
+    if (rc != NPG_OK)
+        return fail(rc, "version");
+    printf("%d\n", version);
+    return 0;
+}
+
+/* operator add CODE [--name N] [--rn DIGITS] [--ims-domain D] [--naptr sip|tel] [--self] */
+static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
+{
+    npg_operator_t op = {.naptr_form = "sip"};
+    snprintf(op.code, sizeof(op.code), "%s", argv[0]);
+    for (int i = 1; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : "";
+        if (strcmp(argv[i], "--self") == 0) {
+            op.is_self = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--name") == 0)
+            snprintf(op.name, sizeof(op.name), "%s", v);
+        else if (strcmp(argv[i], "--rn") == 0)
+            snprintf(op.routing_number, sizeof(op.routing_number), "%s", v);
+        else if (strcmp(argv[i], "--ims-domain") == 0)
+            snprintf(op.ims_domain, sizeof(op.ims_domain), "%s", v);
+        else if (strcmp(argv[i], "--naptr") == 0)
+            snprintf(op.naptr_form, sizeof(op.naptr_form), "%s", v);
+        else {
+            fprintf(stderr, "npgwctl: unknown option %s\n", argv[i]);
+            return 2;
+        }
+        i++;
+    }
+    int rc = npg_operator_put(ctl->db, &op);
+    if (rc != NPG_OK)
+        return fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel)");
+    printf("operator %s saved\n", op.code);
+    return 0;
+}
+
+static int print_row(const char *const *cols, const size_t *lens, size_t n, void *arg)
+{
+    (void)lens, (void)arg;
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? "\t" : "", cols[i] ? cols[i] : "-");
+    printf("\n");
+    return 0;
+}
+
+static int cmd_operator_list(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("code\tname\trouting_number\tims_domain\tnaptr\tself\n");
+    int rc = npg_db_query_each(ctl->db,
+                               "SELECT code, name, routing_number, ims_domain, naptr_form, is_self"
+                               " FROM operators ORDER BY code",
+                               NULL, 0, print_row, NULL);
+    return rc == NPG_OK ? 0 : fail(rc, "operator list");
+}
+
+/* range add CODE FIRST LAST [mobile|fixed]: local or E.164 numbers */
+static int cmd_range_add(ctl_t *ctl, int argc, char **argv)
+{
+    uint64_t first, last;
+    long count;
+    int rc = npg_e164_range(argv[1], argv[2], ctl->conf.general.country_code, 1000000000L, &first,
+                            &last, &count);
+    if (rc != NPG_OK)
+        return fail(rc, "range (digits, same length, end not before start)");
+    rc = npg_operator_range_add(ctl->db, argv[0], first, last, argc > 3 ? argv[3] : "mobile");
+    if (rc != NPG_OK)
+        return fail(rc, "range add");
+    printf("range %llu-%llu (%ld numbers) belongs to %s\n", (unsigned long long)first,
+           (unsigned long long)last, count, argv[0]);
+    return 0;
+}
+
+static int cmd_range_list(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("operator\tfirst\tlast\ttype\n");
+    int rc = npg_db_query_each(ctl->db,
+                               "SELECT o.code, r.range_start, r.range_end, r.number_type FROM"
+                               " operator_ranges r JOIN operators o ON o.id = r.operator_id"
+                               " ORDER BY r.range_start",
+                               NULL, 0, print_row, NULL);
+    return rc == NPG_OK ? 0 : fail(rc, "range list");
+}
+
+static int cmd_key_create(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    char key[NPG_APIKEY_LEN + 1];
+    npg_tier_t tier = npg_tier_parse(argv[1]);
+    if (tier == NPG_TIER_NONE) {
+        fprintf(stderr, "npgwctl: tier must be admin, pxs or read_only\n");
+        return 2;
+    }
+    int rc = npg_apikey_create(ctl->db, argv[0], tier, key);
+    if (rc == NPG_EEXIST) {
+        fprintf(stderr, "npgwctl: user %s already has a key (revoke it first)\n", argv[0]);
+        return 1;
+    }
+    if (rc != NPG_OK)
+        return fail(rc, "key create");
+    printf("%s %s:%s\n", npg_tier_name(tier), argv[0], key);
+    return 0;
+}
+
+static int cmd_key_list(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    printf("user\ttier\tcreated\tlast_used\trevoked\n");
+    int rc = npg_db_query_each(ctl->db,
+                               "SELECT username, tier, created_at, last_used_at, revoked_at"
+                               " FROM api_keys ORDER BY username",
+                               NULL, 0, print_row, NULL);
+    return rc == NPG_OK ? 0 : fail(rc, "key list");
+}
+
+static int cmd_key_revoke(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    int rc = npg_apikey_revoke(ctl->db, argv[0]);
+    if (rc != NPG_OK)
+        return fail(rc, "key revoke");
+    printf("key of %s revoked\n", argv[0]);
+    return 0;
+}
+
+static const cmd_t commands[] = {
+    {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
+    {"db", "version", 0, cmd_db_version, "print the schema version"},
+    {"operator", "add", 1, cmd_operator_add,
+     "CODE [--name N] [--rn DIGITS] [--ims-domain D] [--naptr sip|tel] [--self]"},
+    {"operator", "list", 0, cmd_operator_list, ""},
+    {"range", "add", 3, cmd_range_add, "OPERATOR FIRST LAST [mobile|fixed]"},
+    {"range", "list", 0, cmd_range_list, ""},
+    {"key", "create", 2, cmd_key_create, "USER admin|pxs|read_only (prints the key once)"},
+    {"key", "list", 0, cmd_key_list, ""},
+    {"key", "revoke", 1, cmd_key_revoke, "USER"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: npgwctl [-c FILE] COMMAND ...\n");
+    for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++)
+        fprintf(out, "  %s %s %s\n", commands[i].group, commands[i].name, commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+    const char *conf_path = NULL;
+    int c;
+    while ((c = getopt(argc, argv, "+c:h")) != -1) {
+        if (c == 'c') {
+            conf_path = optarg;
+        } else {
+            usage(c == 'h' ? stdout : stderr);
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    if (argc - optind < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *group = argv[optind], *name = argv[optind + 1];
+    const cmd_t *cmd = NULL;
+    for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].group, group) == 0 && strcmp(commands[i].name, name) == 0)
+            cmd = &commands[i];
+    int nargs = argc - optind - 2;
+    if (!cmd || nargs < cmd->min_args) {
+        usage(stderr);
+        return 2;
+    }
+    ctl_t ctl = {0};
+    if (npg_cli_setup("npgwctl", conf_path, &ctl.conf) != NPG_OK)
+        return 1;
+    int rc = npg_db_open(&ctl.conf, &ctl.db);
+    if (rc != NPG_OK)
+        return fail(rc, "database");
+    int ret = cmd->fn(&ctl, nargs, argv + optind + 2);
+    npg_db_close(&ctl.db);
+    return ret;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* npgwd - the number-portability gateway daemon. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cli.h"
+#include "common/log.h"
+#include "gw/gw.h"
+
+static npg_gw_t *the_gw;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    npg_gw_stop(the_gw);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: npgwd [-c FILE]            run the gateway\n"
+                 "       npgwd --check-config FILE  check a configuration file and exit\n"
+                 "       npgwd --config-sample      print the documented sample configuration\n"
+                 "       npgwd --version\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},   {"check-config", required_argument, NULL, 'k'},
+        {"config-sample", no_argument, NULL, 's'},  {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    const char *conf_path = NULL;
+    npg_conf_t conf;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            conf_path = optarg;
+            break;
+        case 'k':
+            npg_conf_defaults(&conf);
+            if (npg_conf_load(&conf, optarg, stderr) != NPG_OK)
+                return 1;
+            printf("%s: configuration is valid\n", optarg);
+            return 0;
+        case 's':
+            npg_conf_write_sample(stdout);
+            return 0;
+        case 'V':
+            printf("npgwd %s\n", PACKAGE_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (npg_cli_setup("npgwd", conf_path, &conf) != NPG_OK)
+        return 1;
+
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    signal(SIGPIPE, SIG_IGN);
+    if (npg_gw_new(&conf, &the_gw) != NPG_OK)
+        return 1;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    npg_log(LOG_NOTICE, "npgwd", "npgwd %s started", PACKAGE_VERSION);
+    int rc = npg_gw_run(the_gw);
+    npg_gw_free(&the_gw);
+    npg_log(LOG_NOTICE, "npgwd", "stopped");
+    return rc == NPG_OK ? 0 : 1;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "porting/operator.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+
+bool npg_operator_code_valid(const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    return n >= 2 && n <= 10 && strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n;
+}
+
+int npg_operator_put(npg_db_t *db, const npg_operator_t *op)
+{
+    if (!npg_operator_code_valid(op->code) ||
+        (op->routing_number[0] && !npg_is_digits(op->routing_number)) ||
+        (strcmp(op->naptr_form, "sip") != 0 && strcmp(op->naptr_form, "tel") != 0))
+        return NPG_EINVAL;
+    return npg_db_exec(db,
+                       "INSERT INTO operators (code, name, routing_number, ims_domain, naptr_form,"
+                       " is_self) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                       " name = VALUES(name), routing_number = VALUES(routing_number),"
+                       " ims_domain = VALUES(ims_domain), naptr_form = VALUES(naptr_form),"
+                       " is_self = VALUES(is_self)",
+                       NPG_DB_P(NPG_DB_S(op->code), NPG_DB_S(op->name),
+                                NPG_DB_S(op->routing_number), NPG_DB_S(op->ims_domain),
+                                NPG_DB_S(op->naptr_form), NPG_DB_I(op->is_self)),
+                       NULL, NULL);
+}
+
+int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
+{
+    npg_db_rows_t *rows;
+    int rc = npg_db_query(db,
+                          "SELECT id, code, name, routing_number, ims_domain, naptr_form, is_self"
+                          " FROM operators WHERE code = ?",
+                          NPG_DB_P(NPG_DB_S(code)), &rows);
+    if (rc != NPG_OK)
+        return rc;
+    if (npg_db_rows_count(rows) == 0) {
+        npg_db_rows_free(&rows);
+        return NPG_ENOTFOUND;
+    }
+    memset(out, 0, sizeof(*out));
+    out->id = (uint32_t)npg_db_rows_int(rows, 0, 0, 0);
+    npg_strlcpy(out->code, npg_db_rows_get(rows, 0, 1), sizeof(out->code));
+    npg_strlcpy(out->name, npg_db_rows_get(rows, 0, 2), sizeof(out->name));
+    npg_strlcpy(out->routing_number, npg_db_rows_get(rows, 0, 3), sizeof(out->routing_number));
+    npg_strlcpy(out->ims_domain, npg_db_rows_get(rows, 0, 4), sizeof(out->ims_domain));
+    npg_strlcpy(out->naptr_form, npg_db_rows_get(rows, 0, 5), sizeof(out->naptr_form));
+    out->is_self = npg_db_rows_int(rows, 0, 6, 0) != 0;
+    npg_db_rows_free(&rows);
+    return NPG_OK;
+}
+
+int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                           const char *number_type)
+{
+    npg_operator_t op;
+    char a[24], b[24];
+    snprintf(a, sizeof(a), "%llu", (unsigned long long)first);
+    snprintf(b, sizeof(b), "%llu", (unsigned long long)last);
+    if (last < first || strlen(a) != strlen(b))
+        return NPG_EINVAL;
+    if (strcmp(number_type, "mobile") != 0 && strcmp(number_type, "fixed") != 0)
+        return NPG_EINVAL;
+    int rc = npg_operator_get(db, code, &op);
+    if (rc != NPG_OK)
+        return rc;
+    return npg_db_exec(db,
+                       "INSERT INTO operator_ranges (operator_id, range_start, range_end,"
+                       " number_type) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                       " operator_id = VALUES(operator_id), number_type = VALUES(number_type)",
+                       NPG_DB_P(NPG_DB_U(op.id), NPG_DB_U(first), NPG_DB_U(last),
+                                NPG_DB_S(number_type)),
+                       NULL, NULL);
+}
+
+int npg_operator_owner(npg_db_t *db, uint64_t number, char code[NPG_OPERATOR_CODE_LEN])
+{
+    npg_db_rows_t *rows;
+    /* Ranges never cross a length boundary, so range_start <= n <= range_end is exact. */
+    int rc = npg_db_query(db,
+                          "SELECT o.code FROM operator_ranges r JOIN operators o"
+                          " ON o.id = r.operator_id WHERE r.range_start <= ? AND r.range_end >= ?"
+                          " ORDER BY r.range_end - r.range_start ASC LIMIT 1",
+                          NPG_DB_P(NPG_DB_U(number), NPG_DB_U(number)), &rows);
+    if (rc != NPG_OK)
+        return rc;
+    rc = NPG_ENOTFOUND;
+    if (npg_db_rows_count(rows) == 1) {
+        npg_strlcpy(code, npg_db_rows_get(rows, 0, 0), NPG_OPERATOR_CODE_LEN);
+        rc = NPG_OK;
+    }
+    npg_db_rows_free(&rows);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* porting/operator.h - operators, their routing numbers and home number ranges; donor detection. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "db/db.h"
+
+#define NPG_OPERATOR_CODE_LEN 11
+
+typedef struct npg_operator {
+    uint32_t id;
+    char code[NPG_OPERATOR_CODE_LEN];
+    char name[129];
+    char routing_number[17];
+    char ims_domain[254];
+    char naptr_form[4]; /* "sip" or "tel" */
+    bool is_self;
+} npg_operator_t;
+
+/* True for 2..10 capitals or digits. */
+bool npg_operator_code_valid(const char *code);
+
+/* Insert or update (by code). Errors: NPG_EINVAL for a bad code, rn or form. */
+int npg_operator_put(npg_db_t *db, const npg_operator_t *op) NPG_WUR;
+/* Load by code. Errors: NPG_ENOTFOUND. */
+int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out) NPG_WUR;
+/* Add a home range (E.164 ends, same length). Re-adding the same range updates its owner. */
+int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                           const char *number_type) NPG_WUR;
+/*
+ * The operator whose home range holds number; when ranges nest, the smallest
+ * (most specific) wins. Errors: NPG_ENOTFOUND when no range holds it.
+ */
+int npg_operator_owner(npg_db_t *db, uint64_t number, char code[NPG_OPERATOR_CODE_LEN]) NPG_WUR;

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared helpers for integration tests: TAP output, a private database on the
+# test MariaDB that scripts/test started, free ports, and npgwd start/stop.
+# Environment from scripts/test: NPGW_TEST_DB_SOCKET (required), NPGW_TEST_REQUIRE=1
+# to turn a skip into a failure.
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+TAP_N=0
+TAP_FAILED=0
+TEST_NAME=$(basename "$0" .test)
+WORK=$(mktemp -d "/tmp/npgw-it-$TEST_NAME-XXXXXX")
+CLEANUPS=""
+
+plan() { echo "1..$1"; }
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
+not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
+# check "description" command...: one TAP line from a command's exit status
+check() { local d=$1; shift; if "$@" >>"$WORK/check.log" 2>&1; then ok "$d"; else not_ok "$d"; tail -n 20 "$WORK/check.log" | sed 's/^/# /'; fi; }
+# is "description" actual expected
+is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "#   got:      '$2'"; echo "#   expected: '$3'"; fi; }
+diag() { echo "# $*"; }
+
+skip_all() {
+  if [ "${NPGW_TEST_REQUIRE:-0}" = 1 ]; then echo "1..1"; echo "not ok 1 - required but skipped: $*"; exit 1; fi
+  echo "1..0 # SKIP $*"; exit 0
+}
+
+on_exit() { for c in $CLEANUPS; do $c || true; done; rm -rf "$WORK"; }
+trap on_exit EXIT
+add_cleanup() { CLEANUPS="$1 $CLEANUPS"; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+NPGWD="$top_builddir/src/npgwd/npgwd"
+NPGWCTL="$top_builddir/src/npgwctl/npgwctl"
+
+# A fresh database on the test server and a config file pointing at it: $CONF.
+need_db() {
+  [ -n "${NPGW_TEST_DB_SOCKET:-}" ] || skip_all "NPGW_TEST_DB_SOCKET not set (run scripts/test)"
+  DB_NAME="it_${TEST_NAME//[^a-zA-Z0-9]/_}_$$"
+  mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "CREATE DATABASE $DB_NAME CHARACTER SET utf8mb4" || skip_all "cannot create database"
+  add_cleanup drop_db
+  HTTP_PORT=$(free_port)
+  CONF="$WORK/npgw.conf"
+  cat >"$CONF" <<CONF
+[general]
+country_code = 1
+country_iso = XX
+operator_code = CARR
+log_level = ${NPGW_TEST_LOG_LEVEL:-info}
+[database]
+socket = $NPGW_TEST_DB_SOCKET
+user = root
+name = $DB_NAME
+pool_size = 4
+migrations_dir = $top_srcdir/db
+[http]
+listen = 127.0.0.1
+port = $HTTP_PORT
+threads = 4
+wsdl_dir = $top_srcdir/wsdl
+CONF
+}
+drop_db() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "DROP DATABASE IF EXISTS $DB_NAME"; }
+sql() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -N -B "$DB_NAME" -e "$1"; }
+
+# Start npgwd with $CONF (or $1) and wait for /health to answer.
+start_npgwd() {
+  local conf=${1:-$CONF}
+  "$NPGWD" -c "$conf" >>"$WORK/npgwd.log" 2>&1 &
+  NPGWD_PID=$!
+  add_cleanup stop_npgwd
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/health" && return 0
+    kill -0 "$NPGWD_PID" 2>/dev/null || { diag "npgwd exited"; sed 's/^/# /' "$WORK/npgwd.log"; return 1; }
+    sleep 0.1
+  done
+  return 1
+}
+stop_npgwd() { [ -n "${NPGWD_PID:-}" ] && kill "$NPGWD_PID" 2>/dev/null && wait "$NPGWD_PID" 2>/dev/null; NPGWD_PID=""; return 0; }
+
+finish() { [ "$TAP_FAILED" -eq 0 ]; exit $?; }
