@@ -30,7 +30,7 @@ mariadb_start() {
     --pid-file="$dir/run/mysqld.pid" --port="$port" --bind-address=127.0.0.1 \
     --user="$(id -un)" --log-error="$dir/error.log" --innodb-buffer-pool-size=256M \
     --innodb-flush-log-at-trx-commit=1 --skip-name-resolve --max-connections=500 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci &
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --open-files-limit=4096 &
   MARIADB_PID=$!
   for _ in $(seq 1 300); do
     mariadb-admin --no-defaults -S "$MARIADB_SOCKET" -u root ping >/dev/null 2>&1 && return 0
