@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "gw/gw.h"
+#include "gw/gw_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "http/files.h"
-#include "http/router.h"
-#include "http/server.h"
+#include "porting/port.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
-
-struct npg_gw {
-    const npg_conf_t *conf;
-    npg_db_pool_t *pool;
-    npg_http_server_t *http;
-    char wsdl_dir[NPG_CONF_STRLEN];
-};
 
 const npg_conf_t *npg_gw_conf(const npg_gw_t *gw)
 {
@@ -48,9 +41,20 @@ static int get_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
     return npg_http_send_file(req, gw->wsdl_dir, m->params[0]);
 }
 
+/* Each SOAP endpoint answers ?wsdl with its contract. */
+static int get_receiver_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_gw_t *gw = req->app;
+    if (strcmp(req->query, "wsdl") != 0 || strcmp(m->params[0], gw->conf->pxs.deployment_prefix))
+        return npg_http_reply_error(req, 404, "error", "no such resource (try ?wsdl)");
+    return npg_http_send_file(req, gw->wsdl_dir, "portingxs.wsdl");
+}
+
 static const npg_route_t gw_routes[] = {
     {NPG_HTTP_GET, "/health", get_health, 0},
     {NPG_HTTP_GET, "/wsdl/{file}", get_wsdl, 0},
+    {NPG_HTTP_POST, "/np_api/{prefix}/recv/", npg_gw_receive, 0},
+    {NPG_HTTP_GET, "/np_api/{prefix}/recv/", get_receiver_wsdl, 0},
 };
 
 static int gw_handle(npg_http_req_t *req)
@@ -70,6 +74,24 @@ static bool gw_is_soap(const char *path, void *app)
     return strncmp(path, "/soap/", 6) == 0;
 }
 
+/* Local timers: overdue clearinghouse answers, port-out terminations at their port time. */
+static void *timer_main(void *arg)
+{
+    npg_gw_t *gw = arg;
+    while (!gw->stopping) {
+        npg_db_t *db = NULL;
+        int changed = 0;
+        if (npg_db_pool_get(gw->pool, 1000, &db) == NPG_OK) {
+            if (npg_port_run_timers(db, gw->conf, &changed) != NPG_OK)
+                npg_log(LOG_WARNING, "timer", "timer pass failed");
+            npg_db_pool_put(gw->pool, &db);
+        }
+        for (int i = 0; i < 10 && !gw->stopping; i++)
+            usleep(100000);
+    }
+    return NULL;
+}
+
 int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
 {
     npg_gw_t *gw = calloc(1, sizeof(*gw));
@@ -79,6 +101,11 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     snprintf(gw->wsdl_dir, sizeof(gw->wsdl_dir), "%s",
              conf->http.wsdl_dir[0] ? conf->http.wsdl_dir : NPGW_DATADIR "/wsdl");
     int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
+    if (rc == NPG_OK)
+        rc = npg_pxs_new(conf, &gw->pxs);
+    if (rc == NPG_OK)
+        rc = npg_outbox_new(conf, gw->pool, npg_gw_outbox_handlers, npg_gw_outbox_nhandlers, gw,
+                            &gw->outbox);
     if (rc != NPG_OK)
         goto fail;
     npg_http_options_t opt = {
@@ -100,11 +127,23 @@ fail:
 
 int npg_gw_run(npg_gw_t *gw)
 {
-    return npg_http_server_run(gw->http);
+    int rc = npg_outbox_start(gw->outbox);
+    if (rc == NPG_OK && pthread_create(&gw->timer, NULL, timer_main, gw) == 0)
+        gw->timer_running = true;
+    if (rc == NPG_OK)
+        rc = npg_http_server_run(gw->http);
+    gw->stopping = 1;
+    if (gw->timer_running)
+        pthread_join(gw->timer, NULL);
+    gw->timer_running = false;
+    npg_outbox_free(&gw->outbox); /* waits for a delivery under way */
+    return rc;
 }
 
 void npg_gw_stop(npg_gw_t *gw)
 {
+    if (gw)
+        gw->stopping = 1;
     if (gw && gw->http)
         npg_http_server_stop(gw->http);
 }
@@ -115,6 +154,8 @@ void npg_gw_free(npg_gw_t **gwp)
     if (!gw)
         return;
     npg_http_server_free(&gw->http);
+    npg_outbox_free(&gw->outbox);
+    npg_pxs_free(&gw->pxs);
     npg_db_pool_free(&gw->pool);
     free(gw);
     *gwp = NULL;

@@ -11,6 +11,8 @@
 #include "common/log.h"
 #include "db/migrate.h"
 #include "porting/operator.h"
+#include "porting/port.h"
+#include "porting/query.h"
 
 typedef struct ctl {
     npg_conf_t conf;
@@ -183,7 +185,172 @@ static int cmd_key_revoke(ctl_t *ctl, int argc, char **argv)
     return 0;
 }
 
+/* port-in create --from A --to B [--from ..] --email E --type T --account A [--donor D] ... */
+static int cmd_port_in_create(ctl_t *ctl, int argc, char **argv)
+{
+    npg_port_in_req_t req = {.number_type = "mobile"};
+    for (int i = 0; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--override-cooloff") == 0) {
+            req.override_cooloff = true;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "npgwctl: %s needs a value\n", argv[i]);
+            return 2;
+        }
+        if (strcmp(argv[i], "--from") == 0 && req.nranges < NPG_PORT_MAX_RANGES)
+            req.ranges[req.nranges].start = req.ranges[req.nranges].end = v, req.nranges++;
+        else if (strcmp(argv[i], "--to") == 0 && req.nranges > 0)
+            req.ranges[req.nranges - 1].end = v;
+        else if (strcmp(argv[i], "--email") == 0)
+            req.email = v;
+        else if (strcmp(argv[i], "--type") == 0)
+            req.number_type = v;
+        else if (strcmp(argv[i], "--account") == 0)
+            req.account_type = v;
+        else if (strcmp(argv[i], "--donor") == 0)
+            req.donor = v;
+        else if (strcmp(argv[i], "--contact") == 0)
+            req.contact_number = v;
+        else {
+            fprintf(stderr, "npgwctl: unknown option %s\n", argv[i]);
+            return 2;
+        }
+        i++;
+    }
+    char msgid[NPG_MSGID_LEN], err[512];
+    int rc = npg_port_in_create(ctl->db, &ctl->conf, &req, msgid, err, sizeof(err));
+    if (rc != NPG_OK) {
+        fprintf(stderr, "npgwctl: port-in create: %s\n", err[0] ? err : npg_strerror(rc));
+        return 1;
+    }
+    printf("%s\n", msgid);
+    return 0;
+}
+
+static int print_json(int rc, json_t *j, const char *what)
+{
+    if (rc != NPG_OK)
+        return fail(rc, what);
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    printf("%s\n", s ? s : "null");
+    free(s);
+    return 0;
+}
+
+static int port_list(ctl_t *ctl, npg_port_kind_t kind, int argc, char **argv)
+{
+    int state = -1, limit = 30;
+    for (int i = 0; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--state") == 0)
+            state = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--limit") == 0)
+            limit = atoi(argv[i + 1]);
+    }
+    json_t *list = NULL;
+    int rc = npg_port_list_json(ctl->db, &ctl->conf, kind, limit > 0 ? limit : 30, 0, state, &list);
+    if (rc != NPG_OK)
+        return fail(rc, "list");
+    size_t i;
+    json_t *p;
+    printf("msgidentifier\tstate\toperator\ttype\tranges\tupdated\n");
+    json_array_foreach(list, i, p) {
+        json_t *r = json_array_get(json_object_get(p, "phone_number_ranges"), 0);
+        printf("%s\t%s\t%s\t%s\t%s-%s\t%s\n", json_string_value(json_object_get(p, "msgidentifier")),
+               json_string_value(json_object_get(p, "PortingStateString")),
+               json_string_value(json_object_get(
+                   p, kind == NPG_PORT_IN ? "donornetworkoperator" : "recipientnetworkoperator")),
+               json_string_value(json_object_get(p, "Type_of_Numbers")),
+               json_string_value(json_object_get(r, "telephonenumberseriestart")),
+               json_string_value(json_object_get(r, "telephonenumberserieend")),
+               json_string_value(json_object_get(p, "update_timestamp")));
+    }
+    json_decref(list);
+    return 0;
+}
+
+static int cmd_port_in_list(ctl_t *ctl, int argc, char **argv)
+{
+    return port_list(ctl, NPG_PORT_IN, argc, argv);
+}
+
+static int cmd_port_out_list(ctl_t *ctl, int argc, char **argv)
+{
+    return port_list(ctl, NPG_PORT_OUT, argc, argv);
+}
+
+static int cmd_port_in_show(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    json_t *j = NULL;
+    return print_json(npg_port_json(ctl->db, &ctl->conf, NPG_PORT_IN, argv[0], &j), j, argv[0]);
+}
+
+static int cmd_port_out_show(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    json_t *j = NULL;
+    return print_json(npg_port_json(ctl->db, &ctl->conf, NPG_PORT_OUT, argv[0], &j), j, argv[0]);
+}
+
+/* The port actions share one shape: an identifier in, a sentence out on refusal. */
+static int port_action(int rc, const char *err, const char *msgid, const char *done)
+{
+    if (rc != NPG_OK) {
+        fprintf(stderr, "npgwctl: %s\n", err[0] ? err : npg_strerror(rc));
+        return 1;
+    }
+    printf("%s %s\n", msgid, done);
+    return 0;
+}
+
+static int cmd_port_in_instruct(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    char err[512];
+    int rc = npg_port_in_instruct(ctl->db, &ctl->conf, argv[0], err, sizeof(err));
+    return port_action(rc, err, argv[0], "instructed");
+}
+
+static int cmd_port_in_abort(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    char err[512];
+    int rc = npg_port_in_abort(ctl->db, &ctl->conf, argv[0], err, sizeof(err));
+    return port_action(rc, err, argv[0], "aborted");
+}
+
+static int cmd_port_out_authorise(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    char err[512];
+    int rc = npg_port_out_authorise(ctl->db, &ctl->conf, argv[0], err, sizeof(err));
+    return port_action(rc, err, argv[0], "authorised");
+}
+
+static int cmd_port_out_reject(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    char err[512];
+    int rc = npg_port_out_reject(ctl->db, &ctl->conf, argv[0], argv[1], err, sizeof(err));
+    return port_action(rc, err, argv[0], "rejected");
+}
+
 static const cmd_t commands[] = {
+    {"port-in", "create", 0, cmd_port_in_create,
+     "--from N [--to N] [--from ..] --email E --account Prepaid|Postpaid [--type mobile|fixed]"
+     " [--donor CODE|Auto] [--contact N] [--override-cooloff]"},
+    {"port-in", "list", 0, cmd_port_in_list, "[--state N] [--limit N]"},
+    {"port-in", "show", 1, cmd_port_in_show, "MSGIDENTIFIER (JSON; follows resubmissions)"},
+    {"port-in", "instruct", 1, cmd_port_in_instruct, "MSGIDENTIFIER"},
+    {"port-in", "abort", 1, cmd_port_in_abort, "MSGIDENTIFIER"},
+    {"port-out", "list", 0, cmd_port_out_list, "[--state N] [--limit N]"},
+    {"port-out", "show", 1, cmd_port_out_show, "MSGIDENTIFIER"},
+    {"port-out", "authorise", 1, cmd_port_out_authorise, "MSGIDENTIFIER"},
+    {"port-out", "reject", 2, cmd_port_out_reject,
+     "MSGIDENTIFIER account_mismatch|outstanding_balance|fraudulent_request|number_not_active|CODE"},
     {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
     {"db", "version", 0, cmd_db_version, "print the schema version"},
     {"operator", "add", 1, cmd_operator_add,

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What npgwd's outbox delivers, kind by kind. */
+#include "gw/gw_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "porting/port.h"
+#include "xml/canon.h"
+
+/* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
+static __thread char *sent_xml;
+static __thread size_t sent_len;
+
+static int pxs_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
+{
+    npg_gw_t *gw = ctx;
+    free(sent_xml);
+    sent_xml = NULL;
+    return npg_pxs_send(gw->pxs, item->payload, &sent_xml, &sent_len, result, len);
+}
+
+/* Archive the envelope exactly as it went out (output_XML), linked to its port. */
+static int pxs_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
+{
+    (void)ctx, (void)result;
+    npg_canon_msg_t m;
+    char err[256];
+    int rc = npg_canon_parse(item->payload, strlen(item->payload), &m, err, sizeof(err));
+    if (rc == NPG_OK && sent_xml) {
+        char filename[160];
+        snprintf(filename, sizeof(filename), "%s_%s_%s.xml", m.msgidentifier,
+                 npg_pxs_element(m.type), m.message_id);
+        rc = npg_db_exec(db,
+                         "INSERT INTO xml_messages (folder, filename, port_kind, port_id, msgtype,"
+                         " message_id, body) VALUES ('output_XML', ?, ?, ?, ?, ?, ?)",
+                         NPG_DB_P(NPG_DB_S(filename), NPG_DB_S(item->port_kind),
+                                  NPG_DB_U(item->port_id), NPG_DB_S(npg_pxs_element(m.type)),
+                                  NPG_DB_S(m.message_id), NPG_DB_SN(sent_xml, sent_len)),
+                         NULL, NULL);
+        if (rc == NPG_EEXIST)
+            rc = NPG_OK; /* delivered again after a crash: archived the first time */
+    }
+    free(sent_xml);
+    sent_xml = NULL;
+    return rc;
+}
+
+static int note_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error)
+{
+    (void)ctx;
+    char text[700];
+    snprintf(text, sizeof(text), "Delivery failed for good (%s): %s", item->kind, error);
+    if (strcmp(item->port_kind, "none") == 0)
+        return NPG_OK;
+    return npg_port_note(db, item->port_kind, item->port_id, "DeliveryFailed", text);
+}
+
+/* DNS publication: no external DNS servers are configured in this build, so there is nothing to push. */
+static int dns_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
+{
+    (void)ctx, (void)item;
+    snprintf(result, len, "routing committed; no external DNS servers configured");
+    return NPG_OK;
+}
+
+static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
+{
+    npg_gw_t *gw = ctx;
+    (void)result;
+    return npg_port_routing_done(db, gw->conf, item->port_kind, item->port_id);
+}
+
+const npg_outbox_handler_t npg_gw_outbox_handlers[] = {
+    {"pxs", pxs_deliver, pxs_done, note_failed},
+    {"dns", dns_deliver, dns_done, note_failed},
+};
+const size_t npg_gw_outbox_nhandlers = NPG_ARRAY_LEN(npg_gw_outbox_handlers);

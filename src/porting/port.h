@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* porting/port.h - port-in and port-out transactions: every step is one database transaction. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "common/conf.h"
+#include "db/db.h"
+#include "porting/state.h"
+
+#define NPG_MSGID_LEN 33
+#define NPG_PORT_MAX_RANGES 100
+
+struct npg_canon_msg;
+
+typedef struct npg_port_range_in {
+    const char *start, *end; /* local or E.164 digits, as the caller gave them */
+} npg_port_range_in_t;
+
+/* A port-in request as BSS, the CLI or the REST API submit it. */
+typedef struct npg_port_in_req {
+    const char *donor;          /* NULL, "" or "Auto": the owner of the numbers' home range */
+    const char *email;
+    bool override_cooloff;
+    const char *contact_number; /* NULL or "": the first number */
+    const char *number_type;    /* "mobile" | "fixed" */
+    const char *account_type;   /* "Prepaid" | "Postpaid" */
+    npg_port_range_in_t ranges[NPG_PORT_MAX_RANGES];
+    size_t nranges;
+    const char *external_reference; /* optional, up to 69 characters */
+} npg_port_in_req_t;
+
+/*
+ * Every function below returns NPG_OK or an error with a sentence in err that
+ * says what was wrong (for REST "Reason", SOAP faults and the CLI). A refused
+ * request changes nothing, except that an event the state does not allow is
+ * recorded (applied = 0) on the port.
+ */
+
+/* Validate, detect the donor, store the port in Waiting_for_Authorisation_Response, queue the request. */
+int npg_port_in_create(npg_db_t *db, const npg_conf_t *conf, const npg_port_in_req_t *req,
+                       char msgid[NPG_MSGID_LEN], char *err, size_t errlen) NPG_WUR;
+/* Only in Waiting_for_Instruction. Errors: NPG_ENOTFOUND, NPG_ESTATE. */
+int npg_port_in_instruct(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+                         size_t errlen) NPG_WUR;
+/* Only in Waiting_for_Authorisation_Response or Waiting_for_Instruction. */
+int npg_port_in_abort(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+                      size_t errlen) NPG_WUR;
+/* The active record's id and msgidentifier for msgid, following automatic resubmissions. */
+int npg_port_in_resolve(npg_db_t *db, const char *msgid, uint64_t *id,
+                        char active[NPG_MSGID_LEN]) NPG_WUR;
+
+int npg_port_out_authorise(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+                           size_t errlen) NPG_WUR;
+/* reason: a legitimate reason name or a rejection code (see npg_port_out_reject_code). */
+int npg_port_out_reject(npg_db_t *db, const npg_conf_t *conf, const char *msgid,
+                        const char *reason, char *err, size_t errlen) NPG_WUR;
+
+/*
+ * Apply one inbound clearinghouse message (already mapped to canonical form)
+ * with its raw XML, in one transaction: de-duplicate, archive, transition,
+ * queue effects. NPG_EDUPLICATE: seen before, nothing changed (acknowledge it).
+ */
+int npg_port_apply_inbound(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
+                           const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
+
+/* A port's routing was published everywhere: Number_Ported -> Number_Ported_Complete (port-in). */
+int npg_port_routing_done(npg_db_t *db, const npg_conf_t *conf, const char *port_kind,
+                          uint64_t port_id) NPG_WUR;
+
+/* Local timers: answers overdue -> TimeOut; ported-out numbers due -> complete. *changed counts. */
+int npg_port_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed) NPG_WUR;
+
+/* Record an outbound delivery failure on its port (event, not applied). */
+int npg_port_note(npg_db_t *db, const char *port_kind, uint64_t port_id, const char *msgtype,
+                  const char *text) NPG_WUR;
