@@ -24,8 +24,12 @@ typedef struct npg_db_val {
 
 #define NPG_DB_I(x) ((npg_db_val_t){.type = NPG_DB_INT, .i = (int64_t)(x)})
 #define NPG_DB_U(x) ((npg_db_val_t){.type = NPG_DB_UINT, .i = (int64_t)(uint64_t)(x)})
-#define NPG_DB_S(x)                                                                                \
-    ((npg_db_val_t){.type = (x) ? NPG_DB_STR : NPG_DB_NULL, .s = (x), .len = (x) ? strlen(x) : 0})
+/* A string parameter; NULL binds SQL NULL. */
+static inline npg_db_val_t npg_db_str(const char *s)
+{
+    return (npg_db_val_t){.type = s ? NPG_DB_STR : NPG_DB_NULL, .s = s, .len = s ? strlen(s) : 0};
+}
+#define NPG_DB_S(x) npg_db_str(x)
 #define NPG_DB_SN(x, n) ((npg_db_val_t){.type = NPG_DB_STR, .s = (x), .len = (n)})
 #define NPG_DB_NUL ((npg_db_val_t){.type = NPG_DB_NULL})
 /* Pass parameters as NPG_DB_P(NPG_DB_I(1), NPG_DB_S("x")): expands to the array and its length. */

@@ -47,6 +47,7 @@ need_db() {
 country_code = 1
 country_iso = XX
 operator_code = CARR
+xslt_dir = $top_srcdir/xslt
 log_level = ${NPGW_TEST_LOG_LEVEL:-info}
 [database]
 socket = $NPGW_TEST_DB_SOCKET
