@@ -103,6 +103,7 @@ int npg_pxs_new(const npg_conf_t *conf, npg_pxs_t **out)
     npg_pxs_t *p = calloc(1, sizeof(*p));
     if (!p)
         return NPG_ENOMEM;
+    npg_xml_init(); /* libxml2, libxslt and EXSLT, once per process */
     p->conf = conf;
     snprintf(dir, sizeof(dir), "%s/pxs",
              conf->general.xslt_dir[0] ? conf->general.xslt_dir : NPGW_DATADIR "/xslt");
@@ -144,12 +145,17 @@ static struct soap *new_soap(const npg_conf_t *conf)
     return s;
 }
 
+/* gSOAP's own words for what went wrong ("Validation constraint violation: ..."), on one line. */
 static void soap_error_text(struct soap *s, char *err, size_t errlen)
 {
+    soap_set_fault(s);
     const char **reason = soap_faultstring(s);
     const char **detail = soap_faultdetail(s);
     snprintf(err, errlen, "%s%s%s", reason && *reason ? *reason : "SOAP error",
              detail && *detail ? ": " : "", detail && *detail ? *detail : "");
+    for (char *p = err; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
 }
 
 /* The contract check: the body's element must be one we accept and must deserialize strictly. */

@@ -95,6 +95,7 @@ static int dispatch(struct soap *soap, npg_http_method_t method)
             return npg_http_reply_error(&req, 413, "error", "request body too large");
         size_t len = 0;
         char *body = NULL;
+        soap->error = SOAP_OK; /* SOAP_STOP from on_parse only routed the request here */
         if (soap->length > 0 || (soap->imode & SOAP_IO) == SOAP_IO_CHUNK)
             body = soap_http_get_body(soap, &len);
         if (soap->error) {

@@ -285,14 +285,16 @@ static int cmd_port_in_show(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc;
     json_t *j = NULL;
-    return print_json(npg_port_json(ctl->db, &ctl->conf, NPG_PORT_IN, argv[0], &j), j, argv[0]);
+    int rc = npg_port_json(ctl->db, &ctl->conf, NPG_PORT_IN, argv[0], &j);
+    return print_json(rc, j, argv[0]);
 }
 
 static int cmd_port_out_show(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc;
     json_t *j = NULL;
-    return print_json(npg_port_json(ctl->db, &ctl->conf, NPG_PORT_OUT, argv[0], &j), j, argv[0]);
+    int rc = npg_port_json(ctl->db, &ctl->conf, NPG_PORT_OUT, argv[0], &j);
+    return print_json(rc, j, argv[0]);
 }
 
 /* The port actions share one shape: an identifier in, a sentence out on refusal. */
