@@ -52,6 +52,9 @@ static const conf_item_t schema[] = {
      "error|warning|notice|info|debug", "info", "Lowest priority that is logged."},
     {"general", "log_target", CONF_CHOICE, F(general.log_target), 0, 0, "stderr|syslog", "stderr",
      "Where log lines go."},
+    {"general", "xslt_dir", CONF_STR, F(general.xslt_dir), 0, 0, NULL, "",
+     "Folder with canonical.xsd and one folder of stylesheets per clearinghouse "
+     "(pxs/to-canonical.xsl, pxs/from-canonical.xsl); empty: the installed ones."},
 
     {"database", "host", CONF_STR, F(database.host), 0, 0, NULL, "127.0.0.1",
      "Server address, used when socket is empty."},

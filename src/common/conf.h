@@ -16,6 +16,7 @@ typedef struct npg_conf {
         int max_range_size;     /* most numbers one port may carry */
         char log_level[16];
         char log_target[16];
+        char xslt_dir[NPG_CONF_STRLEN]; /* canonical.xsd and <clearinghouse>/ stylesheets; "" = installed */
     } general;
     struct {
         char host[NPG_CONF_STRLEN];
