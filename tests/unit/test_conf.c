@@ -43,6 +43,7 @@ static void defaults(void **state)
     assert_int_equal(c.http.port, 8780);
     assert_int_equal(c.database.pool_size, 8);
     assert_int_equal(c.general.max_range_size, 10000);
+    assert_string_equal(c.general.xslt_dir, "");
 }
 
 static void good_file(void **state)
