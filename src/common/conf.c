@@ -36,6 +36,8 @@ typedef struct conf_item {
 static const char *const section_help[][2] = {
     {"general", "Who we are and how we log."},
     {"database", "MariaDB/MySQL connection. Use socket for a local server, host/port otherwise."},
+    {"pxs", "PortingXS clearinghouse: where we send, and the receiver it delivers to."},
+    {"outbox", "Delivery of outbound messages: retries with exponential back-off."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
 };
 
@@ -96,6 +98,36 @@ static const conf_item_t schema[] = {
      "Deepest XML element nesting accepted in a request."},
     {"http", "wsdl_dir", CONF_STR, F(http.wsdl_dir), 0, 0, NULL, "",
      "Folder served under /wsdl/ (WSDL and XSD files); empty: the installed ones."},
+
+    {"pxs", "deployment_prefix", CONF_STR, F(pxs.deployment_prefix), 1, 32, NULL, "pxs",
+     "Receiver path segment: the clearinghouse delivers to /np_api/{prefix}/recv/."},
+    {"pxs", "clearinghouse_url", CONF_STR, F(pxs.clearinghouse_url), 1, 0, NULL,
+     "http://127.0.0.1:8781/pxs", "PortingXS clearinghouse SOAP endpoint."},
+    {"pxs", "clearinghouse_user", CONF_STR, F(pxs.clearinghouse_user), 0, 0, NULL, "",
+     "HTTP Basic user for the clearinghouse (empty: none)."},
+    {"pxs", "clearinghouse_password", CONF_SECRET, F(pxs.clearinghouse_password), 0, 0, NULL,
+     "", "HTTP Basic password for the clearinghouse (never logged)."},
+    {"pxs", "clearinghouse_operator", CONF_STR, F(pxs.clearinghouse_operator), 2, 10, NULL,
+     "PXS", "The clearinghouse's own operator code."},
+    {"pxs", "answer_timeout", CONF_INT, F(pxs.answer_timeout), 1, 2592000, NULL, "86400",
+     "Seconds to wait for a clearinghouse answer before a port times out locally."},
+    {"pxs", "connect_timeout", CONF_INT, F(pxs.connect_timeout), 1, 300, NULL, "5",
+     "Seconds to connect to the clearinghouse."},
+    {"pxs", "io_timeout", CONF_INT, F(pxs.io_timeout), 1, 3600, NULL, "30",
+     "Seconds a send or receive to the clearinghouse may block."},
+
+    {"outbox", "workers", CONF_INT, F(outbox.workers), 0, 64, NULL, "2",
+     "Dispatcher threads in npgwd (0: npgwd delivers nothing)."},
+    {"outbox", "poll_ms", CONF_INT, F(outbox.poll_ms), 10, 60000, NULL, "200",
+     "How often an idle dispatcher looks for due messages."},
+    {"outbox", "retry_base_ms", CONF_INT, F(outbox.retry_base_ms), 10, 3600000, NULL, "500",
+     "First retry delay; it doubles with every failed attempt."},
+    {"outbox", "retry_max_ms", CONF_INT, F(outbox.retry_max_ms), 10, 86400000, NULL, "60000",
+     "Longest retry delay."},
+    {"outbox", "max_attempts", CONF_INT, F(outbox.max_attempts), 1, 1000000, NULL, "1000",
+     "Attempts before a message is marked failed on its port."},
+    {"outbox", "lease_s", CONF_INT, F(outbox.lease_s), 5, 3600, NULL, "60",
+     "Seconds a dispatcher holds a message it is delivering; then another may retry it."},
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)

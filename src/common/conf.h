@@ -16,7 +16,7 @@ typedef struct npg_conf {
         int max_range_size;     /* most numbers one port may carry */
         char log_level[16];
         char log_target[16];
-        char xslt_dir[NPG_CONF_STRLEN]; /* canonical.xsd and <clearinghouse>/ stylesheets; "" = installed */
+        char xslt_dir[NPG_CONF_STRLEN]; /* stylesheets, one folder per clearinghouse */
     } general;
     struct {
         char host[NPG_CONF_STRLEN];
@@ -44,6 +44,24 @@ typedef struct npg_conf {
         int max_xml_depth;
         char wsdl_dir[NPG_CONF_STRLEN];
     } http;
+    struct {
+        char deployment_prefix[33];     /* receiver path: /np_api/{prefix}/recv/ */
+        char clearinghouse_url[NPG_CONF_STRLEN];
+        char clearinghouse_user[64];
+        char clearinghouse_password[128];
+        char clearinghouse_operator[11]; /* the clearinghouse's own operator code */
+        int answer_timeout;              /* seconds to wait for a clearinghouse answer */
+        int connect_timeout;
+        int io_timeout;
+    } pxs;
+    struct {
+        int workers;
+        int poll_ms;
+        int retry_base_ms;
+        int retry_max_ms;
+        int max_attempts;
+        int lease_s;
+    } outbox;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */
