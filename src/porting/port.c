@@ -189,9 +189,11 @@ static int write_event(npg_db_t *db, const port_row_t *row, const port_step_t *s
                        NULL, NULL);
 }
 
-void port_record_refused(npg_db_t *db, const port_row_t *row, const port_step_t *step)
+void port_record_refused(npg_db_t *db, const port_row_t *row, const port_step_t *in)
 {
     char text[1024];
+    port_step_t copy = *in, *step = &copy;
+    copy.xml_id = 0; /* its archive row went with the refused transaction */
     snprintf(text, sizeof(text), "refused: %s is not allowed in %s%s%s",
              npg_port_event_name(step->event), npg_port_state_name(row->state),
              step->eventlog ? "; " : "", step->eventlog ? step->eventlog : "");

@@ -81,3 +81,57 @@ start_npgwd() {
 stop_npgwd() { [ -n "${NPGWD_PID:-}" ] && kill "$NPGWD_PID" 2>/dev/null && wait "$NPGWD_PID" 2>/dev/null; NPGWD_PID=""; return 0; }
 
 finish() { [ "$TAP_FAILED" -eq 0 ]; exit $?; }
+
+# --- porting fixtures ----------------------------------------------------------
+# Migrate, add CARR (us), DONOR and OTHER with home ranges, and a clearinghouse key ($CHKEY).
+setup_porting() {
+  "$NPGWCTL" -c "$CONF" db migrate >/dev/null 2>&1 || return 1
+  "$NPGWCTL" -c "$CONF" operator add CARR --rn 1990001 --ims-domain ims.carr.example --self >/dev/null
+  "$NPGWCTL" -c "$CONF" operator add DONOR --rn 1990002 --ims-domain ims.donor.example >/dev/null
+  "$NPGWCTL" -c "$CONF" operator add OTHER --rn 1990003 --ims-domain ims.other.example --naptr tel >/dev/null
+  "$NPGWCTL" -c "$CONF" range add CARR 5551000 5551999 >/dev/null
+  "$NPGWCTL" -c "$CONF" range add DONOR 5550000 5550999 >/dev/null
+  "$NPGWCTL" -c "$CONF" range add OTHER 5552000 5552999 >/dev/null
+  CHKEY=$("$NPGWCTL" -c "$CONF" key create clearinghouse pxs | cut -d' ' -f2)
+}
+
+# Append settings to $CONF: conf_add SECTION "key = value"...
+conf_add() { local sec=$1; shift; { echo "[$sec]"; printf '%s\n' "$@"; } >>"$CONF"; }
+
+# pxs_envelope ELEMENT MSGIDENTIFIER MESSAGEID [INNER-XML]: a PortingXS SOAP envelope on stdout.
+pxs_envelope() {
+  cat <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:pxs="urn:npgw:portingxs:1"><SOAP-ENV:Body><pxs:$1><pxs:Header><pxs:MessageId>$3</pxs:MessageId><pxs:MessageIdentifier>$2</pxs:MessageIdentifier><pxs:Timestamp>2026-01-15T10:30:00Z</pxs:Timestamp><pxs:SenderOperator>PXS</pxs:SenderOperator><pxs:ReceiverOperator>CARR</pxs:ReceiverOperator></pxs:Header>${4:-}</pxs:$1></SOAP-ENV:Body></SOAP-ENV:Envelope>
+XML
+}
+
+# pxs_deliver ELEMENT MSGIDENTIFIER MESSAGEID [INNER-XML]: POST it to the receiver as the
+# clearinghouse; prints the acknowledgement Status or "fault: reason"; sets $DELIVER_CODE.
+pxs_deliver() {
+  local out
+  out=$(pxs_envelope "$@" | curl -s -u "$CHKEY" -H 'Content-Type: text/xml; charset=utf-8' \
+    --data-binary @- -w '\n%{http_code}' "http://127.0.0.1:$HTTP_PORT/np_api/pxs/recv/")
+  DELIVER_CODE=$(echo "$out" | tail -n1)
+  if echo "$out" | grep -q '<pxs:Status>'; then
+    echo "$out" | sed -n 's/.*<pxs:Status>\([^<]*\)<.*/\1/p'
+  else
+    echo "fault: $(echo "$out" | sed -n 's/.*<faultstring>\([^<]*\)<.*/\1/p')"
+  fi
+}
+
+# Port state, number of events and the failure reason of a port-in (or out with 'out').
+port_field() { # port_field MSGIDENTIFIER FIELD [in|out]
+  local cmd=port-in; [ "${3:-in}" = out ] && cmd=port-out
+  "$NPGWCTL" -c "$CONF" "$cmd" show "$1" 2>/dev/null | python3 -c "import json,sys; v=json.load(sys.stdin).get('$2'); print(len(v) if isinstance(v, list) else ('null' if v is None else v))"
+}
+applied_events() { # applied_events MSGIDENTIFIER: events that changed state
+  "$NPGWCTL" -c "$CONF" port-in show "$1" | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin)["events"] if e["applied"]))'
+}
+# wait_for "description" SECONDS command...: poll until the command succeeds
+wait_until() { local s=$1; shift; for _ in $(seq 1 $((s * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+state_is() { [ "$(port_field "$1" PortingStateString "${3:-in}")" = "$2" ]; }
+create_port_in() { # create_port_in FROM TO [extra args]: prints the msgidentifier
+  local from=$1 to=$2; shift 2
+  "$NPGWCTL" -c "$CONF" port-in create --from "$from" --to "$to" --email ops@example.com --account "${ACCOUNT:-Prepaid}" "$@"
+}
