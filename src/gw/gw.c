@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "http/files.h"
+#include "api/rest.h"
 #include "porting/port.h"
 #include "soapH.h"
 
@@ -60,6 +61,10 @@ static const npg_route_t gw_routes[] = {
 static int gw_handle(npg_http_req_t *req)
 {
     npg_route_match_t m;
+    /* /np_api/ is the REST API, except the clearinghouse receiver below. */
+    if (strncmp(req->path, "/np_api/", 8) == 0 &&
+        npg_route_find(gw_routes, NPG_ARRAY_LEN(gw_routes), req, &m) != NPG_OK)
+        return npg_rest_handle(req);
     int rc = npg_route_find(gw_routes, NPG_ARRAY_LEN(gw_routes), req, &m);
     if (rc == NPG_ENOTSUP)
         return npg_http_reply_error(req, 405, "error", "method not allowed for this path");

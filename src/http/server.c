@@ -41,6 +41,7 @@ int npg_http_reply(npg_http_req_t *req, int status, const char *content_type, co
                    size_t len)
 {
     struct soap *soap = req->soap;
+    req->status = status;
     soap->http_content = content_type;
     if (!body)
         len = 0;

@@ -26,6 +26,8 @@ typedef struct npg_http_req {
     const char *user;     /* HTTP Basic user, NULL when absent */
     const char *password; /* HTTP Basic password, NULL when absent */
     void *app;
+    void *ctx;  /* free for the handler layer (the REST API keeps its context here) */
+    int status; /* the status replied, 0 before the reply */
 } npg_http_req_t;
 
 /* Handles a request and sends its reply with npg_http_reply*; returns NPG_OK once replied. */

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* /np_api/PortIn and /np_api/PortOut: adapters between JSON and porting/port.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/rest_routes.h"
+#include "common/util.h"
+#include "http/files.h"
+#include "porting/port.h"
+#include "porting/query.h"
+
+#define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
+
+/* A string field: present and a string when required; NULL when absent and optional. */
+static int field_str(npg_rest_ctx_t *c, const char *key, bool required, size_t maxlen,
+                     const char **out)
+{
+    json_t *v = c->body ? json_object_get(c->body, key) : NULL;
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required)
+            return npg_rest_error(c, 400, "field %s is required", key), NPG_EINVAL;
+        return NPG_OK;
+    }
+    if (!json_is_string(v))
+        return npg_rest_error(c, 400, "field %s must be a string", key), NPG_EINVAL;
+    if (strlen(json_string_value(v)) > maxlen)
+        return npg_rest_error(c, 400, "field %s is longer than %zu characters", key, maxlen),
+               NPG_EINVAL;
+    *out = json_string_value(v);
+    return NPG_OK;
+}
+
+int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    npg_rest_ctx_t *c = CTX(req);
+    npg_port_in_req_t in = {0};
+    const char *type = NULL;
+    if (!c->body)
+        return npg_rest_error(c, 400, "a JSON body is required");
+    if (field_str(c, "donornetworkoperator", false, 10, &in.donor) ||
+        field_str(c, "email", true, 254, &in.email) ||
+        field_str(c, "contacttelephonenumber", true, 20, &in.contact_number) ||
+        field_str(c, "Type_of_Numbers", true, 6, &type) ||
+        field_str(c, "telephonenumberseriestart", true, 15, &in.ranges[0].start) ||
+        field_str(c, "telephonenumberserieend", true, 15, &in.ranges[0].end) ||
+        field_str(c, "AccountType", true, 8, &in.account_type))
+        return NPG_OK; /* replied */
+    json_t *oc = json_object_get(c->body, "overridecooloff");
+    if (oc && !json_is_boolean(oc) && !json_is_null(oc))
+        return npg_rest_error(c, 400, "field overridecooloff must be true or false");
+    in.override_cooloff = json_is_true(oc);
+    json_t *ps = json_object_get(c->body, "PortingState");
+    if (ps && !json_is_null(ps) && (!json_is_integer(ps) || json_integer_value(ps) != 0))
+        return npg_rest_error(c, 400, "field PortingState must be the integer 0: a port starts"
+                                      " at the clearinghouse, not in a later state");
+    /* The reference spells the values "mobile"/"fixed"; accept any case, store lower case. */
+    in.number_type = strcasecmp(type, "mobile") == 0 ? "mobile"
+                     : strcasecmp(type, "fixed") == 0 ? "fixed"
+                                                        : type;
+    in.nranges = 1;
+    char msgid[NPG_MSGID_LEN], err[512];
+    int rc = npg_port_in_create(c->db, c->conf, &in, msgid, err, sizeof(err));
+    snprintf(c->audit_target, sizeof(c->audit_target), "%s-%s", in.ranges[0].start,
+             in.ranges[0].end);
+    if (rc != NPG_OK)
+        return npg_rest_fail(c, rc == NPG_ECONF ? NPG_EIO : rc, err);
+    snprintf(c->audit_detail, sizeof(c->audit_detail), "created %s", msgid);
+    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier",
+                                    msgid, "message", "Port-in request created successfully"));
+}
+
+/* ?limit=N&offset=N&state=N (30 most recent by default). */
+static int list(npg_rest_ctx_t *c, npg_port_kind_t kind)
+{
+    int limit = 30, offset = 0, state = -1;
+    char q[256];
+    npg_strlcpy(q, c->req->query, sizeof(q));
+    for (char *save = NULL, *kv = strtok_r(q, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        const char *v = eq + 1;
+        int *dst = strcmp(kv, "limit") == 0 ? &limit : strcmp(kv, "offset") == 0 ? &offset
+                   : strcmp(kv, "state") == 0                                   ? &state
+                                                                                : NULL;
+        if (!dst)
+            continue;
+        if (!npg_is_digits(v) || strlen(v) > 6)
+            return npg_rest_error(c, 400, "query parameter %s must be a whole number", kv);
+        *dst = atoi(v);
+    }
+    if (limit < 1 || limit > 1000)
+        return npg_rest_error(c, 400, "limit must be between 1 and 1000");
+    json_t *j = NULL;
+    int rc = npg_port_list_json(c->db, c->conf, kind, limit, offset, state, &j);
+    return rc == NPG_OK ? npg_rest_ok(c, j) : npg_rest_fail(c, rc, NULL);
+}
+
+int npg_rest_portin_list(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    return list(CTX(req), NPG_PORT_IN);
+}
+
+int npg_rest_portout_list(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    return list(CTX(req), NPG_PORT_OUT);
+}
+
+static int get(npg_rest_ctx_t *c, npg_port_kind_t kind, const char *msgid)
+{
+    json_t *j = NULL;
+    int rc = npg_port_json(c->db, c->conf, kind, msgid, &j);
+    if (rc == NPG_ENOTFOUND)
+        return npg_rest_error(c, 404, "no port-%s with msgidentifier %s",
+                              kind == NPG_PORT_IN ? "in" : "out", msgid);
+    return rc == NPG_OK ? npg_rest_ok(c, j) : npg_rest_fail(c, rc, NULL);
+}
+
+int npg_rest_portin_get(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    return get(CTX(req), NPG_PORT_IN, m->params[0]);
+}
+
+int npg_rest_portout_get(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    return get(CTX(req), NPG_PORT_OUT, m->params[0]);
+}
+
+/* The state-changing actions share one shape: identifier in, result out, 404/409 on refusal. */
+static int action(npg_rest_ctx_t *c, int rc, const char *err, const char *msgid,
+                  const char *message)
+{
+    if (rc == NPG_ENOTFOUND || (rc != NPG_OK && strstr(err, "no port-")))
+        return npg_rest_error(c, 404, "%s", err);
+    if (rc != NPG_OK)
+        return npg_rest_fail(c, rc, err);
+    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier",
+                                    msgid, "message", message));
+}
+
+int npg_rest_portin_instruct(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    char err[512];
+    int rc = npg_port_in_instruct(c->db, c->conf, m->params[0], err, sizeof(err));
+    return action(c, rc, err, m->params[0], "Instruction sent");
+}
+
+int npg_rest_portin_abort(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    char err[512];
+    int rc = npg_port_in_abort(c->db, c->conf, m->params[0], err, sizeof(err));
+    return action(c, rc, err, m->params[0], "Port-in aborted");
+}
+
+int npg_rest_portout_authorise(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    char err[512];
+    int rc = npg_port_out_authorise(c->db, c->conf, m->params[0], err, sizeof(err));
+    return action(c, rc, err, m->params[0], "Port-out authorised");
+}
+
+/* Optional body {"reason": "outstanding_balance"}; without one: 99 General Rejection. */
+int npg_rest_portout_reject(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    const char *reason = NULL;
+    if (field_str(c, "reason", false, 64, &reason))
+        return NPG_OK;
+    char err[512];
+    int rc = npg_port_out_reject(c->db, c->conf, m->params[0], reason ? reason : "99", err,
+                                 sizeof(err));
+    return action(c, rc, err, m->params[0], "Port-out rejected");
+}
+
+int npg_rest_portin_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    json_t *by_folder = NULL;
+    int rc = npg_port_xml_list_json(c->db, NPG_PORT_IN, m->params[0], &by_folder);
+    if (rc != NPG_OK)
+        return npg_rest_fail(c, rc, NULL);
+    json_t *names = json_array();
+    const char *folder;
+    json_t *files;
+    json_object_foreach(by_folder, folder, files) {
+        size_t i;
+        json_t *f;
+        json_array_foreach(files, i, f)
+            json_array_append_new(names, json_sprintf("%s/%s", folder, json_string_value(f)));
+    }
+    json_decref(by_folder);
+    return npg_rest_ok(c, names);
+}
+
+/* Only the two archive folders, only plain names: anything else is 403, as the reference says. */
+int npg_rest_portin_xml_get(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    const char *folder = m->params[0], *name = m->params[1];
+    if ((strcmp(folder, "input_XML") != 0 && strcmp(folder, "output_XML") != 0) ||
+        !npg_http_safe_name(name))
+        return npg_rest_error(c, 403, "File not found");
+    npg_db_rows_t *rows = NULL;
+    int rc = npg_db_query(c->db, "SELECT body FROM xml_messages WHERE folder = ? AND filename = ?",
+                          NPG_DB_P(NPG_DB_S(folder), NPG_DB_S(name)), &rows);
+    if (rc != NPG_OK)
+        return npg_rest_fail(c, rc, NULL);
+    if (npg_db_rows_count(rows) != 1) {
+        npg_db_rows_free(&rows);
+        return npg_rest_error(c, 403, "File not found");
+    }
+    const char *body = npg_db_rows_get(rows, 0, 0);
+    rc = npg_http_reply(req, 200, "text/xml; charset=utf-8", body, strlen(body));
+    npg_db_rows_free(&rows);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "api/rest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/rest_routes.h"
+#include "common/log.h"
+#include "gw/gw_internal.h"
+#include "stdsoap2.h"
+
+const char *npg_rest_route_name(const npg_route_t *r)
+{
+    return r->pattern + strlen("/np_api/");
+}
+
+int npg_rest_ok(npg_rest_ctx_t *c, json_t *json)
+{
+    return npg_http_reply_json(c->req, 200, json);
+}
+
+int npg_rest_error(npg_rest_ctx_t *c, int status, const char *fmt, ...)
+{
+    char reason[768], result[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    snprintf(result, sizeof(result), "Exception raised in %s",
+             c->m && c->m->route ? npg_rest_route_name(c->m->route) : c->req->path);
+    snprintf(c->audit_detail, sizeof(c->audit_detail), "%d %.480s", status, reason);
+    return npg_http_reply_error(c->req, status, result, reason);
+}
+
+int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason)
+{
+    return npg_rest_error(c, npg_err_http_status(err), "%s",
+                          reason && reason[0] ? reason : npg_strerror(err));
+}
+
+/* Who did what, when, with what result: every mutating call, refused ones included. */
+static void audit(npg_rest_ctx_t *c, int status)
+{
+    char action[96];
+    snprintf(action, sizeof(action), "%s %s",
+             c->req->method == NPG_HTTP_POST ? "POST" : c->req->method == NPG_HTTP_DELETE ? "DELETE"
+                                                                                          : "PUT",
+             c->m->route ? npg_rest_route_name(c->m->route) : c->req->path);
+    char result[16];
+    snprintf(result, sizeof(result), "%d", status);
+    if (!c->audit_target[0] && c->m->nparams)
+        snprintf(c->audit_target, sizeof(c->audit_target), "%s", c->m->params[0]);
+    int rc = npg_db_exec(c->db,
+                         "INSERT INTO audit_log (actor, action, target, result, detail)"
+                         " VALUES (?, ?, ?, ?, ?)",
+                         NPG_DB_P(NPG_DB_S(c->user ? c->user : "-"), NPG_DB_S(action),
+                                  NPG_DB_S(c->audit_target), NPG_DB_S(result),
+                                  NPG_DB_S(c->audit_detail)),
+                         NULL, NULL);
+    if (rc != NPG_OK)
+        npg_log(LOG_ERR, "audit", "could not record %s by %s", action, c->user);
+}
+
+static int deny(npg_http_req_t *req, int status, const char *reason)
+{
+    if (status == 401)
+        req->soap->authrealm = "npgw";
+    return npg_http_reply_error(req, status, "Authentication failed", reason);
+}
+
+int npg_rest_handle(npg_http_req_t *req)
+{
+    npg_gw_t *gw = req->app;
+    npg_route_match_t m = {0};
+    npg_rest_ctx_t c = {.req = req, .m = &m, .gw = gw, .conf = gw->conf};
+    size_t n;
+    const npg_route_t *routes = npg_rest_routes(&n);
+    int rc = npg_route_find(routes, n, req, &m);
+    if (rc == NPG_ENOTSUP)
+        return npg_rest_error(&c, 405, "method not allowed on %s", req->path);
+    if (rc != NPG_OK)
+        return npg_rest_error(&c, 404, "no such endpoint: %s", req->path);
+    unsigned tiers = m.route->flags & NPG_REST_TIERS;
+    if (tiers) { /* public routes (the API document) have no tiers */
+        if (!req->user || !req->password)
+            return deny(req, 401, "HTTP Basic credentials (user and API key) are required");
+        rc = npg_gw_authenticate(gw, req, &c.tier);
+        if (rc == NPG_EDBDOWN)
+            return npg_rest_error(&c, 503, "database unavailable");
+        if (rc != NPG_OK)
+            return deny(req, 401, "unknown user or wrong API key");
+        if (!(c.tier & tiers))
+            return npg_http_reply_error(req, 403, "Forbidden", "this API key's tier may not use this endpoint");
+        c.user = req->user;
+    }
+    if (npg_db_pool_get(gw->pool, 5000, &c.db) != NPG_OK)
+        return npg_rest_error(&c, 503, "database unavailable");
+    req->ctx = &c;
+    rc = NPG_OK;
+    if (req->body_len > 0) {
+        json_error_t jerr;
+        c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+        if (!c.body || !json_is_object(c.body))
+            npg_rest_error(&c, 400, "request body is not a JSON object: %s (line %d, column %d)",
+                           c.body ? "not an object" : jerr.text, jerr.line, jerr.column);
+    }
+    if (req->status == 0)
+        rc = m.route->fn(req, &m);
+    if (rc != NPG_OK && req->status == 0)
+        npg_rest_fail(&c, rc, NULL);
+    if (m.route->flags & NPG_REST_MUTATING)
+        audit(&c, req->status);
+    json_decref(c.body);
+    npg_db_pool_put(gw->pool, &c.db);
+    return NPG_OK;
+}

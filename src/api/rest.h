@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* api/rest.h - the /np_api/ REST API: route table, authentication, tiers, audit, error shape. */
+#pragma once
+#include <jansson.h>
+#include "api/apikey.h"
+#include "http/router.h"
+
+struct npg_gw;
+
+/* Everything a REST handler gets: the request, the caller, a pooled connection, the body. */
+typedef struct npg_rest_ctx {
+    npg_http_req_t *req;
+    const npg_route_match_t *m;
+    struct npg_gw *gw;
+    const npg_conf_t *conf;
+    npg_db_t *db;
+    const char *user;
+    npg_tier_t tier;
+    json_t *body;        /* parsed JSON object, or NULL when the request had no body */
+    char audit_target[128];
+    char audit_detail[512];
+} npg_rest_ctx_t;
+
+/* Handle any /np_api/ request (not the clearinghouse receiver). Returns once replied. */
+int npg_rest_handle(npg_http_req_t *req);
+
+/* Reply helpers for handlers: the seed's shapes. */
+int npg_rest_ok(npg_rest_ctx_t *c, json_t *json);
+/* {"result": "Exception raised in <route>", "Reason": reason} with status. */
+int npg_rest_error(npg_rest_ctx_t *c, int status, const char *fmt, ...) NPG_PRINTF(3, 4);
+/* Map an npgw error (and its sentence) to the right status. */
+int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason);
+
+/* The route table, for the OpenAPI comparison test and the docs. */
+const npg_route_t *npg_rest_routes(size_t *n);
