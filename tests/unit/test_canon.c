@@ -15,10 +15,18 @@
 #include "xmltest.h"
 
 static const char *const canonicals[] = {
-    "PortingRequest.out",      "InstructionRequest.out",   "AbortRequest.out",
-    "AuthorisationAnswer.out", "TerminationRequest.out",   "NumberInformationRequest.out",
-    "NumberInformation.in",    "AuthorisationRequest.in",  "AuthorisationResponse.in",
-    "InstructionResponse.in",  "Ported.in",                "TimedOut.in",
+    "PortingRequest.out",
+    "InstructionRequest.out",
+    "AbortRequest.out",
+    "AuthorisationAnswer.out",
+    "TerminationRequest.out",
+    "NumberInformationRequest.out",
+    "NumberInformation.in",
+    "AuthorisationRequest.in",
+    "AuthorisationResponse.in",
+    "InstructionResponse.in",
+    "Ported.in",
+    "TimedOut.in",
     "Terminated.in",
 };
 
@@ -132,8 +140,7 @@ static const bad_case_t bad_cases[] = {
     {"CARR-20250115-000001", "bad id!", NPG_EINVAL, "message_id"},
     {"CARR-20250115-000001", "A234567890123456789012345678901234567890123456789012345678901234X",
      NPG_EINVAL, "message_id: longer than 64"},
-    {"<np:message_id>CARR-20250115-000001</np:message_id>", "", NPG_EINVAL,
-     "message_id: missing"},
+    {"<np:message_id>CARR-20250115-000001</np:message_id>", "", NPG_EINVAL, "message_id: missing"},
     {"XX202501-CARR-00001", "XX2025-CARR-00001", NPG_EINVAL, "msgidentifier"},
     {"2025-01-15T10:30:00Z", "2025-01-15T10:30:00", NPG_EINVAL, "timestamp"},
     {"2025-01-15T10:30:00Z", "2025-13-45T10:30:00Z", NPG_EINVAL, "timestamp"},
@@ -141,8 +148,9 @@ static const bad_case_t bad_cases[] = {
     {"<np:sender>CARR</np:sender>", "<np:sender>carr</np:sender>", NPG_EINVAL, "sender"},
     {"<np:receiver>CH</np:receiver>", "", NPG_EINVAL, "receiver: missing"},
     {"<np:donor>DONR</np:donor>", "<np:donor>D</np:donor>", NPG_EINVAL, "donor"},
-    {"<np:donor>DONR</np:donor>", "", NPG_EINVAL, "donor: missing (required for type "
-                                                  "porting_request)"},
+    {"<np:donor>DONR</np:donor>", "", NPG_EINVAL,
+     "donor: missing (required for type "
+     "porting_request)"},
     {"Postpaid", "Contract", NPG_EINVAL, "account_type"},
     {">mobile<", ">cellular<", NPG_EINVAL, "number_type"},
     {"5550123", "555-0123", NPG_EINVAL, "contact_number"},
@@ -152,7 +160,8 @@ static const bad_case_t bad_cases[] = {
     {"start=\"5550100\"", "start=\"55501OO\"", NPG_EINVAL, "ranges"},
     {"end=\"5550199\"", "", NPG_EINVAL, "ranges: missing attribute end"},
     {"<np:range start=\"5550100\" end=\"5550199\"/>\n    <np:range start=\"5550300\" "
-     "end=\"5550300\"/>", "", NPG_EINVAL, "ranges: needs at least one"},
+     "end=\"5550300\"/>",
+     "", NPG_EINVAL, "ranges: needs at least one"},
     {"<np:range start", "<np:other/><np:range start", NPG_EXML, "only np:range"},
     {"</np:message>", "<np:decision>maybe</np:decision></np:message>", NPG_EINVAL, "decision"},
     {"</np:message>", "<np:reject_code>100</np:reject_code></np:message>", NPG_EINVAL,
@@ -166,8 +175,7 @@ static const bad_case_t bad_cases[] = {
      "number"},
     {"</np:message>", "<np:current_operator>x</np:current_operator></np:message>", NPG_EINVAL,
      "current_operator"},
-    {"</np:message>", "<np:color>red</np:color></np:message>", NPG_EXML,
-     "color: unknown element"},
+    {"</np:message>", "<np:color>red</np:color></np:message>", NPG_EXML, "color: unknown element"},
     {"</np:message>", "<np:sender>CARR</np:sender></np:message>", NPG_EXML,
      "sender: repeated or out of schema order"},
     {"</np:message>", "<np:reason><b>bold</b></np:reason></np:message>", NPG_EXML,
@@ -176,8 +184,7 @@ static const bad_case_t bad_cases[] = {
     {"<np:sender>", "<sender xmlns=\"urn:other\">CARR</sender><np:x>", NPG_EXML, "sender"},
     {"urn:npgw:canonical:1", "urn:npgw:canonical:2", NPG_EXML, "not a canonical message"},
     {"</np:message>", "", NPG_EXML, "not well-formed"},
-    {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<!DOCTYPE np:message>", NPG_EXML,
-     "DOCTYPE"},
+    {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<!DOCTYPE np:message>", NPG_EXML, "DOCTYPE"},
 };
 
 static char *replace(const char *s, const char *from, const char *to)
@@ -229,7 +236,12 @@ static void validate_struct(void **state)
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_OK);
     m.ported = 2;
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
-    assert_string_equal(err, "ported: 2 is out of range");
+    assert_string_equal(err, "ported: out of range");
+    m.ported = -1;
+    m.port_time = -5;
+    assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
+    assert_string_equal(err, "port_time: out of range");
+    m.port_time = 0;
     m.ported = -1;
     strcpy(m.reason, "bad \xff byte");
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
