@@ -148,9 +148,7 @@ static const bad_case_t bad_cases[] = {
     {"<np:sender>CARR</np:sender>", "<np:sender>carr</np:sender>", NPG_EINVAL, "sender"},
     {"<np:receiver>CH</np:receiver>", "", NPG_EINVAL, "receiver: missing"},
     {"<np:donor>DONR</np:donor>", "<np:donor>D</np:donor>", NPG_EINVAL, "donor"},
-    {"<np:donor>DONR</np:donor>", "", NPG_EINVAL,
-     "donor: missing (required for type "
-     "porting_request)"},
+    {"<np:donor>DONR</np:donor>", "", NPG_EINVAL, "donor: missing (required for type porting_"},
     {"Postpaid", "Contract", NPG_EINVAL, "account_type"},
     {">mobile<", ">cellular<", NPG_EINVAL, "number_type"},
     {"5550123", "555-0123", NPG_EINVAL, "contact_number"},

@@ -143,8 +143,7 @@ static char *recording(const char *name, const char *suffix, size_t *len)
     return xt_read(rel, len);
 }
 
-/* Each recorded envelope maps to its expected canonical message, which is schema-valid and parses.
- */
+/* Each recording maps to its expected canonical message, which is schema-valid and parses. */
 static void recordings_to_canonical(void **state)
 {
     (void)state;
