@@ -92,20 +92,26 @@ static void parse_fields(void **state)
     assert_int_equal(m.last_port_time, 1730509200);
 }
 
+/* A fresh message of type (NULL: none) with a complete header, from CARR to CH. */
+static void header_msg(npg_canon_msg_t *m, const char *type)
+{
+    npg_canon_init(m);
+    strcpy(m->type, type ? type : "");
+    strcpy(m->direction, "out");
+    strcpy(m->clearinghouse, "pxs");
+    strcpy(m->message_id, "CARR-1");
+    strcpy(m->msgidentifier, "XX202501-CARR-00001");
+    m->timestamp = 1736937000;
+    strcpy(m->sender, "CARR");
+    strcpy(m->receiver, "CH");
+}
+
 /* A message built in C is written, parses back to the same struct. */
 static void write_from_struct(void **state)
 {
     (void)state;
     npg_canon_msg_t m, back;
-    npg_canon_init(&m);
-    strcpy(m.type, "authorisation_answer");
-    strcpy(m.direction, "out");
-    strcpy(m.clearinghouse, "pxs");
-    strcpy(m.message_id, "CARR-1");
-    strcpy(m.msgidentifier, "XX202501-CARR-00001");
-    m.timestamp = 1736937000;
-    strcpy(m.sender, "CARR");
-    strcpy(m.receiver, "CH");
+    header_msg(&m, "authorisation_answer");
     strcpy(m.decision, "reject");
     m.reject_code = 0;
     strcpy(m.reason, "a < b & \"c\" \xc3\xa9");
@@ -220,17 +226,10 @@ static void validate_struct(void **state)
     (void)state;
     npg_canon_msg_t m;
     char err[256];
-    npg_canon_init(&m);
-    strcpy(m.direction, "in");
-    strcpy(m.clearinghouse, "pxs");
+    header_msg(&m, NULL);
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
     assert_string_equal(err, "type: missing (required for type ?)");
     strcpy(m.type, "timedout");
-    strcpy(m.message_id, "m1");
-    strcpy(m.msgidentifier, "XX202501-CARR-00001");
-    m.timestamp = 1;
-    strcpy(m.sender, "CH");
-    strcpy(m.receiver, "CARR");
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_OK);
     m.ported = 2;
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
