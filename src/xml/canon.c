@@ -19,66 +19,23 @@ typedef enum kind { K_STR, K_TIME, K_BOOL, K_INT, K_RANGES } kind_t;
 typedef bool (*check_fn)(const char *s);
 
 /* Field indices, in schema order (the order of the table below). */
+/* clang-format off */
 enum {
     F_TYPE, F_MESSAGE_ID, F_MSGIDENTIFIER, F_TIMESTAMP, F_SENDER, F_RECEIVER, F_DONOR,
     F_RECIPIENT, F_ACCOUNT_TYPE, F_NUMBER_TYPE, F_CONTACT_NUMBER, F_EMAIL, F_OVERRIDE_COOLOFF,
     F_RANGES, F_DECISION, F_REJECT_CODE, F_REASON, F_PORT_TIME, F_NUMBER, F_CURRENT_OPERATOR,
     F_ORIGINAL_OPERATOR, F_PORTED, F_LAST_PORT_TIME, F_COUNT
 };
+/* clang-format on */
 #define M(f) (1u << (f))
 
 typedef struct field {
     const char *name;
     kind_t kind;
     size_t off, size;
-    check_fn check;      /* K_STR: syntax of a present value, NULL: any text */
-    const char *rule;    /* what check wants, for error messages */
+    check_fn check;   /* K_STR: syntax of a present value, NULL: see choices */
+    const char *rule; /* K_STR: what check wants, or the allowed words "|a|b|" */
 } field_t;
-
-static bool check_type(const char *s);
-static bool check_message_id(const char *s);
-static bool check_msgidentifier(const char *s);
-static bool check_operator(const char *s);
-static bool check_digits(const char *s);
-static bool check_account_type(const char *s);
-static bool check_number_type(const char *s);
-static bool check_decision(const char *s);
-static bool check_email(const char *s);
-
-#define S(field) offsetof(npg_canon_msg_t, field), sizeof(((npg_canon_msg_t *)0)->field)
-
-static const field_t fields[F_COUNT] = {
-    [F_TYPE] = {"type", K_STR, S(type), check_type, "a known message type"},
-    [F_MESSAGE_ID] = {"message_id", K_STR, S(message_id), check_message_id,
-                      "1 to 64 of A-Z a-z 0-9 . _ : -"},
-    [F_MSGIDENTIFIER] = {"msgidentifier", K_STR, S(msgidentifier), check_msgidentifier,
-                         "like XX202501-CARR-00001"},
-    [F_TIMESTAMP] = {"timestamp", K_TIME, S(timestamp), NULL, NULL},
-    [F_SENDER] = {"sender", K_STR, S(sender), check_operator, "2 to 10 of A-Z 0-9"},
-    [F_RECEIVER] = {"receiver", K_STR, S(receiver), check_operator, "2 to 10 of A-Z 0-9"},
-    [F_DONOR] = {"donor", K_STR, S(donor), check_operator, "2 to 10 of A-Z 0-9"},
-    [F_RECIPIENT] = {"recipient", K_STR, S(recipient), check_operator, "2 to 10 of A-Z 0-9"},
-    [F_ACCOUNT_TYPE] = {"account_type", K_STR, S(account_type), check_account_type,
-                        "Prepaid or Postpaid"},
-    [F_NUMBER_TYPE] = {"number_type", K_STR, S(number_type), check_number_type,
-                       "mobile or fixed"},
-    [F_CONTACT_NUMBER] = {"contact_number", K_STR, S(contact_number), check_digits,
-                          "1 to 15 digits"},
-    [F_EMAIL] = {"email", K_STR, S(email), check_email, "an address like name@domain"},
-    [F_OVERRIDE_COOLOFF] = {"override_cooloff", K_BOOL, S(override_cooloff), NULL, NULL},
-    [F_RANGES] = {"ranges", K_RANGES, S(ranges), NULL, NULL},
-    [F_DECISION] = {"decision", K_STR, S(decision), check_decision, "accept or reject"},
-    [F_REJECT_CODE] = {"reject_code", K_INT, S(reject_code), NULL, NULL},
-    [F_REASON] = {"reason", K_STR, S(reason), NULL, NULL},
-    [F_PORT_TIME] = {"port_time", K_TIME, S(port_time), NULL, NULL},
-    [F_NUMBER] = {"number", K_STR, S(number), check_digits, "1 to 15 digits"},
-    [F_CURRENT_OPERATOR] = {"current_operator", K_STR, S(current_operator), check_operator,
-                            "2 to 10 of A-Z 0-9"},
-    [F_ORIGINAL_OPERATOR] = {"original_operator", K_STR, S(original_operator), check_operator,
-                             "2 to 10 of A-Z 0-9"},
-    [F_PORTED] = {"ported", K_BOOL, S(ported), NULL, NULL},
-    [F_LAST_PORT_TIME] = {"last_port_time", K_TIME, S(last_port_time), NULL, NULL},
-};
 
 /* Every type needs these; the table adds what each type's wire element requires. */
 #define BASE (M(F_TYPE) | M(F_MESSAGE_ID) | M(F_MSGIDENTIFIER) | M(F_TIMESTAMP))
@@ -88,9 +45,8 @@ static const struct {
     const char *name;
     unsigned need;
 } types[] = {
-    {"porting_request", HDR | M(F_DONOR) | M(F_RECIPIENT) | M(F_ACCOUNT_TYPE) |
-                            M(F_NUMBER_TYPE) | M(F_CONTACT_NUMBER) | M(F_EMAIL) |
-                            M(F_OVERRIDE_COOLOFF) | M(F_RANGES)},
+    {"porting_request", HDR | M(F_DONOR) | M(F_RECIPIENT) | M(F_ACCOUNT_TYPE) | M(F_NUMBER_TYPE) |
+                            M(F_CONTACT_NUMBER) | M(F_EMAIL) | M(F_OVERRIDE_COOLOFF) | M(F_RANGES)},
     {"instruction", HDR},
     {"abort", HDR},
     {"authorisation_answer", HDR | M(F_DECISION)},
@@ -98,8 +54,8 @@ static const struct {
     {"number_information_request", HDR | M(F_NUMBER)},
     {"number_information",
      BASE | M(F_NUMBER) | M(F_CURRENT_OPERATOR) | M(F_ORIGINAL_OPERATOR) | M(F_PORTED)},
-    {"authorisation_request", HDR | M(F_RECIPIENT) | M(F_DONOR) | M(F_ACCOUNT_TYPE) |
-                                  M(F_NUMBER_TYPE) | M(F_RANGES)},
+    {"authorisation_request",
+     HDR | M(F_RECIPIENT) | M(F_DONOR) | M(F_ACCOUNT_TYPE) | M(F_NUMBER_TYPE) | M(F_RANGES)},
     {"authorisation_response", HDR | M(F_DECISION)},
     {"instruction_response", HDR},
     {"ported", HDR | M(F_RECIPIENT) | M(F_PORT_TIME)},
@@ -159,19 +115,14 @@ static bool check_msgidentifier(const char *s)
     return span_ok(op + oplen + 1, DIGIT, 5, 5);
 }
 
-static bool check_account_type(const char *s)
+/* True when s is one of the words of list, written "|word|word|". */
+static bool one_of(const char *s, const char *list)
 {
-    return strcmp(s, "Prepaid") == 0 || strcmp(s, "Postpaid") == 0;
-}
-
-static bool check_number_type(const char *s)
-{
-    return strcmp(s, "mobile") == 0 || strcmp(s, "fixed") == 0;
-}
-
-static bool check_decision(const char *s)
-{
-    return strcmp(s, "accept") == 0 || strcmp(s, "reject") == 0;
+    char key[32];
+    if (!*s || strlen(s) > sizeof(key) - 3 || strchr(s, '|'))
+        return false;
+    snprintf(key, sizeof(key), "|%s|", s);
+    return strstr(list, key) != NULL;
 }
 
 /* [^@\s]+@[^@\s]+, at most 254 */
@@ -191,15 +142,43 @@ static bool text_ok(const char *s)
     return xmlCheckUTF8((const xmlChar *)s) != 0;
 }
 
-static bool check_direction(const char *s)
-{
-    return strcmp(s, "in") == 0 || strcmp(s, "out") == 0;
-}
-
 static bool check_clearinghouse(const char *s)
 {
     return s[0] >= 'a' && s[0] <= 'z' && span_ok(s + 1, LOWER DIGIT "_", 0, 14);
 }
+
+#define S(field) offsetof(npg_canon_msg_t, field), sizeof(((npg_canon_msg_t *)0)->field)
+
+static const field_t fields[F_COUNT] = {
+    [F_TYPE] = {"type", K_STR, S(type), check_type, "a known message type"},
+    [F_MESSAGE_ID] = {"message_id", K_STR, S(message_id), check_message_id,
+                      "1 to 64 of A-Z a-z 0-9 . _ : -"},
+    [F_MSGIDENTIFIER] = {"msgidentifier", K_STR, S(msgidentifier), check_msgidentifier,
+                         "like XX202501-CARR-00001"},
+    [F_TIMESTAMP] = {"timestamp", K_TIME, S(timestamp), NULL, NULL},
+    [F_SENDER] = {"sender", K_STR, S(sender), check_operator, "2 to 10 of A-Z 0-9"},
+    [F_RECEIVER] = {"receiver", K_STR, S(receiver), check_operator, "2 to 10 of A-Z 0-9"},
+    [F_DONOR] = {"donor", K_STR, S(donor), check_operator, "2 to 10 of A-Z 0-9"},
+    [F_RECIPIENT] = {"recipient", K_STR, S(recipient), check_operator, "2 to 10 of A-Z 0-9"},
+    [F_ACCOUNT_TYPE] = {"account_type", K_STR, S(account_type), NULL, "|Prepaid|Postpaid|"},
+    [F_NUMBER_TYPE] = {"number_type", K_STR, S(number_type), NULL, "|mobile|fixed|"},
+    [F_CONTACT_NUMBER] = {"contact_number", K_STR, S(contact_number), check_digits,
+                          "1 to 15 digits"},
+    [F_EMAIL] = {"email", K_STR, S(email), check_email, "an address like name@domain"},
+    [F_OVERRIDE_COOLOFF] = {"override_cooloff", K_BOOL, S(override_cooloff), NULL, NULL},
+    [F_RANGES] = {"ranges", K_RANGES, S(ranges), NULL, NULL},
+    [F_DECISION] = {"decision", K_STR, S(decision), NULL, "|accept|reject|"},
+    [F_REJECT_CODE] = {"reject_code", K_INT, S(reject_code), NULL, NULL},
+    [F_REASON] = {"reason", K_STR, S(reason), NULL, NULL},
+    [F_PORT_TIME] = {"port_time", K_TIME, S(port_time), NULL, NULL},
+    [F_NUMBER] = {"number", K_STR, S(number), check_digits, "1 to 15 digits"},
+    [F_CURRENT_OPERATOR] = {"current_operator", K_STR, S(current_operator), check_operator,
+                            "2 to 10 of A-Z 0-9"},
+    [F_ORIGINAL_OPERATOR] = {"original_operator", K_STR, S(original_operator), check_operator,
+                             "2 to 10 of A-Z 0-9"},
+    [F_PORTED] = {"ported", K_BOOL, S(ported), NULL, NULL},
+    [F_LAST_PORT_TIME] = {"last_port_time", K_TIME, S(last_port_time), NULL, NULL},
+};
 
 void npg_canon_init(npg_canon_msg_t *msg)
 {
@@ -232,7 +211,7 @@ static bool present(const npg_canon_msg_t *msg, const field_t *f)
 
 int npg_canon_validate(const npg_canon_msg_t *msg, char *err, size_t errlen)
 {
-    if (!check_direction(msg->direction)) {
+    if (!one_of(msg->direction, "|in|out|")) {
         snprintf(err, errlen, "direction: '%s' is not in or out", msg->direction);
         return NPG_EINVAL;
     }
@@ -249,14 +228,15 @@ int npg_canon_validate(const npg_canon_msg_t *msg, char *err, size_t errlen)
             snprintf(err, errlen, "%s: not valid UTF-8 text", f->name);
             return NPG_EINVAL;
         }
-        if (f->kind == K_STR && f->check && !f->check(at(msg, f))) {
-            snprintf(err, errlen, "%s: '%s' is not %s", f->name, (const char *)at(msg, f),
+        const char *v = at(msg, f);
+        if (f->kind == K_STR && (f->check ? !f->check(v) : f->rule && !one_of(v, f->rule))) {
+            snprintf(err, errlen, "%s: '%s' is not %s%s", f->name, v, f->check ? "" : "one of ",
                      f->rule);
             return NPG_EINVAL;
         }
-        int v = f->kind == K_BOOL || f->kind == K_INT ? *(const int *)at(msg, f) : 0;
-        if (v > (f->kind == K_BOOL ? 1 : 99)) {
-            snprintf(err, errlen, "%s: %d is out of range", f->name, v);
+        int n = f->kind == K_BOOL || f->kind == K_INT ? *(const int *)at(msg, f) : 0;
+        if (n > (f->kind == K_BOOL ? 1 : 99) || (f->kind == K_TIME && *(const time_t *)v < 0)) {
+            snprintf(err, errlen, "%s: out of range", f->name);
             return NPG_EINVAL;
         }
     }
@@ -266,8 +246,7 @@ int npg_canon_validate(const npg_canon_msg_t *msg, char *err, size_t errlen)
     }
     for (size_t i = 0; i < msg->nranges; i++) {
         if (!check_digits(msg->ranges[i].start) || !check_digits(msg->ranges[i].end)) {
-            snprintf(err, errlen, "ranges: range %zu: start and end must be 1 to 15 digits",
-                     i + 1);
+            snprintf(err, errlen, "ranges: range %zu: start and end must be 1 to 15 digits", i + 1);
             return NPG_EINVAL;
         }
     }
@@ -406,8 +385,7 @@ static int find_field(const xmlChar *name, size_t from)
     return -1;
 }
 
-static int parse_child(npg_canon_msg_t *msg, xmlNodePtr n, size_t *next, char *err,
-                       size_t errlen)
+static int parse_child(npg_canon_msg_t *msg, xmlNodePtr n, size_t *next, char *err, size_t errlen)
 {
     int i = is_canon(n, NULL) ? find_field(n->name, *next) : -1;
     if (i < 0) {
@@ -474,8 +452,7 @@ fail:
 /* --- writing ---------------------------------------------------------------- */
 
 /* Text of a present scalar field (buf holds numbers and times), NULL when absent. */
-static const char *field_text(const npg_canon_msg_t *msg, const field_t *f, char *buf,
-                              size_t len)
+static const char *field_text(const npg_canon_msg_t *msg, const field_t *f, char *buf, size_t len)
 {
     if (!present(msg, f))
         return NULL;

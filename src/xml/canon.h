@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* xml/canon.h - the C view of the canonical message np:message (xslt/canonical.xsd): parse, validate, write. */
+/* xml/canon.h - the canonical message np:message (xslt/canonical.xsd) in C: parse, check, write. */
 #pragma once
 #include <stddef.h>
 #include <time.h>
@@ -22,8 +22,8 @@ typedef struct npg_canon_msg {
     char msgidentifier[33]; /* port id XX202501-CARR-00001 */
     time_t timestamp;
     char sender[11], receiver[11], donor[11], recipient[11]; /* operator codes */
-    char account_type[9]; /* Prepaid|Postpaid */
-    char number_type[7];  /* mobile|fixed */
+    char account_type[9];                                    /* Prepaid|Postpaid */
+    char number_type[7];                                     /* mobile|fixed */
     char contact_number[21];
     char email[255];
     int override_cooloff; /* -1 absent, 0, 1 */

@@ -209,8 +209,7 @@ int npg_xml_parse(const char *buf, size_t len, size_t max_bytes, int max_depth, 
         return NPG_EXML;
     }
     if (len > max_bytes || len > INT32_MAX) {
-        snprintf(err, errlen, "XML document of %zu bytes is over the limit of %zu", len,
-                 max_bytes);
+        snprintf(err, errlen, "XML document of %zu bytes is over the limit of %zu", len, max_bytes);
         return NPG_ETOOBIG;
     }
     return parse(buf, len, NULL, max_depth, doc, err, errlen);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* xml/xml.h - libxml2 set-up and safe parsing of untrusted XML (no DTD, no entities, no network, size and depth limits). */
+/* xml/xml.h - libxml2 set-up and safe parsing of untrusted XML (no DTD, entities or network). */
 #pragma once
 #include <libxml/tree.h>
 #include <stddef.h>

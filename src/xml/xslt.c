@@ -13,15 +13,15 @@
 #include "xml/xml.h"
 
 struct npg_xslt {
-    xsltStylesheetPtr style;   /* read-only once compiled: shared by every thread */
-    xsltSecurityPrefsPtr sec;  /* read-only: forbids all five kinds of access */
+    xsltStylesheetPtr style;  /* read-only once compiled: shared by every thread */
+    xsltSecurityPrefsPtr sec; /* read-only: forbids all five kinds of access */
     size_t max_bytes;
     int max_depth;
 };
 
 static const xsltSecurityOption forbidden[] = {
-    XSLT_SECPREF_READ_FILE,     XSLT_SECPREF_WRITE_FILE,     XSLT_SECPREF_CREATE_DIRECTORY,
-    XSLT_SECPREF_READ_NETWORK,  XSLT_SECPREF_WRITE_NETWORK,
+    XSLT_SECPREF_READ_FILE,    XSLT_SECPREF_WRITE_FILE,    XSLT_SECPREF_CREATE_DIRECTORY,
+    XSLT_SECPREF_READ_NETWORK, XSLT_SECPREF_WRITE_NETWORK,
 };
 
 /* A policy forbidding each option in list, or NULL when out of memory. */
@@ -131,8 +131,7 @@ int npg_xslt_apply_doc(const npg_xslt_t *sheet, xmlDocPtr doc, const char **para
     result = xsltApplyStylesheetUser(sheet->style, doc, NULL, NULL, NULL, ctxt);
     if (!result || ctxt->state != XSLT_STATE_OK)
         goto fail;
-    if (xsltSaveResultToString(&res, &reslen, result, sheet->style) != 0 || !res ||
-        reslen <= 0)
+    if (xsltSaveResultToString(&res, &reslen, result, sheet->style) != 0 || !res || reslen <= 0)
         goto fail;
     rc = npg_xml_copy_out(res, reslen, out, outlen);
 fail:

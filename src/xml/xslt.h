@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* xml/xslt.h - compiled XSLT stylesheets, applied under a security policy that forbids all file and network access. */
+/* xml/xslt.h - compiled stylesheets, applied with all file and network access forbidden. */
 #pragma once
 #include <libxml/tree.h>
 #include <stddef.h>

@@ -15,10 +15,18 @@
 #include "xmltest.h"
 
 static const char *const canonicals[] = {
-    "PortingRequest.out",      "InstructionRequest.out",   "AbortRequest.out",
-    "AuthorisationAnswer.out", "TerminationRequest.out",   "NumberInformationRequest.out",
-    "NumberInformation.in",    "AuthorisationRequest.in",  "AuthorisationResponse.in",
-    "InstructionResponse.in",  "Ported.in",                "TimedOut.in",
+    "PortingRequest.out",
+    "InstructionRequest.out",
+    "AbortRequest.out",
+    "AuthorisationAnswer.out",
+    "TerminationRequest.out",
+    "NumberInformationRequest.out",
+    "NumberInformation.in",
+    "AuthorisationRequest.in",
+    "AuthorisationResponse.in",
+    "InstructionResponse.in",
+    "Ported.in",
+    "TimedOut.in",
     "Terminated.in",
 };
 
@@ -84,20 +92,26 @@ static void parse_fields(void **state)
     assert_int_equal(m.last_port_time, 1730509200);
 }
 
+/* A fresh message of type (NULL: none) with a complete header, from CARR to CH. */
+static void header_msg(npg_canon_msg_t *m, const char *type)
+{
+    npg_canon_init(m);
+    strcpy(m->type, type ? type : "");
+    strcpy(m->direction, "out");
+    strcpy(m->clearinghouse, "pxs");
+    strcpy(m->message_id, "CARR-1");
+    strcpy(m->msgidentifier, "XX202501-CARR-00001");
+    m->timestamp = 1736937000;
+    strcpy(m->sender, "CARR");
+    strcpy(m->receiver, "CH");
+}
+
 /* A message built in C is written, parses back to the same struct. */
 static void write_from_struct(void **state)
 {
     (void)state;
     npg_canon_msg_t m, back;
-    npg_canon_init(&m);
-    strcpy(m.type, "authorisation_answer");
-    strcpy(m.direction, "out");
-    strcpy(m.clearinghouse, "pxs");
-    strcpy(m.message_id, "CARR-1");
-    strcpy(m.msgidentifier, "XX202501-CARR-00001");
-    m.timestamp = 1736937000;
-    strcpy(m.sender, "CARR");
-    strcpy(m.receiver, "CH");
+    header_msg(&m, "authorisation_answer");
     strcpy(m.decision, "reject");
     m.reject_code = 0;
     strcpy(m.reason, "a < b & \"c\" \xc3\xa9");
@@ -132,8 +146,7 @@ static const bad_case_t bad_cases[] = {
     {"CARR-20250115-000001", "bad id!", NPG_EINVAL, "message_id"},
     {"CARR-20250115-000001", "A234567890123456789012345678901234567890123456789012345678901234X",
      NPG_EINVAL, "message_id: longer than 64"},
-    {"<np:message_id>CARR-20250115-000001</np:message_id>", "", NPG_EINVAL,
-     "message_id: missing"},
+    {"<np:message_id>CARR-20250115-000001</np:message_id>", "", NPG_EINVAL, "message_id: missing"},
     {"XX202501-CARR-00001", "XX2025-CARR-00001", NPG_EINVAL, "msgidentifier"},
     {"2025-01-15T10:30:00Z", "2025-01-15T10:30:00", NPG_EINVAL, "timestamp"},
     {"2025-01-15T10:30:00Z", "2025-13-45T10:30:00Z", NPG_EINVAL, "timestamp"},
@@ -141,8 +154,7 @@ static const bad_case_t bad_cases[] = {
     {"<np:sender>CARR</np:sender>", "<np:sender>carr</np:sender>", NPG_EINVAL, "sender"},
     {"<np:receiver>CH</np:receiver>", "", NPG_EINVAL, "receiver: missing"},
     {"<np:donor>DONR</np:donor>", "<np:donor>D</np:donor>", NPG_EINVAL, "donor"},
-    {"<np:donor>DONR</np:donor>", "", NPG_EINVAL, "donor: missing (required for type "
-                                                  "porting_request)"},
+    {"<np:donor>DONR</np:donor>", "", NPG_EINVAL, "donor: missing (required for type porting_"},
     {"Postpaid", "Contract", NPG_EINVAL, "account_type"},
     {">mobile<", ">cellular<", NPG_EINVAL, "number_type"},
     {"5550123", "555-0123", NPG_EINVAL, "contact_number"},
@@ -152,7 +164,8 @@ static const bad_case_t bad_cases[] = {
     {"start=\"5550100\"", "start=\"55501OO\"", NPG_EINVAL, "ranges"},
     {"end=\"5550199\"", "", NPG_EINVAL, "ranges: missing attribute end"},
     {"<np:range start=\"5550100\" end=\"5550199\"/>\n    <np:range start=\"5550300\" "
-     "end=\"5550300\"/>", "", NPG_EINVAL, "ranges: needs at least one"},
+     "end=\"5550300\"/>",
+     "", NPG_EINVAL, "ranges: needs at least one"},
     {"<np:range start", "<np:other/><np:range start", NPG_EXML, "only np:range"},
     {"</np:message>", "<np:decision>maybe</np:decision></np:message>", NPG_EINVAL, "decision"},
     {"</np:message>", "<np:reject_code>100</np:reject_code></np:message>", NPG_EINVAL,
@@ -166,8 +179,7 @@ static const bad_case_t bad_cases[] = {
      "number"},
     {"</np:message>", "<np:current_operator>x</np:current_operator></np:message>", NPG_EINVAL,
      "current_operator"},
-    {"</np:message>", "<np:color>red</np:color></np:message>", NPG_EXML,
-     "color: unknown element"},
+    {"</np:message>", "<np:color>red</np:color></np:message>", NPG_EXML, "color: unknown element"},
     {"</np:message>", "<np:sender>CARR</np:sender></np:message>", NPG_EXML,
      "sender: repeated or out of schema order"},
     {"</np:message>", "<np:reason><b>bold</b></np:reason></np:message>", NPG_EXML,
@@ -176,8 +188,7 @@ static const bad_case_t bad_cases[] = {
     {"<np:sender>", "<sender xmlns=\"urn:other\">CARR</sender><np:x>", NPG_EXML, "sender"},
     {"urn:npgw:canonical:1", "urn:npgw:canonical:2", NPG_EXML, "not a canonical message"},
     {"</np:message>", "", NPG_EXML, "not well-formed"},
-    {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<!DOCTYPE np:message>", NPG_EXML,
-     "DOCTYPE"},
+    {"<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<!DOCTYPE np:message>", NPG_EXML, "DOCTYPE"},
 };
 
 static char *replace(const char *s, const char *from, const char *to)
@@ -215,21 +226,19 @@ static void validate_struct(void **state)
     (void)state;
     npg_canon_msg_t m;
     char err[256];
-    npg_canon_init(&m);
-    strcpy(m.direction, "in");
-    strcpy(m.clearinghouse, "pxs");
+    header_msg(&m, NULL);
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
     assert_string_equal(err, "type: missing (required for type ?)");
     strcpy(m.type, "timedout");
-    strcpy(m.message_id, "m1");
-    strcpy(m.msgidentifier, "XX202501-CARR-00001");
-    m.timestamp = 1;
-    strcpy(m.sender, "CH");
-    strcpy(m.receiver, "CARR");
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_OK);
     m.ported = 2;
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
-    assert_string_equal(err, "ported: 2 is out of range");
+    assert_string_equal(err, "ported: out of range");
+    m.ported = -1;
+    m.port_time = -5;
+    assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);
+    assert_string_equal(err, "port_time: out of range");
+    m.port_time = 0;
     m.ported = -1;
     strcpy(m.reason, "bad \xff byte");
     assert_int_equal(npg_canon_validate(&m, err, sizeof(err)), NPG_EINVAL);

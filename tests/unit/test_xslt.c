@@ -21,17 +21,31 @@
 
 /* Every recording: tests/data/pxs/NAME.xml and the expected NAME.canonical.xml. */
 static const char *const recordings[] = {
-    "PortingRequest.out",        "InstructionRequest.out",       "AbortRequest.out",
-    "AbortRequest.noreason.out", "AuthorisationAnswer.out",      "TerminationRequest.out",
-    "NumberInformationRequest.out", "AuthorisationRequest.in",   "AuthorisationResponse.in",
-    "AuthorisationResponse.accept.in", "InstructionResponse.in", "Ported.in",
-    "TimedOut.in",               "Terminated.in",                "NumberInformation.in",
+    "PortingRequest.out",
+    "InstructionRequest.out",
+    "AbortRequest.out",
+    "AbortRequest.noreason.out",
+    "AuthorisationAnswer.out",
+    "TerminationRequest.out",
+    "NumberInformationRequest.out",
+    "AuthorisationRequest.in",
+    "AuthorisationResponse.in",
+    "AuthorisationResponse.accept.in",
+    "InstructionResponse.in",
+    "Ported.in",
+    "TimedOut.in",
+    "Terminated.in",
+    "NumberInformation.in",
 };
 
 /* NumberInformation has no Header: the answered request's values come as parameters. */
-static const char *const ni_params[] = {
-    "message_id", "CARR-20250120-000101", "msgidentifier", "XX202501-CARR-00018",
-    "timestamp", "2025-01-20T16:46:01Z", NULL};
+static const char *const ni_params[] = {"message_id",
+                                        "CARR-20250120-000101",
+                                        "msgidentifier",
+                                        "XX202501-CARR-00018",
+                                        "timestamp",
+                                        "2025-01-20T16:46:01Z",
+                                        NULL};
 
 static npg_xslt_t *to_canon, *from_canon;
 static xmlSchemaPtr canon_xsd, pxs_xsd;
@@ -129,7 +143,7 @@ static char *recording(const char *name, const char *suffix, size_t *len)
     return xt_read(rel, len);
 }
 
-/* Each recorded envelope maps to its expected canonical message, which is schema-valid and parses. */
+/* Each recording maps to its expected canonical message, which is schema-valid and parses. */
 static void recordings_to_canonical(void **state)
 {
     (void)state;
@@ -191,12 +205,16 @@ static void to_canonical_refuses_unknown_input(void **state)
     char buf[512];
     snprintf(buf, sizeof(buf), "%s<x:Other xmlns:x='urn:x'/></s:Body></s:Envelope>", env);
     expect_failure(to_canon, buf, NULL, NPG_EXSLT, "unknown message element {urn:x}Other");
-    snprintf(buf, sizeof(buf), "%s<s:Fault><faultcode>s:Server</faultcode></s:Fault></s:Body>"
-             "</s:Envelope>", env);
+    snprintf(buf, sizeof(buf),
+             "%s<s:Fault><faultcode>s:Server</faultcode></s:Fault></s:Body>"
+             "</s:Envelope>",
+             env);
     expect_failure(to_canon, buf, NULL, NPG_EXSLT, "SOAP fault");
     expect_failure(to_canon, "<Envelope/>", NULL, NPG_EXSLT, "no SOAP 1.1 body");
-    expect_failure(from_canon, "<np:message xmlns:np='urn:npgw:canonical:1'><np:type>bogus"
-                   "</np:type></np:message>", NULL, NPG_EXSLT, "no PortingXS element for type");
+    expect_failure(from_canon,
+                   "<np:message xmlns:np='urn:npgw:canonical:1'><np:type>bogus"
+                   "</np:type></np:message>",
+                   NULL, NPG_EXSLT, "no PortingXS element for type");
     expect_failure(to_canon, "<a><b></a>", NULL, NPG_EXML, "line 1");
 }
 
@@ -226,7 +244,8 @@ static void refuses_external_entity(void **state)
     (void)state;
     expect_failure(to_canon,
                    "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-                   "<x>&e;</x>", NULL, NPG_EXML, "DOCTYPE");
+                   "<x>&e;</x>",
+                   NULL, NPG_EXML, "DOCTYPE");
     xmlDocPtr doc = NULL;
     const char *xxe = "<!DOCTYPE x SYSTEM \"file:///etc/passwd\"><x/>";
     assert_int_equal(npg_xml_parse(xxe, strlen(xxe), 1024, 8, &doc, NULL, 0), NPG_EXML);
@@ -241,8 +260,8 @@ static void refuses_billion_laughs(void **state)
         char line[160];
         snprintf(line, sizeof(line),
                  "<!ENTITY lol%d '&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;&lol%d;"
-                 "&lol%d;&lol%d;'>", i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1,
-                 i - 1, i - 1);
+                 "&lol%d;&lol%d;'>",
+                 i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
         strcat(doc, line);
     }
     strcat(doc, "]><lolz a='&lol9;'>&lol9;</lolz>");
@@ -261,11 +280,9 @@ static void refuses_deep_and_big_documents(void **state)
     xmlDocPtr doc = NULL;
     char err[256];
     /* 40 levels pass a limit of 40, not one of 39 */
-    assert_int_equal(npg_xml_parse(deep, strlen(deep), 4096, 40, &doc, err, sizeof(err)),
-                     NPG_OK);
+    assert_int_equal(npg_xml_parse(deep, strlen(deep), 4096, 40, &doc, err, sizeof(err)), NPG_OK);
     xmlFreeDoc(doc);
-    assert_int_equal(npg_xml_parse(deep, strlen(deep), 4096, 39, &doc, err, sizeof(err)),
-                     NPG_EXML);
+    assert_int_equal(npg_xml_parse(deep, strlen(deep), 4096, 39, &doc, err, sizeof(err)), NPG_EXML);
     assert_int_equal(npg_xml_parse(deep, strlen(deep), 100, 40, &doc, err, sizeof(err)),
                      NPG_ETOOBIG);
     assert_null(doc);
@@ -328,9 +345,9 @@ static void *worker(void *arg)
     for (int i = 0; i < 50; i++) {
         char *out = NULL, err[256];
         size_t len;
-        if (npg_xslt_apply(to_canon, job->wire, job->wlen, params, &out, &len, err,
-                           sizeof(err)) != NPG_OK || len != job->elen ||
-            memcmp(out, job->want, len) != 0)
+        if (npg_xslt_apply(to_canon, job->wire, job->wlen, params, &out, &len, err, sizeof(err)) !=
+                NPG_OK ||
+            len != job->elen || memcmp(out, job->want, len) != 0)
             job->failures++;
         free(out);
     }

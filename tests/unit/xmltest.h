@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* tests/unit/xmltest.h - helpers shared by the XML unit tests: test data paths, files, XML comparison. */
+/* tests/unit/xmltest.h - helpers of the XML unit tests: data files and XML comparison. */
 #pragma once
 #include <stddef.h>
 
