@@ -2,11 +2,18 @@
 /* Every /np_api/ route, its handler and who may call it (the reference's tier tables). */
 #include "api/rest_routes.h"
 
+#include <string.h>
+
+#include "http/files.h"
+
 #define ADMIN_PXS (NPG_REST_ADMIN | NPG_REST_PXS)
 #define ALL_TIERS (NPG_REST_ADMIN | NPG_REST_PXS | NPG_REST_RO)
 #define MUT NPG_REST_MUTATING
 
 static const npg_route_t rest_routes[] = {
+    {NPG_HTTP_GET, "/np_api/swagger.json", npg_rest_swagger_json, 0},
+    {NPG_HTTP_GET, "/np_api/doc", npg_rest_doc, 0},
+    {NPG_HTTP_GET, "/np_api/doc/{file}", npg_rest_doc_file, 0},
     {NPG_HTTP_POST, "/np_api/PortIn/create", npg_rest_portin_create, ADMIN_PXS | MUT},
     {NPG_HTTP_GET, "/np_api/PortIn/list", npg_rest_portin_list, ADMIN_PXS},
     {NPG_HTTP_GET, "/np_api/PortIn/get_xml_list/{msgidentifier}", npg_rest_portin_xml_list,
@@ -28,4 +35,30 @@ const npg_route_t *npg_rest_routes(size_t *n)
 {
     *n = NPG_ARRAY_LEN(rest_routes);
     return rest_routes;
+}
+
+static const char *web_dir(const npg_conf_t *conf)
+{
+    return conf->http.web_dir[0] ? conf->http.web_dir : NPGW_DATADIR "/web";
+}
+
+int npg_rest_swagger_json(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    return npg_http_send_file(req, web_dir(((npg_rest_ctx_t *)req->ctx)->conf), "swagger.json");
+}
+
+int npg_rest_doc(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    return npg_http_send_file(req, web_dir(((npg_rest_ctx_t *)req->ctx)->conf), "doc.html");
+}
+
+/* Our start-up script from web_dir, everything else from the swagger-ui-dist package. */
+int npg_rest_doc_file(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    const npg_conf_t *conf = ((npg_rest_ctx_t *)req->ctx)->conf;
+    if (strcmp(m->params[0], "npgw-doc.js") == 0)
+        return npg_http_send_file(req, web_dir(conf), m->params[0]);
+    return npg_http_send_file(req, conf->http.swagger_ui_dir, m->params[0]);
 }

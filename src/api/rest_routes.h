@@ -13,6 +13,9 @@
 const char *npg_rest_route_name(const npg_route_t *r);
 
 /* Handlers: each takes its npg_rest_ctx_t from req->ctx and replies. */
+int npg_rest_swagger_json(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_doc(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_doc_file(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portin_list(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portin_get(npg_http_req_t *req, const npg_route_match_t *m);

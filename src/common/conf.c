@@ -98,6 +98,12 @@ static const conf_item_t schema[] = {
      "Deepest XML element nesting accepted in a request."},
     {"http", "wsdl_dir", CONF_STR, F(http.wsdl_dir), 0, 0, NULL, "",
      "Folder served under /wsdl/ (WSDL and XSD files); empty: the installed ones."},
+    {"http", "web_dir", CONF_STR, F(http.web_dir), 0, 0, NULL, "",
+     "Folder of npgw's own web files (swagger.json, doc.html); empty: the installed ones."},
+    {"http", "swagger_ui_dir", CONF_STR, F(http.swagger_ui_dir), 0, 0, NULL,
+     "/usr/share/nodejs/swagger-ui-dist",
+     "Folder of the swagger-ui-dist package, served under /np_api/doc/ (nothing is loaded"
+     " from the internet)."},
 
     {"pxs", "deployment_prefix", CONF_STR, F(pxs.deployment_prefix), 1, 32, NULL, "pxs",
      "Receiver path segment: the clearinghouse delivers to /np_api/{prefix}/recv/."},

@@ -43,6 +43,8 @@ typedef struct npg_conf {
         int max_request_bytes;
         int max_xml_depth;
         char wsdl_dir[NPG_CONF_STRLEN];
+        char web_dir[NPG_CONF_STRLEN];        /* our pages: swagger.json, doc.html */
+        char swagger_ui_dir[NPG_CONF_STRLEN]; /* the swagger-ui-dist package's files */
     } http;
     struct {
         char deployment_prefix[33];     /* receiver path: /np_api/{prefix}/recv/ */

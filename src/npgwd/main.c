@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/rest.h"
 #include "common/cli.h"
 #include "common/log.h"
 #include "gw/gw.h"
@@ -23,6 +24,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: npgwd [-c FILE]            run the gateway\n"
                  "       npgwd --check-config FILE  check a configuration file and exit\n"
                  "       npgwd --config-sample      print the documented sample configuration\n"
+                 "       npgwd --list-routes        print the /np_api/ routes\n"
                  "       npgwd --version\n");
 }
 
@@ -31,7 +33,8 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},   {"check-config", required_argument, NULL, 'k'},
         {"config-sample", no_argument, NULL, 's'},  {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},           {"list-routes", no_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
     };
     const char *conf_path = NULL;
     npg_conf_t conf;
@@ -53,6 +56,15 @@ int main(int argc, char **argv)
         case 'V':
             printf("npgwd %s\n", PACKAGE_VERSION);
             return 0;
+        case 'r': { /* the REST routes, for the OpenAPI comparison test */
+            static const char *const names[] = {"get", "post", "put", "delete", "head", "patch"};
+            size_t n;
+            const npg_route_t *r = npg_rest_routes(&n);
+            for (size_t i = 0; i < n; i++)
+                printf("%s %s\n", names[r[i].method], r[i].pattern);
+            printf("post /np_api/{deployment_prefix}/recv/\n"); /* the receiver, in gw.c */
+            return 0;
+        }
         case 'h':
             usage(stdout);
             return 0;

@@ -60,6 +60,8 @@ listen = 127.0.0.1
 port = $HTTP_PORT
 threads = 4
 wsdl_dir = $top_srcdir/wsdl
+web_dir = $top_srcdir/web
+swagger_ui_dir = $top_srcdir/node_modules/swagger-ui-dist
 CONF
 }
 drop_db() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "DROP DATABASE IF EXISTS $DB_NAME"; }
