@@ -29,6 +29,10 @@ static const npg_route_t rest_routes[] = {
      ADMIN_PXS | MUT},
     {NPG_HTTP_DELETE, "/np_api/PortOut/{msgidentifier}", npg_rest_portout_reject,
      ADMIN_PXS | MUT},
+    {NPG_HTTP_POST, "/np_api/validate/sms_validate", npg_rest_sms_validate, ALL_TIERS | MUT},
+    {NPG_HTTP_GET, "/np_api/info/{msisdn}", npg_rest_info, ALL_TIERS},
+    {NPG_HTTP_DELETE, "/np_api/terminate/{msisdn}/{type_of_numbers}", npg_rest_terminate,
+     ADMIN_PXS | MUT},
 };
 
 const npg_route_t *npg_rest_routes(size_t *n)

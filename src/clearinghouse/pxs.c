@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/util.h"
@@ -370,6 +371,71 @@ int npg_pxs_send(npg_pxs_t *pxs, const char *canonical, char **sent, size_t *sen
     }
     free(cap.buf);
     free(wire);
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+    return rc;
+}
+
+/* One round trip to the clearinghouse with the contract's own types; no outbox (nothing changes). */
+int npg_pxs_number_info(npg_pxs_t *pxs, const char *number, json_t **out, char *result,
+                        size_t len)
+{
+    const npg_conf_t *conf = pxs->conf;
+    struct soap *s = new_soap(conf);
+    if (!s)
+        return NPG_ENOMEM;
+    char message_id[65];
+    snprintf(message_id, sizeof(message_id), "%s-info-%lld", conf->general.operator_code,
+             (long long)time(NULL));
+    struct pxs__MessageHeader hdr = {
+        .MessageId = message_id,
+        .MessageIdentifier = NULL,
+        .Timestamp = time(NULL),
+        .SenderOperator = (char *)conf->general.operator_code,
+        .ReceiverOperator = (char *)conf->pxs.clearinghouse_operator,
+    };
+    char ident[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    snprintf(ident, sizeof(ident), "%s%04d%02d-%s-00000", conf->general.country_iso,
+             tm.tm_year + 1900, tm.tm_mon + 1, conf->general.operator_code);
+    hdr.MessageIdentifier = ident;
+    struct _pxs__NumberInformationRequest req = {.Header = &hdr, .Number = (char *)number};
+    struct _pxs__NumberInformation info;
+    s->connect_timeout = conf->pxs.connect_timeout;
+    s->send_timeout = s->recv_timeout = conf->pxs.io_timeout;
+    if (conf->pxs.clearinghouse_user[0]) {
+        s->userid = conf->pxs.clearinghouse_user;
+        s->passwd = conf->pxs.clearinghouse_password;
+    }
+    int rc = NPG_OK;
+    if (soap_call___pxs__NumberInformationRequest(s, conf->pxs.clearinghouse_url,
+                                                   "urn:npgw:portingxs:1#NumberInformationRequest",
+                                                   &req, &info) != SOAP_OK) {
+        const char **code = soap_faultcode(s);
+        bool client = s->error == SOAP_FAULT && code && *code && strstr(*code, "Client");
+        char why[300];
+        soap_error_text(s, why, sizeof(why));
+        snprintf(result, len, "NumberInformationRequest to %s: %s", conf->pxs.clearinghouse_url,
+                 why);
+        rc = client ? NPG_EINVAL : NPG_EPEER;
+    } else {
+        char when[32] = "";
+        if (info.LastPortTime)
+            npg_time_iso(*info.LastPortTime, true, when, sizeof(when));
+        *out = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s?}", "Number", info.Number ? info.Number : "",
+                         "CurrentOperator", info.CurrentOperator ? info.CurrentOperator : "",
+                         "OriginalOperator", info.OriginalOperator ? info.OriginalOperator : "",
+                         "NumberType",
+                         info.NumberType ? (*info.NumberType == pxs__NumberType__mobile ? "mobile"
+                                                                                        : "fixed")
+                                         : NULL,
+                         "Ported", info.Ported == xsd__boolean__true_, "LastPortTime",
+                         when[0] ? when : NULL);
+        rc = *out ? NPG_OK : NPG_ENOMEM;
+    }
     soap_destroy(s);
     soap_end(s);
     soap_free(s);

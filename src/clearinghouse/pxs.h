@@ -2,6 +2,7 @@
 /* clearinghouse/pxs.h - the PortingXS adapter: wire XML <-> canonical, through gSOAP and XSLT. */
 #pragma once
 #include <stddef.h>
+#include <jansson.h>
 #include "common/conf.h"
 #include "xml/canon.h"
 
@@ -33,6 +34,13 @@ char *npg_pxs_fault_envelope(bool client_fault, const char *reason);
  */
 int npg_pxs_send(npg_pxs_t *pxs, const char *canonical, char **sent, size_t *sentlen,
                  char *result, size_t len) NPG_WUR;
+
+/*
+ * Ask the clearinghouse who serves a number (local digits), synchronously.
+ * *out: the NumberInformation answer as JSON (a new reference). Errors as npg_pxs_send.
+ */
+int npg_pxs_number_info(npg_pxs_t *pxs, const char *number, json_t **out, char *result,
+                        size_t len) NPG_WUR;
 
 /* The wire element name for a canonical type ("porting_request" -> "PortingRequest"). */
 const char *npg_pxs_element(const char *canonical_type);

@@ -71,6 +71,14 @@ int npg_port_routing_done(npg_db_t *db, const npg_conf_t *conf, const char *port
 /* Local timers: answers overdue -> TimeOut; ported-out numbers due -> complete. *changed counts. */
 int npg_port_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed) NPG_WUR;
 
+/*
+ * A number leaves service: queue a TerminationRequest to the clearinghouse and
+ * remove its routing record, in one transaction. e164: full number.
+ */
+int npg_port_terminate(npg_db_t *db, const npg_conf_t *conf, const char *e164,
+                       const char *number_type, char msgid[NPG_MSGID_LEN], char *err,
+                       size_t errlen) NPG_WUR;
+
 /* Record an outbound delivery failure on its port (event, not applied). */
 int npg_port_note(npg_db_t *db, const char *port_kind, uint64_t port_id, const char *msgtype,
                   const char *text) NPG_WUR;

@@ -3,11 +3,13 @@
 #include "porting/port_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "outbox/outbox.h"
 #include "porting/operator.h"
 
 int npg_port_out_authorise(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
@@ -368,4 +370,70 @@ int npg_port_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
         }
     }
     return NPG_OK;
+}
+
+struct terminate_args {
+    uint64_t number;
+    const char *e164, *number_type;
+    char msgid[NPG_MSGID_LEN];
+};
+
+static int terminate_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *err, size_t errlen)
+{
+    struct terminate_args *a = arg;
+    npg_canon_msg_t m;
+    int rc = port_new_msgidentifier(db, conf, a->msgid);
+    if (rc != NPG_OK)
+        return rc;
+    npg_canon_init(&m);
+    npg_strlcpy(m.type, "termination", sizeof(m.type));
+    npg_strlcpy(m.direction, "out", sizeof(m.direction));
+    npg_strlcpy(m.clearinghouse, "pxs", sizeof(m.clearinghouse));
+    port_new_message_id(conf, m.message_id);
+    npg_strlcpy(m.msgidentifier, a->msgid, sizeof(m.msgidentifier));
+    m.timestamp = time(NULL);
+    npg_strlcpy(m.sender, conf->general.operator_code, sizeof(m.sender));
+    npg_strlcpy(m.receiver, conf->pxs.clearinghouse_operator, sizeof(m.receiver));
+    npg_strlcpy(m.number, npg_e164_local_part(a->e164, conf->general.country_code),
+                sizeof(m.number));
+    npg_strlcpy(m.number_type, a->number_type, sizeof(m.number_type));
+    char *xml = NULL;
+    size_t len;
+    if ((rc = npg_canon_write(&m, &xml, &len)) != NPG_OK) {
+        snprintf(err, errlen, "cannot build the TerminationRequest: %s", npg_strerror(rc));
+        return rc;
+    }
+    char key[64], idem[96];
+    snprintf(key, sizeof(key), "pxs:term:%s", a->msgid);
+    snprintf(idem, sizeof(idem), "pxs:%s", m.message_id);
+    rc = npg_outbox_put(db, "pxs", key, idem, "none", 0, xml);
+    free(xml);
+    if (rc == NPG_OK)
+        rc = npg_db_exec(db,
+                         "INSERT INTO routing_changes (number, op, source) SELECT number,"
+                         " 'delete', 'manual' FROM routing WHERE number = ?",
+                         NPG_DB_P(NPG_DB_U(a->number)), NULL, NULL);
+    if (rc == NPG_OK)
+        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?",
+                         NPG_DB_P(NPG_DB_U(a->number)), NULL, NULL);
+    return rc;
+}
+
+int npg_port_terminate(npg_db_t *db, const npg_conf_t *conf, const char *e164,
+                       const char *number_type, char msgid[NPG_MSGID_LEN], char *err,
+                       size_t errlen)
+{
+    struct terminate_args a = {.e164 = e164, .number_type = number_type};
+    if (npg_e164_to_u64(e164, &a.number) != NPG_OK) {
+        snprintf(err, errlen, "'%s' is not an E.164 number (digits, no leading +)", e164);
+        return NPG_EINVAL;
+    }
+    if (!number_type || (strcmp(number_type, "mobile") && strcmp(number_type, "fixed"))) {
+        snprintf(err, errlen, "type_of_numbers must be mobile or fixed");
+        return NPG_EINVAL;
+    }
+    int rc = port_tx(db, terminate_tx, conf, &a, err, errlen);
+    if (rc == NPG_OK)
+        npg_strlcpy(msgid, a.msgid, NPG_MSGID_LEN);
+    return rc;
 }

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* /np_api/info, /np_api/terminate and /np_api/validate: adapters over the clearinghouse and porting. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/rest_routes.h"
+#include "clearinghouse/pxs.h"
+#include "common/e164.h"
+#include "common/util.h"
+#include "gw/gw_internal.h"
+#include "porting/port.h"
+
+#define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
+
+/* {msisdn}: the full E.164 number without the leading '+'. */
+static int msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN])
+{
+    if (!npg_is_digits(in) || npg_e164_validate(in) != NPG_OK) {
+        npg_rest_error(c, 400, "msisdn '%s' must be a full E.164 number: up to 15 digits, no '+',"
+                               " no leading 0", in);
+        return NPG_EINVAL;
+    }
+    npg_strlcpy(out, in, NPG_E164_BUFLEN);
+    return NPG_OK;
+}
+
+int npg_rest_info(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    char e164[NPG_E164_BUFLEN], why[512];
+    if (msisdn(c, m->params[0], e164) != NPG_OK)
+        return NPG_OK;
+    json_t *info = NULL;
+    int rc = npg_pxs_number_info(c->gw->pxs, npg_e164_local_part(e164, c->conf->general.country_code),
+                                 &info, why, sizeof(why));
+    if (rc == NPG_EINVAL)
+        return npg_rest_error(c, 400, "the clearinghouse refused the query: %s", why);
+    if (rc != NPG_OK)
+        return npg_rest_error(c, 502, "the clearinghouse did not answer: %s", why);
+    return npg_rest_ok(c, info);
+}
+
+int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    npg_rest_ctx_t *c = CTX(req);
+    char e164[NPG_E164_BUFLEN], msgid[NPG_MSGID_LEN], err[512];
+    if (msisdn(c, m->params[0], e164) != NPG_OK)
+        return NPG_OK;
+    const char *type = m->params[1];
+    if (strcasecmp(type, "mobile") != 0 && strcasecmp(type, "fixed") != 0)
+        return npg_rest_error(c, 400, "type_of_numbers must be mobile or fixed, not '%s'", type);
+    int rc = npg_port_terminate(c->db, c->conf, e164, strcasecmp(type, "mobile") == 0 ? "mobile"
+                                                                                     : "fixed",
+                                msgid, err, sizeof(err));
+    if (rc != NPG_OK)
+        return npg_rest_fail(c, rc, err);
+    snprintf(c->audit_detail, sizeof(c->audit_detail), "termination %s queued", msgid);
+    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier", msgid,
+                                    "message", "Termination submitted; routing record removed"));
+}
+
+/* The providers of the reference; delivery through them is a later feature (not configured here). */
+static const char *const sms_providers[] = {"Enet",   "GTT",    "Digicel", "Sinch",   "Twilio",
+                                            "Vonage", "Telnyx", "Pilvo",   "ClickSend"};
+
+int npg_rest_sms_validate(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    npg_rest_ctx_t *c = CTX(req);
+    if (!c->body)
+        return npg_rest_error(c, 400, "a JSON body with phone_number and Operator is required");
+    json_t *num = json_object_get(c->body, "phone_number");
+    json_t *op = json_object_get(c->body, "Operator");
+    json_t *key = json_object_get(c->body, "apiKey");
+    if (!json_is_string(num))
+        return npg_rest_error(c, 400, "field phone_number is required and must be a string");
+    if (!json_is_string(op))
+        return npg_rest_error(c, 400, "field Operator is required and must be a string");
+    if (key && !json_is_string(key) && !json_is_null(key))
+        return npg_rest_error(c, 400, "field apiKey must be a string");
+    char e164[NPG_E164_BUFLEN];
+    if (!npg_is_digits(json_string_value(num)) ||
+        npg_e164_normalise(json_string_value(num), c->conf->general.country_code, e164) != NPG_OK)
+        return npg_rest_error(c, 400, "phone_number '%s' is not a valid number",
+                              json_string_value(num));
+    for (size_t i = 0; i < NPG_ARRAY_LEN(sms_providers); i++)
+        if (strcmp(sms_providers[i], json_string_value(op)) == 0)
+            return npg_rest_error(c, 503,
+                                  "provider %s not configured: no CPaaS credentials are set up on"
+                                  " this gateway, so no test SMS was sent to +%s",
+                                  sms_providers[i], e164);
+    return npg_rest_error(c, 400,
+                          "Operator '%s' is not a provider (Enet, GTT, Digicel, Sinch, Twilio,"
+                          " Vonage, Telnyx, Pilvo, ClickSend)",
+                          json_string_value(op));
+}
