@@ -137,3 +137,28 @@ create_port_in() { # create_port_in FROM TO [extra args]: prints the msgidentifi
   local from=$1 to=$2; shift 2
   "$NPGWCTL" -c "$CONF" port-in create --from "$from" --to "$to" --email ops@example.com --account "${ACCOUNT:-Prepaid}" "$@"
 }
+
+# --- npsim ---------------------------------------------------------------------------
+NPSIM="$top_builddir/src/npsim/npsim"
+# Point npgwd at a simulator port; call before start_npgwd.
+use_npsim() {
+  SIM_PORT=$(free_port)
+  conf_add pxs "clearinghouse_url = http://127.0.0.1:$SIM_PORT/pxs"
+  conf_add outbox "retry_base_ms = 100" "retry_max_ms = 1000" "poll_ms = 50"
+}
+# start_npsim [--rule 'MATCH ACTIONS']...: the clearinghouse, delivering to our receiver.
+start_npsim() {
+  "$NPSIM" -c "$CONF" pxs --port "$SIM_PORT" --gateway "http://127.0.0.1:$HTTP_PORT/np_api/pxs/recv/" \
+    --user clearinghouse --key "${CHKEY#clearinghouse:}" --delay "${SIM_DELAY:-100}" --retry-max 60 "$@" \
+    >>"$WORK/npsim.log" 2>&1 &
+  NPSIM_PID=$!
+  add_cleanup stop_npsim
+  wait_until 5 curl -sf "http://127.0.0.1:$SIM_PORT/health"
+}
+stop_npsim() { [ -n "${NPSIM_PID:-}" ] && kill "$NPSIM_PID" 2>/dev/null && wait "$NPSIM_PID" 2>/dev/null; NPSIM_PID=""; return 0; }
+sim_log() { curl -s "http://127.0.0.1:$SIM_PORT/pxs/log"; }
+# How many distinct messages of a type npsim received, and the highest receive count of any.
+sim_received() { sim_log | python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['messages'] if x['direction']=='received' and x['type']=='$1']; print(len(m), max([x['count'] for x in m] or [0]))"; }
+routed_to() { # routed_to FIRST LAST OPERATOR: how many numbers of the range route to OPERATOR
+  sql "SELECT COUNT(*) FROM routing r JOIN operators o ON o.id = r.operator_id WHERE r.number BETWEEN $1 AND $2 AND o.code = '$3'"
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* npsim's side of the PortingXSReceiver contract: build and send one message with the generated stubs. */
+#include "sim/sim_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "soapH.h"
+
+extern struct Namespace namespaces[];
+
+static struct pxs__NumberRanges *ranges(struct soap *s, const sim_msg_t *m)
+{
+    struct pxs__NumberRanges *r = soap_malloc(s, sizeof(*r));
+    struct pxs__NumberRange *one = soap_malloc(s, sizeof(*one));
+    one->Start = soap_strdup(s, m->from);
+    one->End = soap_strdup(s, m->to[0] ? m->to : m->from);
+    r->__sizeNumberRange = 1;
+    r->NumberRange = one;
+    return r;
+}
+
+/* Send m to url; *status gets the acknowledgement's Status. Returns the gSOAP error code. */
+int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key,
+             char *status, size_t len)
+{
+    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+    if (!s)
+        return SOAP_EOM;
+    soap_set_namespaces(s, namespaces);
+    s->connect_timeout = 5;
+    s->send_timeout = s->recv_timeout = 10;
+    s->userid = user;
+    s->passwd = key;
+    struct pxs__MessageHeader h = {
+        .MessageId = (char *)m->message_id,
+        .MessageIdentifier = (char *)m->msgidentifier,
+        .Timestamp = time(NULL),
+        .SenderOperator = (char *)m->sender,
+        .ReceiverOperator = (char *)m->receiver,
+    };
+    struct _pxs__Acknowledgement ack = {0};
+    enum pxs__Decision accept = pxs__Decision__Accept, reject = pxs__Decision__Reject;
+    time_t now = time(NULL);
+    int code = m->reject_code;
+    enum pxs__NumberType nt =
+        strcmp(m->number_type, "fixed") == 0 ? pxs__NumberType__fixed : pxs__NumberType__mobile;
+    int rc;
+    const char *t = m->type;
+    if (strcmp(t, "AuthorisationResponse") == 0) {
+        struct _pxs__AuthorisationResponse r = {.Header = &h,
+                                                .Decision = m->reject_code >= 0 ? reject : accept,
+                                                .RejectCode = m->reject_code >= 0 ? &code : NULL,
+                                                .Reason = m->reason[0] ? (char *)m->reason : NULL};
+        rc = soap_call___pxs__AuthorisationResponse(s, url, NULL, &r, &ack);
+    } else if (strcmp(t, "InstructionResponse") == 0) {
+        struct _pxs__InstructionResponse r = {.Header = &h, .PortTime = &now};
+        rc = soap_call___pxs__InstructionResponse(s, url, NULL, &r, &ack);
+    } else if (strcmp(t, "Ported") == 0) {
+        struct _pxs__Ported r = {.Header = &h,
+                                 .RecipientOperator = (char *)m->recipient,
+                                 .PortTime = m->port_time ? m->port_time : now};
+        rc = soap_call___pxs__Ported(s, url, NULL, &r, &ack);
+    } else if (strcmp(t, "TimedOut") == 0) {
+        struct _pxs__TimedOut r = {.Header = &h, .Reason = m->reason[0] ? (char *)m->reason : NULL};
+        rc = soap_call___pxs__TimedOut(s, url, NULL, &r, &ack);
+    } else if (strcmp(t, "Terminated") == 0) {
+        struct _pxs__Terminated r = {.Header = &h, .Number = (char *)m->from, .NumberType = &nt};
+        rc = soap_call___pxs__Terminated(s, url, NULL, &r, &ack);
+    } else if (strcmp(t, "AuthorisationRequest") == 0) {
+        struct _pxs__AuthorisationRequest r = {
+            .Header = &h,
+            .RecipientOperator = (char *)m->recipient,
+            .DonorOperator = (char *)m->donor,
+            .AccountType = strcmp(m->account_type, "Postpaid") == 0 ? pxs__AccountType__Postpaid
+                                                                    : pxs__AccountType__Prepaid,
+            .NumberType = nt,
+            .NumberRanges = ranges(s, m),
+            .PortTime = m->port_time ? (time_t *)&m->port_time : NULL};
+        rc = soap_call___pxs__AuthorisationRequest(s, url, NULL, &r, &ack);
+    } else {
+        rc = SOAP_TYPE;
+    }
+    if (rc == SOAP_OK) {
+        npg_strlcpy(status, ack.Status ? ack.Status : "", len);
+    } else {
+        soap_set_fault(s);
+        const char **fs = soap_faultstring(s);
+        const char **fc = soap_faultcode(s);
+        snprintf(status, len, "%s: %s", fc && *fc ? *fc : "error", fs && *fs ? *fs : "no answer");
+        if (rc == SOAP_FAULT && fc && *fc && strstr(*fc, "Client"))
+            rc = SIM_CLIENT_FAULT;
+    }
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+    return rc;
+}

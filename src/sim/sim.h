@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* sim/sim.h - npsim's PortingXS clearinghouse: scripted answers, ordered deliveries with retries. */
+#pragma once
+#include <stdbool.h>
+#include "common/conf.h"
+
+typedef struct npg_sim npg_sim_t;
+
+typedef struct npg_sim_options {
+    const char *listen;
+    int port;
+    const char *gateway_url; /* the gateway's receiver */
+    const char *user, *key;  /* the gateway's credentials for us (tier pxs) */
+    const char *operator_code;
+    int default_delay_ms;
+    int retry_max_s;
+} npg_sim_options_t;
+
+/* Add a rule "MATCH ACTION[,ACTION...]" (see docs/npsim.md). Errors: NPG_EINVAL with a message. */
+int npg_sim_rule_add(npg_sim_t *sim, const char *line, char *err, size_t errlen) NPG_WUR;
+/* Read rules from a scenario file, one per line, '#' comments. */
+int npg_sim_rules_load(npg_sim_t *sim, const char *path, char *err, size_t errlen) NPG_WUR;
+
+int npg_sim_new(const npg_conf_t *conf, const npg_sim_options_t *opt, npg_sim_t **out) NPG_WUR;
+/* Serve until npg_sim_stop (signal-safe). */
+int npg_sim_run(npg_sim_t *sim) NPG_WUR;
+void npg_sim_stop(npg_sim_t *sim);
+void npg_sim_free(npg_sim_t **sim);
+
+/*
+ * One-shot delivery of a receiver message to the gateway, retried until acknowledged or
+ * retry_max_s passes. fields: NULL-terminated "name=value" list (msgidentifier, message_id,
+ * decision, reject_code, reason, recipient, donor, from, to, number, number_type, account_type).
+ * Prints the acknowledgement status. Returns NPG_OK on an acknowledgement.
+ */
+int npg_sim_deliver_once(const npg_conf_t *conf, const npg_sim_options_t *opt, const char *type,
+                         const char *const *fields, char *status, size_t len) NPG_WUR;
