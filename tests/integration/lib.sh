@@ -133,6 +133,11 @@ applied_events() { # applied_events MSGIDENTIFIER: events that changed state
 # wait_for "description" SECONDS command...: poll until the command succeeds
 wait_until() { local s=$1; shift; for _ in $(seq 1 $((s * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 state_is() { [ "$(port_field "$1" PortingStateString "${3:-in}")" = "$2" ]; }
+# passed_through MSGIDENTIFIER STATE_VALUE [in|out]: an applied event entered that state (it may have moved on)
+passed_through() {
+  local cmd=port-in; [ "${3:-in}" = out ] && cmd=port-out
+  "$NPGWCTL" -c "$CONF" "$cmd" show "$1" 2>/dev/null | python3 -c "import json,sys; sys.exit(0 if any(e['applied'] and e['to_state'] == $2 for e in json.load(sys.stdin)['events']) else 1)"
+}
 create_port_in() { # create_port_in FROM TO [extra args]: prints the msgidentifier
   local from=$1 to=$2; shift 2
   "$NPGWCTL" -c "$CONF" port-in create --from "$from" --to "$to" --email ops@example.com --account "${ACCOUNT:-Prepaid}" "$@"
