@@ -64,6 +64,21 @@ typedef struct npg_conf {
         int max_attempts;
         int lease_s;
     } outbox;
+    struct {
+        char listen[64];
+        int port;
+        char zones[NPG_CONF_STRLEN];
+        int ttl;
+        char ns[NPG_CONF_STRLEN];
+        char soa_rname[NPG_CONF_STRLEN];
+        int negative_ttl;
+        int udp_threads;
+        int max_udp_payload;
+        int tcp_clients;
+        int tcp_idle_ms;
+        int follow_ms;
+        char static_zones[NPG_CONF_STRLEN];
+    } enumd; /* [enum] */
 } npg_conf_t;
 
 /* Fill every field with its schema default. */
