@@ -19,9 +19,9 @@
 #include "enum/naptr.h"
 #include "outbox/outbox.h"
 
-#define WIRE_MAX 65535     /* a DNS message over TCP (RFC 1035 4.2.2) */
-#define TSIG_RESERVE 600   /* what signing appends: key and algorithm names, MAC, fixed fields */
-#define CHUNK_ROWS 50000   /* routing rows per query: one query for any range up to this many */
+#define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
+#define TSIG_RESERVE 600 /* what signing appends: key and algorithm names, MAC, fixed fields */
+#define CHUNK_ROWS 50000 /* routing rows per query: one query for any range up to this many */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -130,8 +130,8 @@ int npg_publish_new(const npg_conf_t *conf, npg_publish_t **out, char *err, size
     if (rc == NPG_OK && conf->dns.tsig_name[0]) {
         unsigned char key[sizeof(conf->dns.tsig_secret)];
         size_t n = strlen(conf->dns.tsig_secret);
-        if (n == 0 || n % 4 || EVP_DecodeBlock(key, (const unsigned char *)conf->dns.tsig_secret,
-                                               (int)n) <= 0) {
+        if (n == 0 || n % 4 ||
+            EVP_DecodeBlock(key, (const unsigned char *)conf->dns.tsig_secret, (int)n) <= 0) {
             snprintf(err, errlen, "dns.tsig_secret: must be the key's base64 secret");
             rc = NPG_ECONF;
         }
@@ -171,12 +171,12 @@ typedef struct run {
     char why[NPG_PUBLISH_MAX_SERVERS][200];
     size_t failed;
     ldns_rdf *zone;
-    ldns_pkt *pkt;       /* the message being filled */
-    size_t numbers;      /* numbers in pkt */
-    size_t estimate;     /* pkt's wire size is at most this */
-    size_t limit;        /* wire size allowed before signing */
+    ldns_pkt *pkt;   /* the message being filled */
+    size_t numbers;  /* numbers in pkt */
+    size_t estimate; /* pkt's wire size is at most this */
+    size_t limit;    /* wire size allowed before signing */
     size_t records, deletes, messages;
-    char local[320];     /* a failure on our side (database, configuration) */
+    char local[320]; /* a failure on our side (database, configuration) */
 } run_t;
 
 static int new_message(run_t *r)
@@ -205,8 +205,8 @@ static size_t wire_size(const ldns_pkt *pkt)
     return size;
 }
 
-static const char *const tsig_errors[] = {[16] = "BADSIG", [17] = "BADKEY", [18] = "BADTIME",
-                                          [22] = "BADTRUNC"};
+static const char *const tsig_errors[] = {
+    [16] = "BADSIG", [17] = "BADKEY", [18] = "BADTIME", [22] = "BADTRUNC"};
 
 /* Why the server refused: its RCODE, and the TSIG error it signalled. */
 static int refusal(const run_t *r, const ldns_pkt *reply, char *why, size_t len)
@@ -240,8 +240,10 @@ static void send_to(run_t *r, size_t i)
     ldns_pkt_set_random_id(r->pkt);
     ldns_status st = ldns_update_pkt_tsig_add(r->pkt, r->res[i]);
     ldns_pkt *reply = NULL;
+    errno = 0; /* ldns says "error"; the socket's errno says which */
     if (st == LDNS_STATUS_OK)
         st = ldns_send(&reply, r->res[i], r->pkt);
+    int sys = errno;
     int rc = NPG_OK;
     if (reply && ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR) {
         rc = refusal(r, reply, r->why[i], sizeof(r->why[i]));
@@ -250,8 +252,8 @@ static void send_to(run_t *r, size_t i)
         snprintf(r->why[i], sizeof(r->why[i]), "its answer's TSIG does not verify");
     } else if (st != LDNS_STATUS_OK || !reply) {
         rc = NPG_EIO;
-        snprintf(r->why[i], sizeof(r->why[i]), "%s (no answer within %d s, or refused)",
-                 ldns_get_errorstr_by_id(st), r->p->conf->dns.timeout);
+        snprintf(r->why[i], sizeof(r->why[i]), "no answer: %s (timeout %d s)",
+                 sys ? strerror(sys) : ldns_get_errorstr_by_id(st), r->p->conf->dns.timeout);
     } else if (ldns_pkt_get_opcode(reply) != LDNS_PACKET_UPDATE || !ldns_pkt_qr(reply)) {
         rc = NPG_EPEER;
         snprintf(r->why[i], sizeof(r->why[i]), "answered something other than an UPDATE reply");
@@ -260,8 +262,8 @@ static void send_to(run_t *r, size_t i)
     if (rc != NPG_OK) {
         r->rc[i] = rc;
         r->failed++;
-        npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s",
-                r->p->servers[i].label, r->messages, r->why[i]);
+        npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s", r->p->servers[i].label,
+                r->messages, r->why[i]);
     }
 }
 
@@ -332,8 +334,8 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
     npg_e164_from_u64(number, e164);
     int rc = npg_e164_enum_name(e164, r->p->apex, name, sizeof(name));
     if (rc != NPG_OK || !in_zone(name, r->p->zone)) {
-        snprintf(r->local, sizeof(r->local), "owner %.80s of +%s is outside zone %.80s", name,
-                 e164, r->p->zone);
+        snprintf(r->local, sizeof(r->local), "owner %.80s of +%s is outside zone %.80s", name, e164,
+                 r->p->zone);
         return NPG_ECONF;
     }
     ldns_rdf *owner = ldns_dname_new_frm_str(name);
@@ -399,11 +401,12 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
     size_t h = 0, nh = npg_db_rows_count(home);
     uint64_t n = first;
     while (rc == NPG_OK && n <= last) {
-        rc = npg_db_query(db,
-                          "SELECT r.number, o.routing_number, o.ims_domain, o.naptr_form"
-                          " FROM routing r JOIN operators o ON o.id = r.operator_id"
-                          " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
-                          NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
+        rc =
+            npg_db_query(db,
+                         "SELECT r.number, o.routing_number, o.ims_domain, o.naptr_form"
+                         " FROM routing r JOIN operators o ON o.id = r.operator_id"
+                         " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
+                         NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
         size_t np = npg_db_rows_count(ported), k = 0;
         uint64_t upto = np == CHUNK_ROWS ? (uint64_t)npg_db_rows_int(ported, np - 1, 0, 0) : last;
         for (; rc == NPG_OK && n <= upto; n++) {
@@ -434,8 +437,8 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
     }
     npg_db_rows_free(&home);
     if (rc != NPG_OK && !r->local[0] && r->failed < r->p->nservers)
-        snprintf(r->local, sizeof(r->local), "reading the routing of %" PRIu64 "-%" PRIu64
-                 ": %s", first, last, npg_strerror(rc));
+        snprintf(r->local, sizeof(r->local), "reading the routing of %" PRIu64 "-%" PRIu64 ": %s",
+                 first, last, npg_strerror(rc));
     return rc;
 }
 
@@ -445,9 +448,8 @@ static int open_resolvers(run_t *r)
     for (size_t i = 0; i < r->p->nservers; i++) {
         const server_t *s = &r->p->servers[i];
         ldns_resolver *res = r->res[i] = ldns_resolver_new();
-        ldns_rdf *ns = ldns_rdf_new_frm_str(strchr(s->host, ':') ? LDNS_RDF_TYPE_AAAA
-                                                                  : LDNS_RDF_TYPE_A,
-                                            s->host);
+        ldns_rdf *ns = ldns_rdf_new_frm_str(
+            strchr(s->host, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, s->host);
         if (!res || !ns || ldns_resolver_push_nameserver(res, ns) != LDNS_STATUS_OK) {
             ldns_rdf_deep_free(ns);
             return NPG_ENOMEM;
@@ -473,8 +475,8 @@ static int report(run_t *r, int rc, char *result, size_t len)
     size_t off = 0;
     int worst = NPG_OK;
     if (r->failed) {
-        off = (size_t)snprintf(result, len, "%zu of %zu servers failed:", r->failed,
-                               r->p->nservers);
+        off =
+            (size_t)snprintf(result, len, "%zu of %zu servers failed:", r->failed, r->p->nservers);
         for (size_t i = 0; i < r->p->nservers && off < len; i++) {
             if (r->rc[i] == NPG_OK)
                 continue;
@@ -490,10 +492,12 @@ static int report(run_t *r, int rc, char *result, size_t len)
         return worst;
     if (rc != NPG_OK)
         return rc;
-    snprintf(result, len, "published %zu records to %zu server%s in %zu message%s (%zu numbers"
-             " without a record deleted)", r->records, r->p->nservers,
-             r->p->nservers == 1 ? "" : "s", r->messages, r->messages == 1 ? "" : "s",
-             r->deletes);
+    int end = snprintf(result, len, "published %zu records to %zu server%s in %zu message%s",
+                       r->records, r->p->nservers, r->p->nservers == 1 ? "" : "s", r->messages,
+                       r->messages == 1 ? "" : "s");
+    if (r->deletes && end > 0 && (size_t)end < len)
+        snprintf(result + end, len - (size_t)end, "; %zu numbers served by no one: deleted",
+                 r->deletes);
     return NPG_OK;
 }
 
@@ -579,8 +583,8 @@ int npg_publish_parse(const char *payload, npg_publish_job_t *job)
         s++;
         uint64_t a, b;
         char da[NPG_E164_BUFLEN + 8], db[NPG_E164_BUFLEN + 8];
-        if (parse_u64(&s, &a) != NPG_OK || *s++ != '-' || parse_u64(&s, &b) != NPG_OK ||
-            b < a || job->n == cap)
+        if (parse_u64(&s, &a) != NPG_OK || *s++ != '-' || parse_u64(&s, &b) != NPG_OK || b < a ||
+            job->n == cap)
             goto bad;
         snprintf(da, sizeof(da), "%" PRIu64, a);
         snprintf(db, sizeof(db), "%" PRIu64, b);
@@ -606,8 +610,8 @@ void npg_publish_job_clear(npg_publish_job_t *job)
     job->n = 0;
 }
 
-int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id,
-                      const uint64_t *firsts, const uint64_t *lasts, size_t n)
+int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, const uint64_t *firsts,
+                      const uint64_t *lasts, size_t n)
 {
     if (!known_kind(port_kind) || n > NPG_PUBLISH_MAX_RANGES)
         return NPG_EINVAL;

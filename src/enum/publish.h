@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* enum/publish.h - push NAPTR records to external DNS servers by RFC 2136 UPDATE signed with TSIG. */
+/* enum/publish.h - push NAPTR records to external DNS servers by RFC 2136 UPDATE signed with TSIG.
+ */
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
@@ -63,5 +64,5 @@ void npg_publish_job_clear(npg_publish_job_t *job);
  * for manual changes, each of which is a publication of its own.
  * Errors: those of npg_outbox_put (NPG_EEXIST: already queued), NPG_EINVAL.
  */
-int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id,
-                      const uint64_t *firsts, const uint64_t *lasts, size_t n) NPG_WUR;
+int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, const uint64_t *firsts,
+                      const uint64_t *lasts, size_t n) NPG_WUR;

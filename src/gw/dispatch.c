@@ -79,8 +79,7 @@ static int dns_deliver(void *ctx, const npg_outbox_item_t *item, char *result, s
     if (rc == NPG_OK)
         rc = npg_publish_ranges(gw->publish, db, job.firsts, job.lasts, job.n, result, len);
     else
-        snprintf(result, len, "no database connection to read the routing: %s",
-                 npg_strerror(rc));
+        snprintf(result, len, "no database connection to read the routing: %s", npg_strerror(rc));
     if (db)
         npg_db_pool_put(gw->pool, &db);
     npg_publish_job_clear(&job);
