@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "enum/naptr.h"
+#include "enum/wiresize.h"
 #include "outbox/outbox.h"
 
 #define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
@@ -171,10 +172,10 @@ typedef struct run {
     char why[NPG_PUBLISH_MAX_SERVERS][200];
     size_t failed;
     ldns_rdf *zone;
-    ldns_pkt *pkt;   /* the message being filled */
-    size_t numbers;  /* numbers in pkt */
-    size_t estimate; /* pkt's wire size is at most this */
-    size_t limit;    /* wire size allowed before signing */
+    ldns_pkt *pkt;      /* the message being filled */
+    size_t numbers;     /* numbers in pkt */
+    npg_wiresize_t *ws; /* pkt's wire size, as it grows */
+    size_t limit;       /* wire size allowed before signing */
     size_t records, deletes, messages;
     char local[320]; /* a failure on our side (database, configuration) */
 } run_t;
@@ -191,7 +192,9 @@ static int new_message(run_t *r)
     }
     ldns_pkt_set_rd(r->pkt, false); /* RFC 2136 2.2: the flag bits are zero */
     r->numbers = 0;
-    r->estimate = LDNS_HEADER_SIZE + ldns_rdf_size(r->zone) + 4;
+    npg_wiresize_reset(r->ws);
+    npg_wiresize_name(r->ws, r->p->zone); /* the zone section: name, type SOA, class */
+    npg_wiresize_skip(r->ws, 4);
     return NPG_OK;
 }
 
@@ -268,13 +271,20 @@ static void send_to(run_t *r, size_t i)
 }
 
 /* Send the message being filled to every server still in the run, then start the next one. */
-static int flush(run_t *r)
+static int flush(run_t *r, size_t size)
 {
     if (r->numbers == 0)
         return NPG_OK;
-    for (size_t i = 0; i < r->p->nservers; i++)
+    if (npg_log_enabled(LOG_DEBUG) && wire_size(r->pkt) != size)
+        npg_log(LOG_ERR, "dns", "message size model says %zu bytes, ldns writes %zu", size,
+                wire_size(r->pkt));
+    for (size_t i = 0; i < r->p->nservers; i++) {
+        int64_t t0 = npg_now_ms();
         if (r->rc[i] == NPG_OK)
             send_to(r, i);
+        npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", r->numbers,
+                      r->p->servers[i].label, (long long)(npg_now_ms() - t0));
+    }
     r->messages++;
     ldns_pkt_free(r->pkt);
     r->pkt = NULL;
@@ -327,6 +337,19 @@ static ldns_rr *naptr_rr(ldns_rdf *owner, int ttl, const npg_naptr_route_t *rout
     return rr;
 }
 
+/* Grow the size model by one number's RRs: the delete, then the record if there is one. */
+static bool model_number(run_t *r, const char *owner, bool add, size_t rdlen)
+{
+    if (!npg_wiresize_name(r->ws, owner))
+        return false;
+    npg_wiresize_skip(r->ws, 10); /* type, class, TTL, RDLENGTH */
+    if (add && !npg_wiresize_name(r->ws, owner))
+        return false;
+    if (add)
+        npg_wiresize_skip(r->ws, 10 + rdlen);
+    return true;
+}
+
 /* One number: delete its NAPTR RRset, then add its current record (route NULL: none). */
 static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
 {
@@ -354,16 +377,18 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
     ldns_rr_set_type(del, LDNS_RR_TYPE_NAPTR);
     ldns_rr_set_class(del, LDNS_RR_CLASS_ANY);
     ldns_rr_set_ttl(del, 0);
-    size_t size = ldns_rdf_size(owner) + 10;
-    if (add)
-        size += ldns_rr_uncompressed_size(add);
+    size_t rdlen = 0;
+    for (size_t i = 0; add && i < ldns_rr_rd_count(add); i++)
+        rdlen += ldns_rdf_size(ldns_rr_rdf(add, i));
     if (r->numbers >= (size_t)r->p->conf->dns.batch_size)
-        rc = flush(r);
-    else if (r->numbers && r->estimate + size > r->limit) {
-        /* the estimate ignores name compression: look at the real size before giving up */
-        r->estimate = wire_size(r->pkt);
-        if (r->estimate + size > r->limit)
-            rc = flush(r);
+        rc = flush(r, npg_wiresize_pos(r->ws));
+    size_t before = npg_wiresize_pos(r->ws);
+    if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
+        rc = NPG_ENOMEM;
+    if (rc == NPG_OK && r->numbers && npg_wiresize_pos(r->ws) > r->limit) {
+        rc = flush(r, before); /* it does not fit: it starts the next message */
+        if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
+            rc = NPG_ENOMEM;
     }
     if (rc != NPG_OK) {
         ldns_rr_free(del);
@@ -373,7 +398,6 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
     ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, del);
     if (add)
         ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, add);
-    r->estimate += size;
     r->numbers++;
     if (add)
         r->records++;
@@ -513,8 +537,10 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
         return NPG_ENOMEM;
     r->p = p;
     int64_t t0 = npg_now_ms();
-    int rc = NPG_ENOMEM;
-    r->zone = ldns_dname_new_frm_str(p->zone);
+    int rc = npg_wiresize_new(&r->ws);
+    r->zone = rc == NPG_OK ? ldns_dname_new_frm_str(p->zone) : NULL;
+    if (!r->zone)
+        rc = NPG_ENOMEM;
     if (r->zone) {
         r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
         rc = open_resolvers(r);
@@ -524,12 +550,13 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
     for (size_t i = 0; rc == NPG_OK && i < n; i++)
         rc = walk_range(r, db, firsts[i], lasts[i]);
     if (rc == NPG_OK)
-        rc = flush(r);
+        rc = flush(r, npg_wiresize_pos(r->ws));
     rc = report(r, rc, result, len);
     if (rc == NPG_OK)
         npg_log(LOG_INFO, "dns", "%s in %lld ms", result, (long long)(npg_now_ms() - t0));
     ldns_pkt_free(r->pkt);
     ldns_rdf_deep_free(r->zone);
+    npg_wiresize_free(&r->ws);
     for (size_t i = 0; i < p->nservers; i++)
         if (r->res[i])
             ldns_resolver_deep_free(r->res[i]);

@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "common/conf.h"
+#include "common/e164.h"
 #include "enum/publish.h"
+#include "enum/wiresize.h"
+
+#include <ldns/ldns.h>
 
 static void payload_parses(void **state)
 {
@@ -129,13 +133,66 @@ static void no_servers_nothing_to_push(void **state)
     npg_publish_free(&p);
 }
 
+/* An UPDATE-like message as ldns writes it, against the size model, well past 16 KiB. */
+static void wiresize_matches_ldns(void **state)
+{
+    (void)state;
+    npg_wiresize_t *w = NULL;
+    assert_int_equal(npg_wiresize_new(&w), NPG_OK);
+    ldns_pkt *pkt = ldns_pkt_query_new(ldns_dname_new_frm_str("1.e164.arpa."), LDNS_RR_TYPE_SOA,
+                                       LDNS_RR_CLASS_IN, 0);
+    assert_non_null(pkt);
+    npg_wiresize_name(w, "1.e164.arpa.");
+    npg_wiresize_skip(w, 4);
+    /* runs of neighbours, jumps, a repeat and a name of another tree */
+    uint64_t numbers[1400];
+    for (size_t i = 0; i < 1400; i++)
+        numbers[i] = i < 600 ? 15550000 + i : i < 900 ? 15559990 + 37 * i : 447700900000 + 11 * i;
+    numbers[1000] = numbers[10];
+    size_t checked = 0;
+    for (size_t i = 0; i < 1400; i++) {
+        char name[64], text[256];
+        snprintf(text, sizeof(text), "%llu", (unsigned long long)numbers[i]);
+        assert_int_equal(
+            npg_e164_enum_name(text, i == 700 ? "e164.example" : "e164.arpa", name, sizeof(name)),
+            NPG_OK);
+        snprintf(text, sizeof(text),
+                 "%s 300 IN NAPTR 10 10 \"u\" \"E2U+sip\" \"!^.*$!sip:+%llu;npdi@ims.example!\" .",
+                 name, (unsigned long long)numbers[i]);
+        ldns_rr *rr = NULL;
+        assert_int_equal(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
+        size_t rdlen = 0;
+        for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
+            rdlen += ldns_rdf_size(ldns_rr_rdf(rr, k));
+        ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, rr);
+        assert_true(npg_wiresize_name(w, name) > 0);
+        npg_wiresize_skip(w, 10 + rdlen);
+        if (i % 50 == 0 || i == 1399) {
+            uint8_t *wire = NULL;
+            size_t size = 0;
+            assert_int_equal(ldns_pkt2wire(&wire, pkt, &size), LDNS_STATUS_OK);
+            free(wire);
+            assert_int_equal(npg_wiresize_pos(w), size);
+            checked = size;
+        }
+    }
+    assert_true(checked > 3 * 16384); /* the 16 KiB rule was exercised */
+    npg_wiresize_reset(w);
+    assert_int_equal(npg_wiresize_pos(w), 12);
+    assert_int_equal(npg_wiresize_name(w, "."), 1);
+    assert_int_equal(npg_wiresize_name(w, "a.b."), 5);
+    assert_int_equal(npg_wiresize_name(w, "c.a.b."), 4);
+    ldns_pkt_free(pkt);
+    npg_wiresize_free(&w);
+    assert_null(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(payload_parses),
-        cmocka_unit_test(malformed_payloads_are_refused),
-        cmocka_unit_test(settings_are_checked),
-        cmocka_unit_test(no_servers_nothing_to_push),
+        cmocka_unit_test(payload_parses),        cmocka_unit_test(malformed_payloads_are_refused),
+        cmocka_unit_test(settings_are_checked),  cmocka_unit_test(no_servers_nothing_to_push),
+        cmocka_unit_test(wiresize_matches_ldns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
