@@ -310,7 +310,7 @@ static ldns_rr *naptr_rr(ldns_rdf *owner, int ttl, const npg_naptr_route_t *rout
 {
     char regexp[512];
     ldns_rr *rr = NULL;
-    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) != NPG_OK || !(rr = ldns_rr_new())) {
+    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) < 0 || !(rr = ldns_rr_new())) {
         ldns_rdf_deep_free(owner);
         return NULL;
     }
@@ -369,8 +369,11 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
     if (!owner || !del || (route && !add)) {
         ldns_rdf_deep_free(owner);
         ldns_rr_free(del);
-        snprintf(r->local, sizeof(r->local), "cannot build the record of +%s", e164);
-        return NPG_ENOMEM;
+        snprintf(r->local, sizeof(r->local),
+                 "cannot build the NAPTR of +%s: its operator needs digits as routing number and,"
+                 " for the sip form, an IMS domain",
+                 e164);
+        return NPG_ECONF; /* retried: fixing the operator lets it through */
     }
     /* RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the RRset */
     ldns_rr_set_owner(del, owner);
