@@ -13,23 +13,11 @@
 
 #define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
 
-/* {msisdn}: the full E.164 number without the leading '+'. */
-static int msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN])
-{
-    if (!npg_is_digits(in) || npg_e164_validate(in) != NPG_OK) {
-        npg_rest_error(c, 400, "msisdn '%s' must be a full E.164 number: up to 15 digits, no '+',"
-                               " no leading 0", in);
-        return NPG_EINVAL;
-    }
-    npg_strlcpy(out, in, NPG_E164_BUFLEN);
-    return NPG_OK;
-}
-
 int npg_rest_info(npg_http_req_t *req, const npg_route_match_t *m)
 {
     npg_rest_ctx_t *c = CTX(req);
     char e164[NPG_E164_BUFLEN], why[512];
-    if (msisdn(c, m->params[0], e164) != NPG_OK)
+    if (npg_rest_msisdn(c, m->params[0], e164) != NPG_OK)
         return NPG_OK;
     json_t *info = NULL;
     int rc = npg_pxs_number_info(c->gw->pxs, npg_e164_local_part(e164, c->conf->general.country_code),
@@ -45,7 +33,7 @@ int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m)
 {
     npg_rest_ctx_t *c = CTX(req);
     char e164[NPG_E164_BUFLEN], msgid[NPG_MSGID_LEN], err[512];
-    if (msisdn(c, m->params[0], e164) != NPG_OK)
+    if (npg_rest_msisdn(c, m->params[0], e164) != NPG_OK)
         return NPG_OK;
     const char *type = m->params[1];
     if (strcasecmp(type, "mobile") != 0 && strcasecmp(type, "fixed") != 0)

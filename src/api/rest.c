@@ -7,6 +7,7 @@
 
 #include "api/rest_routes.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "gw/gw_internal.h"
 #include "stdsoap2.h"
 
@@ -31,6 +32,17 @@ int npg_rest_error(npg_rest_ctx_t *c, int status, const char *fmt, ...)
              c->m && c->m->route ? npg_rest_route_name(c->m->route) : c->req->path);
     snprintf(c->audit_detail, sizeof(c->audit_detail), "%d %.480s", status, reason);
     return npg_http_reply_error(c->req, status, result, reason);
+}
+
+int npg_rest_msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN])
+{
+    if (!npg_is_digits(in) || npg_e164_validate(in) != NPG_OK) {
+        npg_rest_error(c, 400, "msisdn '%s' must be a full E.164 number: up to 15 digits, no '+',"
+                               " no leading 0", in);
+        return NPG_EINVAL;
+    }
+    npg_strlcpy(out, in, NPG_E164_BUFLEN);
+    return NPG_OK;
 }
 
 int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason)

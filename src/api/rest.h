@@ -3,6 +3,7 @@
 #pragma once
 #include <jansson.h>
 #include "api/apikey.h"
+#include "common/e164.h"
 #include "http/router.h"
 
 struct npg_gw;
@@ -28,6 +29,8 @@ int npg_rest_handle(npg_http_req_t *req);
 int npg_rest_ok(npg_rest_ctx_t *c, json_t *json);
 /* {"result": "Exception raised in <route>", "Reason": reason} with status. */
 int npg_rest_error(npg_rest_ctx_t *c, int status, const char *fmt, ...) NPG_PRINTF(3, 4);
+/* {msisdn}: a full E.164 number without '+'; replies 400 and returns NPG_EINVAL otherwise. */
+int npg_rest_msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN]) NPG_WUR;
 /* Map an npgw error (and its sentence) to the right status. */
 int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason);
 

@@ -30,3 +30,7 @@ int npg_rest_portout_list(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portout_get(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portout_authorise(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portout_reject(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_route_get(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_route_hss(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_route_push(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_route_delete(npg_http_req_t *req, const npg_route_match_t *m);

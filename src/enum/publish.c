@@ -640,8 +640,8 @@ void npg_publish_job_clear(npg_publish_job_t *job)
     job->n = 0;
 }
 
-int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, const uint64_t *firsts,
-                      const uint64_t *lasts, size_t n)
+int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, uint64_t change_ref,
+                      const uint64_t *firsts, const uint64_t *lasts, size_t n)
 {
     if (!known_kind(port_kind) || n > NPG_PUBLISH_MAX_RANGES)
         return NPG_EINVAL;
@@ -659,12 +659,14 @@ int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, con
                                 lasts[i]);
     }
     int rc = NPG_OK;
-    if (strcmp(port_kind, "none") == 0) {
-        unsigned char nonce[8];
+    if (change_ref) {
+        snprintf(idem, sizeof(idem), "dns:change:%" PRIu64, change_ref);
+    } else if (strcmp(port_kind, "none") == 0) {
+        unsigned char nonce[12];
         char hex[2 * sizeof(nonce) + 1];
         rc = npg_random_bytes(nonce, sizeof(nonce));
         npg_hex(nonce, sizeof(nonce), hex);
-        snprintf(idem, sizeof(idem), "dns:none:%" PRIu64 ":%s", port_id, hex);
+        snprintf(idem, sizeof(idem), "dns:none:%s", hex);
     } else {
         snprintf(idem, sizeof(idem), "dns:%s:%" PRIu64, port_kind, port_id);
     }

@@ -58,11 +58,12 @@ void npg_publish_job_clear(npg_publish_job_t *job);
  * Queue the publication of these ranges in the caller's open transaction
  * (outbox kind "dns", ordering key "dns": one global order, so a later change
  * of a number is never overtaken by an earlier one). port_kind is "in", "out"
- * or "none" (a manual route change; port_id is then the caller's reference,
- * or 0). Idempotency keys: "dns:in:<id>" and "dns:out:<id>", so a port is
- * published once however often its completion is replayed; "dns:none:<id>:<random>"
- * for manual changes, each of which is a publication of its own.
+ * or "none" (a manual route change, port_id 0). change_ref: the routing_changes
+ * id of a manual change, or 0. Idempotency keys: "dns:in:<id>" and
+ * "dns:out:<id>", so a port is published once however often its completion is
+ * replayed; "dns:change:<change_ref>", so a manual change is queued once;
+ * "dns:none:<random>" for a publication with neither.
  * Errors: those of npg_outbox_put (NPG_EEXIST: already queued), NPG_EINVAL.
  */
-int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, const uint64_t *firsts,
-                      const uint64_t *lasts, size_t n) NPG_WUR;
+int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, uint64_t change_ref,
+                      const uint64_t *firsts, const uint64_t *lasts, size_t n) NPG_WUR;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* npgwctl - administration: migrations, operators and ranges, API keys. */
+/* npgwctl - administration: migrations, operators and ranges, API keys, ports, routing. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +13,8 @@
 #include "porting/operator.h"
 #include "porting/port.h"
 #include "porting/query.h"
+#include "npgwctl/ctl.h"
 
-typedef struct ctl {
-    npg_conf_t conf;
-    npg_db_t *db;
-} ctl_t;
 
 typedef int (*cmd_fn)(ctl_t *ctl, int argc, char **argv);
 
@@ -28,7 +25,7 @@ typedef struct cmd {
     const char *usage;
 } cmd_t;
 
-static int fail(int rc, const char *what)
+int ctl_fail(int rc, const char *what)
 {
     fprintf(stderr, "npgwctl: %s: %s\n", what, npg_strerror(rc));
     return 1;
@@ -46,7 +43,7 @@ static int cmd_db_migrate(ctl_t *ctl, int argc, char **argv)
     int applied = 0, version = 0;
     int rc = npg_db_migrate(ctl->db, migrations_dir(ctl), &applied, &version);
     if (rc != NPG_OK)
-        return fail(rc, "migrate");
+        return ctl_fail(rc, "migrate");
     printf("schema version %d (%d migration%s applied)\n", version, applied,
            applied == 1 ? "" : "s");
     return 0;
@@ -58,7 +55,7 @@ static int cmd_db_version(ctl_t *ctl, int argc, char **argv)
     int version = 0;
     int rc = npg_db_schema_version(ctl->db, &version);
     if (rc != NPG_OK)
-        return fail(rc, "version");
+        return ctl_fail(rc, "version");
     printf("%d\n", version);
     return 0;
 }
@@ -90,7 +87,7 @@ static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
     }
     int rc = npg_operator_put(ctl->db, &op);
     if (rc != NPG_OK)
-        return fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel)");
+        return ctl_fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel)");
     printf("operator %s saved\n", op.code);
     return 0;
 }
@@ -112,7 +109,7 @@ static int cmd_operator_list(ctl_t *ctl, int argc, char **argv)
                                "SELECT code, name, routing_number, ims_domain, naptr_form, is_self"
                                " FROM operators ORDER BY code",
                                NULL, 0, print_row, NULL);
-    return rc == NPG_OK ? 0 : fail(rc, "operator list");
+    return rc == NPG_OK ? 0 : ctl_fail(rc, "operator list");
 }
 
 /* range add CODE FIRST LAST [mobile|fixed]: local or E.164 numbers */
@@ -123,10 +120,10 @@ static int cmd_range_add(ctl_t *ctl, int argc, char **argv)
     int rc = npg_e164_range(argv[1], argv[2], ctl->conf.general.country_code, 1000000000L, &first,
                             &last, &count);
     if (rc != NPG_OK)
-        return fail(rc, "range (digits, same length, end not before start)");
+        return ctl_fail(rc, "range (digits, same length, end not before start)");
     rc = npg_operator_range_add(ctl->db, argv[0], first, last, argc > 3 ? argv[3] : "mobile");
     if (rc != NPG_OK)
-        return fail(rc, "range add");
+        return ctl_fail(rc, "range add");
     printf("range %llu-%llu (%ld numbers) belongs to %s\n", (unsigned long long)first,
            (unsigned long long)last, count, argv[0]);
     return 0;
@@ -141,7 +138,7 @@ static int cmd_range_list(ctl_t *ctl, int argc, char **argv)
                                " operator_ranges r JOIN operators o ON o.id = r.operator_id"
                                " ORDER BY r.range_start",
                                NULL, 0, print_row, NULL);
-    return rc == NPG_OK ? 0 : fail(rc, "range list");
+    return rc == NPG_OK ? 0 : ctl_fail(rc, "range list");
 }
 
 static int cmd_key_create(ctl_t *ctl, int argc, char **argv)
@@ -159,7 +156,7 @@ static int cmd_key_create(ctl_t *ctl, int argc, char **argv)
         return 1;
     }
     if (rc != NPG_OK)
-        return fail(rc, "key create");
+        return ctl_fail(rc, "key create");
     printf("%s %s:%s\n", npg_tier_name(tier), argv[0], key);
     return 0;
 }
@@ -172,7 +169,7 @@ static int cmd_key_list(ctl_t *ctl, int argc, char **argv)
                                "SELECT username, tier, created_at, last_used_at, revoked_at"
                                " FROM api_keys ORDER BY username",
                                NULL, 0, print_row, NULL);
-    return rc == NPG_OK ? 0 : fail(rc, "key list");
+    return rc == NPG_OK ? 0 : ctl_fail(rc, "key list");
 }
 
 static int cmd_key_revoke(ctl_t *ctl, int argc, char **argv)
@@ -180,7 +177,7 @@ static int cmd_key_revoke(ctl_t *ctl, int argc, char **argv)
     (void)argc;
     int rc = npg_apikey_revoke(ctl->db, argv[0]);
     if (rc != NPG_OK)
-        return fail(rc, "key revoke");
+        return ctl_fail(rc, "key revoke");
     printf("key of %s revoked\n", argv[0]);
     return 0;
 }
@@ -232,7 +229,7 @@ static int cmd_port_in_create(ctl_t *ctl, int argc, char **argv)
 static int print_json(int rc, json_t *j, const char *what)
 {
     if (rc != NPG_OK)
-        return fail(rc, what);
+        return ctl_fail(rc, what);
     char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(j);
     printf("%s\n", s ? s : "null");
@@ -252,7 +249,7 @@ static int port_list(ctl_t *ctl, npg_port_kind_t kind, int argc, char **argv)
     json_t *list = NULL;
     int rc = npg_port_list_json(ctl->db, &ctl->conf, kind, limit > 0 ? limit : 30, 0, state, &list);
     if (rc != NPG_OK)
-        return fail(rc, "list");
+        return ctl_fail(rc, "list");
     size_t i;
     json_t *p;
     printf("msgidentifier\tstate\toperator\ttype\tranges\tupdated\n");
@@ -363,6 +360,11 @@ static const cmd_t commands[] = {
     {"key", "create", 2, cmd_key_create, "USER admin|pxs|read_only (prints the key once)"},
     {"key", "list", 0, cmd_key_list, ""},
     {"key", "revoke", 1, cmd_key_revoke, "USER"},
+    {"route", "show", 1, ctl_route_show, "NUMBER"},
+    {"route", "push", 2, ctl_route_push, "NUMBER OPERATOR [mobile|fixed] (queues DNS publication)"},
+    {"route", "delete", 1, ctl_route_delete, "NUMBER"},
+    {"route", "import", 1, ctl_route_import, "FILE|- [--batch N] (CSV: number,operator[,type])"},
+    {"route", "export", 0, ctl_route_export, "[FILE] (CSV)"},
 };
 
 static void usage(FILE *out)
@@ -403,7 +405,7 @@ int main(int argc, char **argv)
         return 1;
     int rc = npg_db_open(&ctl.conf, &ctl.db);
     if (rc != NPG_OK)
-        return fail(rc, "database");
+        return ctl_fail(rc, "database");
     int ret = cmd->fn(&ctl, nargs, argv + optind + 2);
     npg_db_close(&ctl.db);
     return ret;

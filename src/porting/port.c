@@ -275,7 +275,7 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
 /* The routing of the port's numbers is to be pushed to the DNS servers, in global order. */
 static int queue_dns(npg_db_t *db, const port_row_t *row)
 {
-    return npg_publish_queue(db, port_kind_str(row->kind), row->id, row->starts, row->ends,
+    return npg_publish_queue(db, port_kind_str(row->kind), row->id, 0, row->starts, row->ends,
                              row->nranges);
 }
 

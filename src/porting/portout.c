@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "outbox/outbox.h"
 #include "porting/operator.h"
+#include "routing/routing.h"
 
 int npg_port_out_authorise(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
                            size_t errlen)
@@ -43,36 +44,6 @@ int npg_port_out_reject(npg_db_t *db, const npg_conf_t *conf, const char *msgid,
     return port_local_step(db, conf, NPG_PORT_OUT, msgid, &step, err, errlen);
 }
 
-/* One routing change: the routing row and its change-log entry. The home owner needs no row. */
-static int route_one(npg_db_t *db, uint64_t number, const npg_operator_t *op, bool home,
-                     const char *number_type, const char *source, const char *port_ref)
-{
-    uint64_t change = 0;
-    int rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (number, op, operator_id, routing_number,"
-                         " number_type, source) VALUES (?, ?, ?, ?, ?, ?)",
-                         NPG_DB_P(NPG_DB_U(number), NPG_DB_S(home ? "delete" : "upsert"),
-                                  NPG_DB_U(op->id), NPG_DB_S(op->routing_number),
-                                  NPG_DB_S(number_type), NPG_DB_S(source)),
-                         NULL, &change);
-    if (rc != NPG_OK)
-        return rc;
-    if (home)
-        return npg_db_exec(db, "DELETE FROM routing WHERE number = ?",
-                           NPG_DB_P(NPG_DB_U(number)), NULL, NULL);
-    return npg_db_exec(db,
-                       "INSERT INTO routing (number, operator_id, routing_number, number_type,"
-                       " source, port_ref, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                       " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
-                       " routing_number = VALUES(routing_number),"
-                       " number_type = VALUES(number_type), source = VALUES(source),"
-                       " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
-                       NPG_DB_P(NPG_DB_U(number), NPG_DB_U(op->id), NPG_DB_S(op->routing_number),
-                                NPG_DB_S(number_type), NPG_DB_S(source), NPG_DB_S(port_ref),
-                                NPG_DB_U(change)),
-                       NULL, NULL);
-}
-
 int port_route_ranges(npg_db_t *db, const port_row_t *row, const char *operator_code,
                       const char *source)
 {
@@ -82,15 +53,8 @@ int port_route_ranges(npg_db_t *db, const port_row_t *row, const char *operator_
         npg_log(LOG_ERR, "port", "%s: operator %s is unknown; add it with npgwctl operator add",
                 row->msgid, operator_code);
     for (size_t i = 0; rc == NPG_OK && i < row->nranges; i++) {
-        for (uint64_t n = row->starts[i]; rc == NPG_OK && n <= row->ends[i]; n++) {
-            char owner[NPG_OPERATOR_CODE_LEN] = "";
-            rc = npg_operator_owner(db, n, owner);
-            if (rc == NPG_ENOTFOUND)
-                rc = NPG_OK; /* outside every home range: an explicit row is needed */
-            if (rc == NPG_OK)
-                rc = route_one(db, n, &op, strcmp(owner, operator_code) == 0, row->number_type,
-                               source, row->msgid);
-        }
+        for (uint64_t n = row->starts[i]; rc == NPG_OK && n <= row->ends[i]; n++)
+            rc = npg_routing_set(db, n, &op, row->number_type, source, row->msgid, NULL);
     }
     return rc;
 }
@@ -180,14 +144,8 @@ static int terminated_tx(npg_db_t *db, const npg_conf_t *conf, const npg_canon_m
     uint64_t xml_id;
     int rc = port_archive(db, "input_XML", "none", 0, m->msgidentifier, "Terminated",
                           m->message_id, raw, rawlen, &xml_id);
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (number, op, source) SELECT number,"
-                         " 'delete', 'port_out' FROM routing WHERE number = ?",
-                         NPG_DB_P(NPG_DB_U(n)), NULL, NULL);
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?", NPG_DB_P(NPG_DB_U(n)), NULL,
-                         NULL);
+    if (rc == NPG_OK && (rc = npg_routing_remove(db, n, "port_out", NULL)) == NPG_ENOTFOUND)
+        rc = NPG_OK;
     if (rc == NPG_OK)
         npg_log(LOG_NOTICE, "port", "number %s terminated: routing record removed", e164);
     return rc;
@@ -408,14 +366,8 @@ static int terminate_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *e
     snprintf(idem, sizeof(idem), "pxs:%s", m.message_id);
     rc = npg_outbox_put(db, "pxs", key, idem, "none", 0, xml);
     free(xml);
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (number, op, source) SELECT number,"
-                         " 'delete', 'manual' FROM routing WHERE number = ?",
-                         NPG_DB_P(NPG_DB_U(a->number)), NULL, NULL);
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?",
-                         NPG_DB_P(NPG_DB_U(a->number)), NULL, NULL);
+    if (rc == NPG_OK && (rc = npg_routing_remove(db, a->number, "manual", NULL)) == NPG_ENOTFOUND)
+        rc = NPG_OK;
     return rc;
 }
 

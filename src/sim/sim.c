@@ -22,6 +22,7 @@ extern struct Namespace namespaces[];
 typedef struct rule {
     char match[40]; /* "*", a number, "A-B", or a msgidentifier */
     int reject_code; /* -1 authorise */
+    int account_on_file; /* -1 any, else the pxs__AccountType the donor holds: others get 35 */
     bool silent, timeout, instruct_silent;
     int delay_ms;
 } rule_t;
@@ -67,7 +68,7 @@ static npg_sim_t *the_sim; /* gSOAP handlers have no user pointer of their own *
 
 int npg_sim_rule_add(npg_sim_t *sim, const char *line, char *err, size_t errlen)
 {
-    rule_t r = {.reject_code = -1, .delay_ms = sim->opt.default_delay_ms};
+    rule_t r = {.reject_code = -1, .account_on_file = -1, .delay_ms = sim->opt.default_delay_ms};
     char actions[256];
     if (sscanf(line, " %39s %255s", r.match, actions) != 2) {
         snprintf(err, errlen, "rule '%s': want MATCH ACTION[,ACTION...]", line);
@@ -80,6 +81,9 @@ int npg_sim_rule_add(npg_sim_t *sim, const char *line, char *err, size_t errlen)
             r.reject_code = atoi(a + 7);
         else if (strncmp(a, "delay:", 6) == 0 && npg_is_digits(a + 6) && strlen(a + 6) <= 7)
             r.delay_ms = atoi(a + 6);
+        else if (strcmp(a, "account:Prepaid") == 0 || strcmp(a, "account:Postpaid") == 0)
+            r.account_on_file = strcmp(a + 8, "Prepaid") == 0 ? pxs__AccountType__Prepaid
+                                                              : pxs__AccountType__Postpaid;
         else if (strcmp(a, "silent") == 0)
             r.silent = true;
         else if (strcmp(a, "timeout") == 0)
@@ -127,7 +131,7 @@ int npg_sim_rules_load(npg_sim_t *sim, const char *path, char *err, size_t errle
 /* The last rule that matches wins, so a scenario file can refine a catch-all. */
 static rule_t match_rule(npg_sim_t *sim, const char *msgid, const char *number)
 {
-    rule_t r = {.reject_code = -1, .delay_ms = sim->opt.default_delay_ms};
+    rule_t r = {.reject_code = -1, .account_on_file = -1, .delay_ms = sim->opt.default_delay_ms};
     for (size_t i = 0; i < sim->nrules; i++) {
         const char *m = sim->rules[i].match, *dash = strchr(m, '-');
         bool hit = strcmp(m, "*") == 0 || strcmp(m, msgid) == 0 || strcmp(m, number) == 0;
@@ -281,13 +285,19 @@ static int on_porting_request(struct soap *soap, struct _pxs__PortingRequest *in
             npg_strlcpy(p->donor, in->DonorOperator, sizeof(p->donor));
             npg_strlcpy(p->gateway_op, in->Header->SenderOperator, sizeof(p->gateway_op));
             p->rule = match_rule(sim, p->msgid, p->first);
+            if (p->rule.account_on_file >= 0 && (int)in->AccountType != p->rule.account_on_file)
+                p->rule.reject_code = 35; /* Incorrect Account Type */
             p->next = sim->ports;
             sim->ports = p;
             sim_msg_t m = {.reject_code = p->rule.reject_code};
             if (p->rule.timeout)
                 enqueue(sim, "TimedOut", p, p->rule.delay_ms, &m);
             else if (!p->rule.silent) {
-                if (p->rule.reject_code >= 0)
+                if (p->rule.reject_code == 35 && p->rule.account_on_file >= 0)
+                    snprintf(m.reason, sizeof(m.reason), "Incorrect Account Type: %s on file",
+                             p->rule.account_on_file == pxs__AccountType__Prepaid ? "Prepaid"
+                                                                                  : "Postpaid");
+                else if (p->rule.reject_code >= 0)
                     snprintf(m.reason, sizeof(m.reason), "rejected by the donor (npsim rule %s)",
                              p->rule.match);
                 enqueue(sim, "AuthorisationResponse", p, p->rule.delay_ms, &m);

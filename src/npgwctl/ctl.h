@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* npgwctl/ctl.h - what every npgwctl command gets; commands kept outside main.c. */
+#pragma once
+#include "common/conf.h"
+#include "db/db.h"
+
+typedef struct ctl {
+    npg_conf_t conf;
+    npg_db_t *db;
+} ctl_t;
+
+/* Print "npgwctl: what: reason" and return the exit status 1. */
+int ctl_fail(int rc, const char *what);
+
+int ctl_route_show(ctl_t *ctl, int argc, char **argv);
+int ctl_route_push(ctl_t *ctl, int argc, char **argv);
+int ctl_route_delete(ctl_t *ctl, int argc, char **argv);
+int ctl_route_import(ctl_t *ctl, int argc, char **argv);
+int ctl_route_export(ctl_t *ctl, int argc, char **argv);

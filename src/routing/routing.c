@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "routing/routing.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/e164.h"
+#include "common/util.h"
+#include "enum/publish.h"
+
+static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_operator_t *to,
+                      const char *number_type, const char *source, uint64_t *change_id)
+{
+    return npg_db_exec(db,
+                       "INSERT INTO routing_changes (number, op, operator_id, routing_number,"
+                       " number_type, source) VALUES (?, ?, ?, ?, ?, ?)",
+                       NPG_DB_P(NPG_DB_U(number), NPG_DB_S(op),
+                                to ? NPG_DB_U(to->id) : NPG_DB_NUL,
+                                NPG_DB_S(to ? to->routing_number : NULL),
+                                NPG_DB_S(number_type),
+                                NPG_DB_S(source)),
+                       NULL, change_id);
+}
+
+int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
+                    const char *number_type, const char *source, const char *port_ref,
+                    uint64_t *change_id)
+{
+    char owner[NPG_OPERATOR_CODE_LEN] = "";
+    uint64_t change = 0;
+    int rc = npg_operator_owner(db, number, owner);
+    if (rc != NPG_OK && rc != NPG_ENOTFOUND)
+        return rc;
+    bool home = rc == NPG_OK && strcmp(owner, op->code) == 0;
+    rc = log_change(db, number, home ? "delete" : "upsert", op, number_type, source, &change);
+    if (rc == NPG_OK && home)
+        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?",
+                         NPG_DB_P(NPG_DB_U(number)), NULL, NULL);
+    else if (rc == NPG_OK)
+        rc = npg_db_exec(db,
+                         "INSERT INTO routing (number, operator_id, routing_number, number_type,"
+                         " source, port_ref, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                         " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
+                         " routing_number = VALUES(routing_number),"
+                         " number_type = VALUES(number_type), source = VALUES(source),"
+                         " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
+                         NPG_DB_P(NPG_DB_U(number), NPG_DB_U(op->id),
+                                  NPG_DB_S(op->routing_number), NPG_DB_S(number_type),
+                                  NPG_DB_S(source),
+                                  NPG_DB_S(port_ref && port_ref[0] ? port_ref : NULL),
+                                  NPG_DB_U(change)),
+                         NULL, NULL);
+    if (rc == NPG_OK && change_id)
+        *change_id = change;
+    return rc;
+}
+
+int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source, uint64_t *change_id)
+{
+    uint64_t gone = 0, change = 0;
+    int rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?", NPG_DB_P(NPG_DB_U(number)),
+                         &gone, NULL);
+    if (rc == NPG_OK && gone == 0)
+        return NPG_ENOTFOUND;
+    if (rc == NPG_OK)
+        rc = log_change(db, number, "delete", NULL, NULL, source, &change);
+    if (rc == NPG_OK && change_id)
+        *change_id = change;
+    return rc;
+}
+
+int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->number = number;
+    int rc = npg_operator_owner(db, number, out->home_operator);
+    if (rc != NPG_OK && rc != NPG_ENOTFOUND)
+        return rc;
+    out->in_home_range = rc == NPG_OK;
+    npg_db_rows_t *rows;
+    rc = npg_db_query(db,
+                      "SELECT o.code, r.number_type, r.source, COALESCE(r.port_ref, ''),"
+                      " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), r.change_id"
+                      " FROM routing r JOIN operators o ON o.id = r.operator_id"
+                      " WHERE r.number = ?",
+                      NPG_DB_P(NPG_DB_U(number)), &rows);
+    if (rc != NPG_OK)
+        return rc;
+    const char *serving = out->home_operator;
+    if (npg_db_rows_count(rows) == 1) {
+        out->ported = true;
+        npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 1), sizeof(out->number_type));
+        npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 2), sizeof(out->source));
+        npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 3), sizeof(out->port_ref));
+        npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 4), sizeof(out->updated_at));
+        out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 5, 0);
+        serving = npg_db_rows_get(rows, 0, 0);
+    } else if (out->in_home_range) {
+        npg_strlcpy(out->source, "home", sizeof(out->source));
+        int64_t t = 0;
+        rc = npg_db_query_int(db,
+                              "SELECT number_type = 'fixed' FROM operator_ranges"
+                              " WHERE range_start <= ? AND range_end >= ?"
+                              " ORDER BY range_end - range_start LIMIT 1",
+                              NPG_DB_P(NPG_DB_U(number), NPG_DB_U(number)), &t);
+        npg_strlcpy(out->number_type, t ? "fixed" : "mobile", sizeof(out->number_type));
+    } else {
+        npg_db_rows_free(&rows);
+        return NPG_ENOTFOUND;
+    }
+    if (rc == NPG_OK)
+        rc = npg_operator_get(db, serving, &out->serving);
+    npg_db_rows_free(&rows);
+    return rc;
+}
+
+/* Operators seen during one import, so each code is looked up once. */
+typedef struct op_cache {
+    npg_operator_t *ops;
+    size_t n, cap;
+} op_cache_t;
+
+static int op_cached(npg_db_t *db, op_cache_t *c, const char *code, const npg_operator_t **out)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->ops[i].code, code) == 0)
+            return *out = &c->ops[i], NPG_OK;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        npg_operator_t *p = realloc(c->ops, cap * sizeof(*p));
+        if (!p)
+            return NPG_ENOMEM;
+        c->ops = p, c->cap = cap;
+    }
+    int rc = npg_operator_get(db, code, &c->ops[c->n]);
+    if (rc == NPG_OK)
+        *out = &c->ops[c->n++];
+    return rc;
+}
+
+/* One CSV line into (number, operator, type). Returns NPG_OK, NPG_ENOTFOUND for a line to skip. */
+static int parse_line(char *line, uint64_t *number, char **op, const char **type, char *err,
+                      size_t errlen)
+{
+    line[strcspn(line, "\r\n")] = '\0';
+    char *p = line + strspn(line, " \t");
+    if (*p == '\0' || *p == '#' || strncasecmp(p, "number", 6) == 0)
+        return NPG_ENOTFOUND;
+    char *num = strsep(&p, ","), *code = p ? strsep(&p, ",") : NULL, *t = p ? strsep(&p, ",") : NULL;
+    if (!code || p) {
+        snprintf(err, errlen, "expected number,operator[,type]");
+        return NPG_EINVAL;
+    }
+    if (*num == '+')
+        num++;
+    if (npg_e164_validate(num) != NPG_OK || npg_e164_to_u64(num, number) != NPG_OK) {
+        snprintf(err, errlen, "'%s' is not a full E.164 number", num);
+        return NPG_EINVAL;
+    }
+    if (t && *t && strcmp(t, "mobile") != 0 && strcmp(t, "fixed") != 0) {
+        snprintf(err, errlen, "type must be mobile or fixed, not '%s'", t);
+        return NPG_EINVAL;
+    }
+    *op = code;
+    *type = t && *t ? t : "mobile";
+    return NPG_OK;
+}
+
+int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count, char *err,
+                           size_t errlen)
+{
+    op_cache_t cache = {0};
+    char *line = NULL, why[256];
+    size_t cap = 0, in_tx = 0;
+    unsigned long lineno = 0;
+    int rc = NPG_OK;
+    *count = 0;
+    err[0] = '\0';
+    while (rc == NPG_OK && getline(&line, &cap, in) >= 0) {
+        lineno++;
+        uint64_t number;
+        char *code;
+        const char *type;
+        const npg_operator_t *op;
+        rc = parse_line(line, &number, &code, &type, why, sizeof(why));
+        if (rc == NPG_ENOTFOUND) {
+            rc = NPG_OK;
+            continue;
+        }
+        if (rc == NPG_OK && in_tx == 0)
+            rc = npg_db_begin(db);
+        if (rc == NPG_OK && (rc = op_cached(db, &cache, code, &op)) == NPG_ENOTFOUND)
+            snprintf(why, sizeof(why), "operator '%s' is unknown", code);
+        if (rc == NPG_OK)
+            rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
+        if (rc == NPG_OK && ++in_tx == batch) {
+            rc = npg_db_commit(db);
+            *count += rc == NPG_OK ? in_tx : 0;
+            in_tx = 0;
+        }
+        if (rc != NPG_OK)
+            snprintf(err, errlen, "line %lu: %s", lineno, why[0] ? why : npg_strerror(rc));
+        why[0] = '\0';
+    }
+    if (rc == NPG_OK && in_tx > 0) {
+        rc = npg_db_commit(db);
+        *count += rc == NPG_OK ? in_tx : 0;
+        if (rc != NPG_OK)
+            snprintf(err, errlen, "commit failed: %s", npg_strerror(rc));
+    } else if (rc != NPG_OK && in_tx > 0) {
+        npg_db_rollback(db);
+    }
+    free(line);
+    free(cache.ops);
+    return rc;
+}
+
+static int export_row(const char *const *cols, const size_t *lens, size_t ncols, void *arg)
+{
+    (void)lens;
+    void **a = arg;
+    FILE *out = a[0];
+    for (size_t i = 0; i < ncols; i++)
+        fprintf(out, "%s%s", i ? "," : "", cols[i] ? cols[i] : "");
+    fputc('\n', out);
+    (*(uint64_t *)a[1])++;
+    return ferror(out) ? NPG_EIO : 0;
+}
+
+int npg_routing_export_csv(npg_db_t *db, FILE *out, uint64_t *count)
+{
+    *count = 0;
+    void *arg[2] = {out, count};
+    fprintf(out, "number,operator,routing_number,type,source,port_ref,updated_at\n");
+    return npg_db_query_each(db,
+                             "SELECT r.number, o.code, r.routing_number, r.number_type, r.source,"
+                             " r.port_ref, DATE_FORMAT(r.updated_at, '%Y-%m-%dT%H:%i:%sZ')"
+                             " FROM routing r JOIN operators o ON o.id = r.operator_id"
+                             " ORDER BY r.number",
+                             NULL, 0, export_row, arg);
+}
+
+int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const char *port_kind,
+                              uint64_t port_id, uint64_t change_id)
+{
+    return npg_publish_queue(db, port_kind, port_id, change_id, &first, &last, 1); /* one way to queue */
+}
+
+int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,
+                       const char *number_type, const char *source)
+{
+    uint64_t change = 0;
+    int rc = npg_db_begin(db);
+    if (rc != NPG_OK)
+        return rc;
+    rc = op ? npg_routing_set(db, number, op, number_type, source, NULL, &change)
+            : npg_routing_remove(db, number, source, &change);
+    if (rc == NPG_OK)
+        rc = npg_routing_queue_publish(db, number, number, "none", 0, change);
+    if (rc == NPG_OK)
+        rc = npg_db_commit(db);
+    else
+        npg_db_rollback(db);
+    return rc;
+}
