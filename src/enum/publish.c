@@ -177,6 +177,7 @@ typedef struct run {
     npg_wiresize_t *ws; /* pkt's wire size, as it grows */
     size_t limit;       /* wire size allowed before signing */
     size_t records, deletes, messages;
+    int64_t wait_ms; /* spent waiting for the servers' answers */
     char local[320]; /* a failure on our side (database, configuration) */
 } run_t;
 
@@ -279,11 +280,14 @@ static int flush(run_t *r, size_t size)
         npg_log(LOG_ERR, "dns", "message size model says %zu bytes, ldns writes %zu", size,
                 wire_size(r->pkt));
     for (size_t i = 0; i < r->p->nservers; i++) {
+        if (r->rc[i] != NPG_OK)
+            continue;
         int64_t t0 = npg_now_ms();
-        if (r->rc[i] == NPG_OK)
-            send_to(r, i);
+        send_to(r, i);
+        int64_t ms = npg_now_ms() - t0;
+        r->wait_ms += ms;
         npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", r->numbers,
-                      r->p->servers[i].label, (long long)(npg_now_ms() - t0));
+                      r->p->servers[i].label, (long long)ms);
     }
     r->messages++;
     ldns_pkt_free(r->pkt);
@@ -556,7 +560,8 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
         rc = flush(r, npg_wiresize_pos(r->ws));
     rc = report(r, rc, result, len);
     if (rc == NPG_OK)
-        npg_log(LOG_INFO, "dns", "%s in %lld ms", result, (long long)(npg_now_ms() - t0));
+        npg_log(LOG_INFO, "dns", "%s in %lld ms, %lld of them waiting for the servers", result,
+                (long long)(npg_now_ms() - t0), (long long)r->wait_ms);
     ldns_pkt_free(r->pkt);
     ldns_rdf_deep_free(r->zone);
     npg_wiresize_free(&r->ws);
