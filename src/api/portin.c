@@ -65,8 +65,10 @@ int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
     int rc = npg_port_in_create(c->db, c->conf, &in, msgid, err, sizeof(err));
     snprintf(c->audit_target, sizeof(c->audit_target), "%s-%s", in.ranges[0].start,
              in.ranges[0].end);
+    /* an unknown donor is a bad field value (400), not a missing resource */
     if (rc != NPG_OK)
-        return npg_rest_fail(c, rc == NPG_ECONF ? NPG_EIO : rc, err);
+        return npg_rest_fail(c, rc == NPG_ECONF ? NPG_EIO : rc == NPG_ENOTFOUND ? NPG_EINVAL : rc,
+                             err);
     snprintf(c->audit_detail, sizeof(c->audit_detail), "created %s", msgid);
     return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier",
                                     msgid, "message", "Port-in request created successfully"));
@@ -186,6 +188,8 @@ int npg_rest_portin_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
     npg_rest_ctx_t *c = CTX(req);
     json_t *by_folder = NULL;
     int rc = npg_port_xml_list_json(c->db, NPG_PORT_IN, m->params[0], &by_folder);
+    if (rc == NPG_ENOTFOUND)
+        return npg_rest_error(c, 404, "no port with msgidentifier %s", m->params[0]);
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, NULL);
     json_t *names = json_array();

@@ -74,11 +74,13 @@ static void audit(npg_rest_ctx_t *c, int status)
         npg_log(LOG_ERR, "audit", "could not record %s by %s", action, c->user);
 }
 
-static int deny(npg_http_req_t *req, int status, const char *reason)
+/* 401 asks for credentials again; failed attempts go to the log, not the audit table. */
+static int deny(npg_rest_ctx_t *c, const char *reason)
 {
-    if (status == 401)
-        req->soap->authrealm = "npgw";
-    return npg_http_reply_error(req, status, "Authentication failed", reason);
+    c->req->soap->authrealm = "npgw";
+    npg_log(LOG_NOTICE, "rest", "401 %s for user '%s': %s", c->req->path,
+            c->req->user ? c->req->user : "-", reason);
+    return npg_rest_error(c, 401, "Authentication failed: %s", reason);
 }
 
 int npg_rest_handle(npg_http_req_t *req)
@@ -96,21 +98,22 @@ int npg_rest_handle(npg_http_req_t *req)
     unsigned tiers = m.route->flags & NPG_REST_TIERS;
     if (tiers) { /* public routes (the API document) have no tiers */
         if (!req->user || !req->password)
-            return deny(req, 401, "HTTP Basic credentials (user and API key) are required");
+            return deny(&c, "HTTP Basic credentials (user and API key) are required");
         rc = npg_gw_authenticate(gw, req, &c.tier);
         if (rc == NPG_EDBDOWN)
             return npg_rest_error(&c, 503, "database unavailable");
         if (rc != NPG_OK)
-            return deny(req, 401, "unknown user or wrong API key");
-        if (!(c.tier & tiers))
-            return npg_http_reply_error(req, 403, "Forbidden", "this API key's tier may not use this endpoint");
+            return deny(&c, "unknown user or wrong API key");
         c.user = req->user;
     }
     if (npg_db_pool_get(gw->pool, 5000, &c.db) != NPG_OK)
         return npg_rest_error(&c, 503, "database unavailable");
     req->ctx = &c;
     rc = NPG_OK;
-    if (req->body_len > 0) {
+    if (tiers && !(c.tier & tiers))
+        npg_rest_error(&c, 403, "Forbidden: the %s tier may not use this endpoint",
+                       npg_tier_name(c.tier));
+    else if (req->body_len > 0) {
         json_error_t jerr;
         c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
         if (!c.body || !json_is_object(c.body))
@@ -118,7 +121,7 @@ int npg_rest_handle(npg_http_req_t *req)
                            c.body ? "not an object" : jerr.text, jerr.line, jerr.column);
     }
     if (req->status == 0)
-        rc = m.route->fn(req, &m);
+        rc = m.route->fn(req, &m); /* refused requests (403, bad JSON) never reach the handler */
     if (rc != NPG_OK && req->status == 0)
         npg_rest_fail(&c, rc, NULL);
     if (m.route->flags & NPG_REST_MUTATING)

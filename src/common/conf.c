@@ -40,6 +40,7 @@ static const char *const section_help[][2] = {
     {"outbox", "Delivery of outbound messages: retries with exponential back-off."},
     {"dns", "External DNS servers fed by RFC 2136 UPDATE (TSIG) whenever routing changes."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
+    {"enum", "npenumd, the authoritative ENUM responder (UDP and TCP)."},
 };
 
 static const conf_item_t schema[] = {
@@ -135,6 +136,34 @@ static const conf_item_t schema[] = {
      "Attempts before a message is marked failed on its port."},
     {"outbox", "lease_s", CONF_INT, F(outbox.lease_s), 5, 3600, NULL, "60",
      "Seconds a dispatcher holds a message it is delivering; then another may retry it."},
+
+    {"enum", "listen", CONF_STR, F(enumd.listen), 1, 0, NULL, "127.0.0.1",
+     "Address npenumd answers on (UDP and TCP)."},
+    {"enum", "port", CONF_INT, F(enumd.port), 1, 65535, NULL, "8753", "DNS port."},
+    {"enum", "zones", CONF_STR, F(enumd.zones), 0, 0, NULL, "",
+     "Comma-separated e164.arpa zones served; empty: the country code's zone"
+     " (1.e164.arpa for country code 1)."},
+    {"enum", "ttl", CONF_INT, F(enumd.ttl), 0, 86400, NULL, "60",
+     "TTL of NAPTR answers, seconds; short, as routing changes take effect at once."},
+    {"enum", "ns", CONF_STR, F(enumd.ns), 1, 0, NULL, "ns1.npgw.invalid.",
+     "Comma-separated name servers of the zones (NS records); the first is the SOA MNAME."},
+    {"enum", "soa_rname", CONF_STR, F(enumd.soa_rname), 1, 0, NULL, "hostmaster.npgw.invalid.",
+     "SOA RNAME: the zone administrator's mailbox as a domain name."},
+    {"enum", "negative_ttl", CONF_INT, F(enumd.negative_ttl), 0, 86400, NULL, "60",
+     "SOA MINIMUM: how long resolvers may cache NXDOMAIN and NODATA."},
+    {"enum", "udp_threads", CONF_INT, F(enumd.udp_threads), 1, 256, NULL, "2",
+     "UDP worker threads, each on its own SO_REUSEPORT socket."},
+    {"enum", "max_udp_payload", CONF_INT, F(enumd.max_udp_payload), 512, 4096, NULL, "1232",
+     "Largest UDP answer even when EDNS0 offers more; larger answers are truncated (TC)."},
+    {"enum", "tcp_clients", CONF_INT, F(enumd.tcp_clients), 1, 4096, NULL, "64",
+     "TCP connections served at once; more wait in the listen queue."},
+    {"enum", "tcp_idle_ms", CONF_INT, F(enumd.tcp_idle_ms), 100, 120000, NULL, "10000",
+     "A TCP connection idle this long, or slower than this to send a query, is closed."},
+    {"enum", "follow_ms", CONF_INT, F(enumd.follow_ms), 10, 60000, NULL, "200",
+     "How often npenumd reads new routing changes from the database."},
+    {"enum", "static_zones", CONF_STR, F(enumd.static_zones), 0, 0, NULL, "",
+     "Zone file (master format, $ORIGIN and $TTL allowed) with the static 3GPP zones: EPC,"
+     " IMS and pub zones with their SRV, NAPTR and A records. Empty: none."},
 
     {"dns", "servers", CONF_STR, F(dns.servers), 0, 0, NULL, "",
      "Comma-separated host:port list of primary servers to UPDATE (IP addresses; port 53 when"

@@ -65,12 +65,27 @@ typedef struct npg_conf {
         int lease_s;
     } outbox;
     struct {
-        char servers[NPG_CONF_STRLEN];  /* host:port,host:port; empty: nothing is pushed */
-        char zone[NPG_CONF_STRLEN];     /* the zone the UPDATEs name */
-        char apex[NPG_CONF_STRLEN];     /* ENUM tree the owner names hang under */
+        char listen[64];
+        int port;
+        char zones[NPG_CONF_STRLEN];
+        int ttl;
+        char ns[NPG_CONF_STRLEN];
+        char soa_rname[NPG_CONF_STRLEN];
+        int negative_ttl;
+        int udp_threads;
+        int max_udp_payload;
+        int tcp_clients;
+        int tcp_idle_ms;
+        int follow_ms;
+        char static_zones[NPG_CONF_STRLEN];
+    } enumd; /* [enum] */
+    struct {
+        char servers[NPG_CONF_STRLEN]; /* host:port,host:port; empty: nothing is pushed */
+        char zone[NPG_CONF_STRLEN];    /* the zone the UPDATEs name */
+        char apex[NPG_CONF_STRLEN];    /* ENUM tree the owner names hang under */
         char tsig_name[NPG_CONF_STRLEN];
         char tsig_algorithm[16];
-        char tsig_secret[128];          /* base64 */
+        char tsig_secret[128]; /* base64 */
         int ttl;
         int batch_size;
         int timeout;

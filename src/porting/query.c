@@ -209,6 +209,19 @@ int npg_port_xml_list_json(npg_db_t *db, npg_port_kind_t kind, const char *msgid
                           &r);
     if (rc != NPG_OK)
         return rc;
+    int64_t ports = 0;
+    if (npg_db_rows_count(r) == 0) { /* no files: is there such a port at all? */
+        rc = npg_db_query_int(db,
+                              "SELECT (SELECT COUNT(*) FROM port_in WHERE msgidentifier = ?) +"
+                              " (SELECT COUNT(*) FROM port_out WHERE msgidentifier = ?)",
+                              NPG_DB_P(NPG_DB_S(msgid), NPG_DB_S(msgid)), &ports);
+        if (rc == NPG_OK && ports == 0)
+            rc = NPG_ENOTFOUND;
+        if (rc != NPG_OK) {
+            npg_db_rows_free(&r);
+            return rc;
+        }
+    }
     json_t *j = json_pack("{s:[], s:[]}", "input_XML", "output_XML");
     for (size_t i = 0; i < npg_db_rows_count(r); i++)
         json_array_append_new(json_object_get(j, npg_db_rows_get(r, i, 0)),

@@ -18,6 +18,6 @@ int npg_port_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, co
 int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, int limit,
                        int offset, int state, json_t **out) NPG_WUR;
 
-/* Archived XML file names of a port: {"input_XML": [...], "output_XML": [...]}. */
+/* Archived XML file names of a port: {"input_XML": [...], "output_XML": [...]}. NPG_ENOTFOUND: no such port. */
 int npg_port_xml_list_json(npg_db_t *db, npg_port_kind_t kind, const char *msgid,
                            json_t **out) NPG_WUR;

@@ -167,3 +167,24 @@ sim_received() { sim_log | python3 -c "import json,sys; m=[x for x in json.load(
 routed_to() { # routed_to FIRST LAST OPERATOR: how many numbers of the range route to OPERATOR
   sql "SELECT COUNT(*) FROM routing r JOIN operators o ON o.id = r.operator_id WHERE r.number BETWEEN $1 AND $2 AND o.code = '$3'"
 }
+
+# --- npenumd ---------------------------------------------------------------------------
+NPENUMD="$top_builddir/src/npenumd/npenumd"
+# start_npenumd: on a free port ($ENUM_PORT), following changes every 50 ms.
+start_npenumd() {
+  ENUM_PORT=$(free_port)
+  conf_add enum "port = $ENUM_PORT" "follow_ms = 50" "${ENUM_EXTRA[@]:-}"
+  "$NPENUMD" -c "$CONF" >>"$WORK/npenumd.log" 2>&1 &
+  NPENUMD_PID=$!
+  add_cleanup stop_npenumd
+  wait_until 30 sh -c "kdig @127.0.0.1 -p $ENUM_PORT +timeout=1 +retry=0 SOA 1.e164.arpa | grep -q NOERROR"
+}
+stop_npenumd() { [ -n "${NPENUMD_PID:-}" ] && kill "$NPENUMD_PID" 2>/dev/null && wait "$NPENUMD_PID" 2>/dev/null; NPENUMD_PID=""; return 0; }
+# enum_name 15550100 -> 0.0.1.0.5.5.5.1.e164.arpa
+enum_name() { echo "$1" | rev | sed 's/./&./g'; echo "e164.arpa"; }
+# naptr SERVER_PORT NUMBER: the NAPTR answer's regexp, or the status when there is none
+naptr() {
+  local out; out=$(kdig @127.0.0.1 -p "$1" +timeout=2 +retry=1 NAPTR "$(enum_name "$2" | tr -d '\n')")
+  echo "$out" | grep -q 'status: NOERROR' && echo "$out" | grep -E '\sNAPTR\s' | grep -v '^;' | sed -n 's/.*"\(![^"]*!\)".*/\1/p' | head -n1 | grep . \
+    || echo "$out" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'
+}

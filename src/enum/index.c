@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "enum/index.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/util.h"
+
+/* A ported number: 10 bytes, so 10M numbers take 100 MB. op is the operator's DB id. */
+typedef struct __attribute__((packed)) ported {
+    uint64_t number;
+    uint16_t op;
+} ported_t;
+
+typedef struct range {
+    uint64_t start, end, max_end; /* max_end: the largest end among this and earlier ranges */
+    uint16_t op;
+} range_t;
+
+/* Changes since the last merge: number -> operator id, or OVERLAY_HOME (row removed). */
+#define OVERLAY_HOME 0xFFFFFFFFu
+typedef struct slot {
+    uint64_t number; /* 0: empty (E.164 never starts with 0) */
+    uint32_t op;
+} slot_t;
+
+#define MAX_OPS 4096 /* operator ids (AUTO_INCREMENT) must stay below */
+/* After this many changes the overlay is folded into the sorted array. */
+#define MERGE_AT 65536
+/* A hole in the change ids may be a transaction still committing: wait this long for it. */
+#define GAP_WAIT_MS 1000
+
+struct npg_enum_index {
+    pthread_rwlock_t lock;
+    npg_enum_op_t *ops; /* indexed by operators.id; code[0] == 0: unknown */
+    ported_t *base;
+    size_t nbase;
+    range_t *ranges;
+    size_t nranges;
+    slot_t *slots;
+    size_t nslots, used; /* nslots: a power of two */
+    uint64_t last_change;
+    struct timespec gap_since;
+    bool in_gap;
+};
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+int npg_enum_index_new(npg_enum_index_t **out)
+{
+    npg_enum_index_t *ix = calloc(1, sizeof(*ix));
+    if (!ix || !(ix->ops = calloc(MAX_OPS, sizeof(*ix->ops)))) {
+        free(ix);
+        return NPG_ENOMEM;
+    }
+    pthread_rwlock_init(&ix->lock, NULL);
+    *out = ix;
+    return NPG_OK;
+}
+
+void npg_enum_index_free(npg_enum_index_t **ixp)
+{
+    npg_enum_index_t *ix = *ixp;
+    if (!ix)
+        return;
+    pthread_rwlock_destroy(&ix->lock);
+    free(ix->ops);
+    free(ix->base);
+    free(ix->ranges);
+    free(ix->slots);
+    free(ix);
+    *ixp = NULL;
+}
+
+/* --- loading ------------------------------------------------------------------------- */
+
+static int op_row(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    npg_enum_op_t *ops = arg;
+    unsigned long id = strtoul(c[0], NULL, 10);
+    if (id >= MAX_OPS)
+        return NPG_ETOOBIG;
+    npg_enum_op_t *o = &ops[id];
+    npg_strlcpy(o->code, c[1], sizeof(o->code));
+    npg_strlcpy(o->rn, c[2] ? c[2] : "", sizeof(o->rn));
+    npg_strlcpy(o->ims_domain, c[3] ? c[3] : "", sizeof(o->ims_domain));
+    if (npg_naptr_form_parse(c[4], &o->form) != NPG_OK)
+        o->form = NPG_NAPTR_SIP;
+    return 0;
+}
+
+typedef struct vec {
+    void *p;
+    size_t n, cap, size;
+} vec_t;
+
+static int vec_push(vec_t *v, const void *item)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 1024;
+        void *p = realloc(v->p, cap * v->size);
+        if (!p)
+            return NPG_ENOMEM;
+        v->p = p, v->cap = cap;
+    }
+    memcpy((char *)v->p + v->n++ * v->size, item, v->size);
+    return 0;
+}
+
+static int range_row(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    range_t r = {.start = strtoull(c[0], NULL, 10), .end = strtoull(c[1], NULL, 10),
+                 .op = (uint16_t)strtoul(c[2], NULL, 10)};
+    return vec_push(arg, &r);
+}
+
+static int ported_row(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    ported_t p = {.number = strtoull(c[0], NULL, 10), .op = (uint16_t)strtoul(c[1], NULL, 10)};
+    return vec_push(arg, &p);
+}
+
+/* Operators and home ranges: small tables, read whole. Caller holds no lock. */
+static int load_small(npg_db_t *db, npg_enum_op_t **ops_out, range_t **ranges, size_t *nranges)
+{
+    npg_enum_op_t *ops = calloc(MAX_OPS, sizeof(*ops));
+    vec_t rv = {.size = sizeof(range_t)};
+    if (!ops)
+        return NPG_ENOMEM;
+    int rc = npg_db_query_each(db,
+                               "SELECT id, code, routing_number, ims_domain, naptr_form"
+                               " FROM operators WHERE id < 4096",
+                               NULL, 0, op_row, ops);
+    if (rc == NPG_OK)
+        rc = npg_db_query_each(db,
+                               "SELECT range_start, range_end, operator_id FROM operator_ranges"
+                               " WHERE operator_id < 4096 ORDER BY range_start, range_end",
+                               NULL, 0, range_row, &rv);
+    if (rc != NPG_OK) {
+        free(ops);
+        free(rv.p);
+        return rc;
+    }
+    range_t *r = rv.p;
+    for (size_t i = 0; i < rv.n; i++)
+        r[i].max_end = i && r[i - 1].max_end > r[i].end ? r[i - 1].max_end : r[i].end;
+    *ops_out = ops, *ranges = r, *nranges = rv.n;
+    return NPG_OK;
+}
+
+static void swap_small(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges, size_t n)
+{
+    pthread_rwlock_wrlock(&ix->lock);
+    npg_enum_op_t *old_ops = ix->ops;
+    range_t *old_ranges = ix->ranges;
+    ix->ops = ops, ix->ranges = ranges, ix->nranges = n;
+    pthread_rwlock_unlock(&ix->lock);
+    free(old_ops);
+    free(old_ranges);
+}
+
+int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
+{
+    int64_t last = 0, count = 0;
+    int rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
+                              &last);
+    if (rc == NPG_OK)
+        rc = npg_db_query_int(db, "SELECT COUNT(*) FROM routing", NULL, 0, &count);
+    npg_enum_op_t *ops = NULL;
+    range_t *ranges = NULL;
+    size_t nranges = 0;
+    if (rc == NPG_OK)
+        rc = load_small(db, &ops, &ranges, &nranges);
+    if (rc != NPG_OK)
+        return rc;
+    /* sized from the count, so 10M rows never need a copy at twice the size */
+    vec_t pv = {.size = sizeof(ported_t), .cap = (size_t)count + 1024};
+    if (!(pv.p = malloc(pv.cap * pv.size)))
+        rc = NPG_ENOMEM;
+    if (rc == NPG_OK)
+        rc = npg_db_query_each(db,
+                               "SELECT number, operator_id FROM routing WHERE operator_id < 4096"
+                               " ORDER BY number",
+                               NULL, 0, ported_row, &pv);
+    if (rc != NPG_OK) {
+        free(ops), free(ranges), free(pv.p);
+        return rc;
+    }
+    swap_small(ix, ops, ranges, nranges);
+    pthread_rwlock_wrlock(&ix->lock);
+    free(ix->base);
+    free(ix->slots);
+    ix->base = pv.p, ix->nbase = pv.n;
+    ix->slots = NULL, ix->nslots = ix->used = 0;
+    ix->last_change = (uint64_t)last;
+    ix->in_gap = false;
+    pthread_rwlock_unlock(&ix->lock);
+    npg_log(LOG_NOTICE, "enum", "loaded %zu ported numbers, %zu home ranges; change log at %" PRId64,
+            pv.n, nranges, last);
+    return NPG_OK;
+}
+
+/* --- the overlay --------------------------------------------------------------------- */
+
+static slot_t *slot_find(slot_t *slots, size_t nslots, uint64_t number)
+{
+    if (!nslots)
+        return NULL;
+    for (size_t i = mix(number) & (nslots - 1);; i = (i + 1) & (nslots - 1))
+        if (slots[i].number == number || slots[i].number == 0)
+            return &slots[i];
+}
+
+/* Caller holds the write lock. */
+static int overlay_put(npg_enum_index_t *ix, uint64_t number, uint32_t op)
+{
+    if ((ix->used + 1) * 2 > ix->nslots) {
+        size_t n = ix->nslots ? ix->nslots * 2 : 4096;
+        slot_t *s = calloc(n, sizeof(*s));
+        if (!s)
+            return NPG_ENOMEM;
+        for (size_t i = 0; i < ix->nslots; i++)
+            if (ix->slots[i].number)
+                *slot_find(s, n, ix->slots[i].number) = ix->slots[i];
+        free(ix->slots);
+        ix->slots = s, ix->nslots = n;
+    }
+    slot_t *s = slot_find(ix->slots, ix->nslots, number);
+    if (s->number == 0)
+        ix->used++;
+    s->number = number, s->op = op;
+    return NPG_OK;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    uint64_t x = ((const slot_t *)a)->number, y = ((const slot_t *)b)->number;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * Fold the overlay into a new sorted array. Only the follower writes, so the
+ * new array is built under the read lock (answers go on) and swapped in after.
+ */
+static int overlay_merge(npg_enum_index_t *ix)
+{
+    pthread_rwlock_rdlock(&ix->lock);
+    slot_t *ch = malloc((ix->used + 1) * sizeof(*ch));
+    ported_t *out = malloc((ix->nbase + ix->used + 1) * sizeof(*out));
+    if (!ch || !out) {
+        pthread_rwlock_unlock(&ix->lock);
+        free(ch), free(out);
+        return NPG_ENOMEM;
+    }
+    size_t nch = 0, n = 0, i = 0, j = 0;
+    for (size_t k = 0; k < ix->nslots; k++)
+        if (ix->slots[k].number)
+            ch[nch++] = ix->slots[k];
+    qsort(ch, nch, sizeof(*ch), cmp_slot);
+    while (i < ix->nbase || j < nch) {
+        if (j == nch || (i < ix->nbase && ix->base[i].number < ch[j].number)) {
+            out[n++] = ix->base[i++];
+            continue;
+        }
+        if (i < ix->nbase && ix->base[i].number == ch[j].number)
+            i++; /* replaced or removed by the change */
+        if (ch[j].op != OVERLAY_HOME)
+            out[n++] = (ported_t){.number = ch[j].number, .op = (uint16_t)ch[j].op};
+        j++;
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    free(ch);
+    pthread_rwlock_wrlock(&ix->lock);
+    free(ix->base);
+    free(ix->slots);
+    ix->base = out, ix->nbase = n;
+    ix->slots = NULL, ix->nslots = ix->used = 0;
+    pthread_rwlock_unlock(&ix->lock);
+    return NPG_OK;
+}
+
+/* --- following the change log ---------------------------------------------------------- */
+
+typedef struct follow_ctx {
+    npg_enum_index_t *ix;
+    int applied;
+    bool unknown_op, stop;
+    int rc;
+} follow_ctx_t;
+
+static long ms_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static int change_row(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    follow_ctx_t *f = arg;
+    npg_enum_index_t *ix = f->ix;
+    uint64_t id = strtoull(c[0], NULL, 10), number = strtoull(c[1], NULL, 10);
+    if (f->stop)
+        return 0; /* drain the rest of the result */
+    if (id != ix->last_change + 1) {
+        /* ids are given out at insert and committed in any order: a hole may fill in soon */
+        if (!ix->in_gap) {
+            ix->in_gap = true;
+            clock_gettime(CLOCK_MONOTONIC, &ix->gap_since);
+        }
+        if (ms_since(&ix->gap_since) < GAP_WAIT_MS) {
+            f->stop = true;
+            return 0;
+        }
+    }
+    ix->in_gap = false;
+    uint32_t op = OVERLAY_HOME;
+    if (strcmp(c[2], "upsert") == 0) {
+        unsigned long o = c[3] ? strtoul(c[3], NULL, 10) : MAX_OPS;
+        if (o >= MAX_OPS || !ix->ops[o].code[0])
+            f->unknown_op = true;
+        op = o < MAX_OPS ? (uint32_t)o : OVERLAY_HOME;
+    }
+    pthread_rwlock_wrlock(&ix->lock);
+    int rc = overlay_put(ix, number, op);
+    if (rc == NPG_OK)
+        ix->last_change = id;
+    pthread_rwlock_unlock(&ix->lock);
+    if (rc != NPG_OK) {
+        f->rc = rc;
+        f->stop = true;
+    }
+    f->applied += rc == NPG_OK;
+    return 0;
+}
+
+int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool refresh,
+                          int *applied)
+{
+    follow_ctx_t f = {.ix = ix};
+    int rc = npg_db_query_each(db,
+                               "SELECT id, number, op, operator_id FROM routing_changes"
+                               " WHERE id > ? ORDER BY id LIMIT ?",
+                               NPG_DB_P(NPG_DB_U(ix->last_change), NPG_DB_I(batch)), change_row,
+                               &f);
+    if (rc == NPG_OK)
+        rc = f.rc;
+    *applied = f.applied;
+    if (rc == NPG_OK && (refresh || f.unknown_op)) {
+        npg_enum_op_t *ops;
+        range_t *ranges;
+        size_t n;
+        rc = load_small(db, &ops, &ranges, &n);
+        if (rc == NPG_OK)
+            swap_small(ix, ops, ranges, n);
+    }
+    if (rc == NPG_OK && ix->used >= MERGE_AT)
+        rc = overlay_merge(ix);
+    return rc;
+}
+
+/* --- answers -------------------------------------------------------------------------- */
+
+/* The smallest home range holding number: its operator id, or -1. Caller holds a lock. */
+static int home_of(const npg_enum_index_t *ix, uint64_t number)
+{
+    size_t lo = 0, hi = ix->nranges;
+    while (lo < hi) { /* first range starting after number */
+        size_t mid = (lo + hi) / 2;
+        if (ix->ranges[mid].start <= number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int best = -1;
+    uint64_t best_len = UINT64_MAX;
+    for (size_t i = lo; i-- > 0 && ix->ranges[i].max_end >= number;) {
+        const range_t *r = &ix->ranges[i];
+        if (r->end >= number && r->end - r->start < best_len)
+            best = r->op, best_len = r->end - r->start;
+    }
+    return best;
+}
+
+static const ported_t *base_find_ge(const npg_enum_index_t *ix, uint64_t number)
+{
+    size_t lo = 0, hi = ix->nbase;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ix->base[mid].number < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->nbase ? &ix->base[lo] : NULL;
+}
+
+void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answer_t *out)
+{
+    out->kind = NPG_ENUM_NONE;
+    pthread_rwlock_rdlock(&ix->lock);
+    long op = -1;
+    const slot_t *s = slot_find(ix->slots, ix->nslots, number);
+    if (s && s->number == number) {
+        op = s->op == OVERLAY_HOME ? -1 : (long)s->op;
+    } else {
+        const ported_t *p = base_find_ge(ix, number);
+        if (p && p->number == number)
+            op = p->op;
+    }
+    int home = home_of(ix, number);
+    if (op >= 0 && op != home && ix->ops[op].code[0]) {
+        out->kind = NPG_ENUM_PORTED;
+        out->op = ix->ops[op];
+    } else if (home >= 0 && ix->ops[home].code[0]) {
+        out->kind = NPG_ENUM_HOME;
+        out->op = ix->ops[home];
+    }
+    pthread_rwlock_unlock(&ix->lock);
+}
+
+bool npg_enum_index_has_below(npg_enum_index_t *ix, uint64_t prefix, int ndigits)
+{
+    bool found = false;
+    pthread_rwlock_rdlock(&ix->lock);
+    uint64_t scale = 1;
+    for (int k = 1; !found && ndigits + k <= 15; k++) {
+        scale *= 10;
+        uint64_t lo = prefix * scale, hi = lo + scale - 1;
+        for (size_t i = 0; !found && i < ix->nranges; i++)
+            found = ix->ranges[i].start <= hi && ix->ranges[i].end >= lo;
+        const ported_t *p = base_find_ge(ix, lo);
+        found = found || (p && p->number <= hi);
+        for (size_t i = 0; !found && i < ix->nslots; i++)
+            found = ix->slots[i].number >= lo && ix->slots[i].number <= hi &&
+                    ix->slots[i].op != OVERLAY_HOME;
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    return found;
+}
+
+void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out)
+{
+    pthread_rwlock_rdlock(&ix->lock);
+    out->ported = ix->nbase;
+    out->overlay = ix->used;
+    out->ranges = ix->nranges;
+    out->operators = 0;
+    for (size_t i = 0; i < MAX_OPS; i++)
+        out->operators += ix->ops[i].code[0] != 0;
+    out->last_change = ix->last_change;
+    out->bytes = ix->nbase * sizeof(ported_t) + ix->nslots * sizeof(slot_t) +
+                 ix->nranges * sizeof(range_t) + MAX_OPS * sizeof(npg_enum_op_t);
+    pthread_rwlock_unlock(&ix->lock);
+}

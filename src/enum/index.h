@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * enum/index.h - the routing table in memory, for npenumd: operators, home
+ * ranges and every ported number, loaded from MariaDB once and kept current by
+ * following routing_changes. Lookups never touch the database, so answers keep
+ * coming from the last known state while it is away.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "db/db.h"
+#include "enum/naptr.h"
+
+typedef struct npg_enum_index npg_enum_index_t;
+
+/* One operator as the responder needs it; strings owned by the index. */
+typedef struct npg_enum_op {
+    char code[11];
+    char rn[17];
+    char ims_domain[254];
+    npg_naptr_form_t form;
+} npg_enum_op_t;
+
+typedef enum npg_enum_kind {
+    NPG_ENUM_NONE,   /* nobody serves it: NXDOMAIN */
+    NPG_ENUM_HOME,   /* in its home range, never moved: npdi only */
+    NPG_ENUM_PORTED, /* served elsewhere: npdi and rn */
+} npg_enum_kind_t;
+
+/* What the index says about one number; op is a copy, valid without a lock. */
+typedef struct npg_enum_answer {
+    npg_enum_kind_t kind;
+    npg_enum_op_t op; /* the serving operator */
+} npg_enum_answer_t;
+
+typedef struct npg_enum_stats {
+    uint64_t ported;      /* numbers in the base array */
+    uint64_t overlay;     /* changes applied since the last merge */
+    uint64_t ranges;      /* home ranges */
+    uint64_t operators;
+    uint64_t last_change; /* routing_changes id applied last */
+    size_t bytes;         /* memory held by the tables */
+} npg_enum_stats_t;
+
+int npg_enum_index_new(npg_enum_index_t **out) NPG_WUR;
+void npg_enum_index_free(npg_enum_index_t **ix);
+
+/*
+ * Load everything (replacing what is there). The change-log position is read
+ * first, so changes committed during the load are applied again after it:
+ * applying a change twice is harmless.
+ */
+int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db) NPG_WUR;
+
+/*
+ * Apply the changes committed since the last one applied (at most batch of
+ * them); *applied gets how many. Reloads operators and home ranges when a
+ * change names an operator it does not know, and when refresh is set.
+ */
+int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool refresh,
+                          int *applied) NPG_WUR;
+
+/* The answer for an E.164 number. Thread-safe against follow(). */
+void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answer_t *out);
+
+/*
+ * True when some served number (ported, or in a home range) lies strictly
+ * under the prefix of ndigits digits: the name is an empty non-terminal.
+ */
+bool npg_enum_index_has_below(npg_enum_index_t *ix, uint64_t prefix, int ndigits);
+
+void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out);

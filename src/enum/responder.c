@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "enum/responder.h"
+
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "enum/dnswire.h"
+
+#define MAX_ZONES 16
+#define MAX_NS 8
+
+typedef struct enum_zone {
+    char apex[256];  /* "1.e164.arpa", lower case, no trailing dot */
+    char digits[16]; /* the country digits the apex stands for: "1" */
+} enum_zone_t;
+
+struct npg_enum_responder {
+    const npg_conf_t *conf;
+    npg_enum_index_t *ix;
+    enum_zone_t zones[MAX_ZONES];
+    size_t nzones;
+    char ns[MAX_NS][256];
+    size_t nns;
+    ldns_rr_list *statics; /* every record of the static zones */
+    ldns_rr_list *static_soas;
+};
+
+/* "44.e164.arpa" -> digits "44" (labels reversed); only single-digit labels before e164.arpa. */
+static int zone_add(npg_enum_responder_t *r, const char *apex, char *err, size_t errlen)
+{
+    enum_zone_t *z = &r->zones[r->nzones];
+    size_t n = strlen(apex);
+    while (n && apex[n - 1] == '.')
+        n--;
+    if (n == 0 || n >= sizeof(z->apex) || r->nzones == MAX_ZONES) {
+        snprintf(err, errlen, "[enum] zones: '%s' is not a zone name (or too many zones)", apex);
+        return NPG_EINVAL;
+    }
+    for (size_t i = 0; i < n; i++)
+        z->apex[i] = (char)(apex[i] >= 'A' && apex[i] <= 'Z' ? apex[i] + 32 : apex[i]);
+    z->apex[n] = '\0';
+    const char *suffix = "e164.arpa";
+    size_t sl = strlen(suffix), nd = 0;
+    if (n < sl || strcmp(z->apex + n - sl, suffix) != 0 || (n > sl && z->apex[n - sl - 1] != '.')) {
+        snprintf(err, errlen, "[enum] zones: '%s' is not under e164.arpa", apex);
+        return NPG_EINVAL;
+    }
+    for (size_t i = n > sl ? n - sl - 1 : 0; i-- > 0;) { /* labels right to left */
+        if (z->apex[i] == '.')
+            continue;
+        if (z->apex[i] < '0' || z->apex[i] > '9' || (i > 0 && z->apex[i - 1] != '.') ||
+            nd >= 15) {
+            snprintf(err, errlen, "[enum] zones: '%s' must be single digits before e164.arpa",
+                     apex);
+            return NPG_EINVAL;
+        }
+        z->digits[nd++] = z->apex[i];
+    }
+    z->digits[nd] = '\0';
+    r->nzones++;
+    return NPG_OK;
+}
+
+static int load_statics(npg_enum_responder_t *r, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "[enum] static_zones: cannot open %s", path);
+        return NPG_EIO;
+    }
+    ldns_zone *z = NULL;
+    int line = 0;
+    ldns_status st = ldns_zone_new_frm_fp_l(&z, f, NULL, 3600, LDNS_RR_CLASS_IN, &line);
+    fclose(f);
+    if (st != LDNS_STATUS_OK) {
+        snprintf(err, errlen, "%s:%d: %s", path, line, ldns_get_errorstr_by_id(st));
+        return NPG_EINVAL;
+    }
+    r->statics = ldns_rr_list_new();
+    r->static_soas = ldns_rr_list_new();
+    if (ldns_zone_soa(z))
+        ldns_rr_list_push_rr(r->static_soas, ldns_rr_clone(ldns_zone_soa(z)));
+    ldns_rr_list *rrs = ldns_zone_rrs(z);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
+        ldns_rr *rr = ldns_rr_list_rr(rrs, i);
+        ldns_rr_list_push_rr(ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA ? r->static_soas
+                                                                      : r->statics,
+                             ldns_rr_clone(rr));
+    }
+    ldns_zone_deep_free(z);
+    if (ldns_rr_list_rr_count(r->statics) && !ldns_rr_list_rr_count(r->static_soas)) {
+        snprintf(err, errlen, "%s: every static zone needs its SOA record", path);
+        return NPG_EINVAL;
+    }
+    return NPG_OK;
+}
+
+int npg_enum_responder_new(const npg_conf_t *conf, npg_enum_index_t *ix,
+                           npg_enum_responder_t **out, char *err, size_t errlen)
+{
+    npg_enum_responder_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NPG_ENOMEM;
+    r->conf = conf;
+    r->ix = ix;
+    int rc = NPG_OK;
+    char list[NPG_CONF_STRLEN];
+    if (conf->enumd.zones[0]) {
+        npg_strlcpy(list, conf->enumd.zones, sizeof(list));
+    } else { /* the country's zone: 44 -> 4.4.e164.arpa */
+        size_t n = strlen(conf->general.country_code), o = 0;
+        for (size_t i = n; i-- > 0;)
+            o += (size_t)snprintf(list + o, sizeof(list) - o, "%c.", conf->general.country_code[i]);
+        snprintf(list + o, sizeof(list) - o, "e164.arpa");
+    }
+    for (char *save = NULL, *t = strtok_r(list, ", ", &save); t && rc == NPG_OK;
+         t = strtok_r(NULL, ", ", &save))
+        rc = zone_add(r, t, err, errlen);
+    npg_strlcpy(list, conf->enumd.ns, sizeof(list));
+    for (char *save = NULL, *t = strtok_r(list, ", ", &save); t && r->nns < MAX_NS;
+         t = strtok_r(NULL, ", ", &save))
+        npg_strlcpy(r->ns[r->nns++], t, sizeof(r->ns[0]));
+    if (rc == NPG_OK && conf->enumd.static_zones[0])
+        rc = load_statics(r, conf->enumd.static_zones, err, errlen);
+    if (rc != NPG_OK) {
+        npg_enum_responder_free(&r);
+        return rc;
+    }
+    *out = r;
+    return NPG_OK;
+}
+
+void npg_enum_responder_free(npg_enum_responder_t **rp)
+{
+    npg_enum_responder_t *r = *rp;
+    if (!r)
+        return;
+    ldns_rr_list_deep_free(r->statics);
+    ldns_rr_list_deep_free(r->static_soas);
+    free(r);
+    *rp = NULL;
+}
+
+/* --- ENUM zones ----------------------------------------------------------------------- */
+
+static const enum_zone_t *find_zone(const npg_enum_responder_t *r, const char *qname)
+{
+    const enum_zone_t *best = NULL;
+    size_t qn = strlen(qname);
+    for (size_t i = 0; i < r->nzones; i++) {
+        size_t an = strlen(r->zones[i].apex);
+        if (qn >= an && strcmp(qname + qn - an, r->zones[i].apex) == 0 &&
+            (qn == an || qname[qn - an - 1] == '.') && (!best || an > strlen(best->apex)))
+            best = &r->zones[i];
+    }
+    return best;
+}
+
+static void put_soa(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner, uint32_t ttl)
+{
+    npg_enum_stats_t st;
+    npg_enum_index_stats(r->ix, &st);
+    size_t at = npg_dns_rr_begin(o, owner, NPG_DNS_T_SOA, ttl);
+    npg_dns_put_name(o, r->nns ? r->ns[0] : ".");
+    npg_dns_put_name(o, r->conf->enumd.soa_rname);
+    npg_dns_put_u32(o, (uint32_t)(st.last_change ? st.last_change : 1)); /* moves with routing */
+    npg_dns_put_u32(o, 3600);
+    npg_dns_put_u32(o, 600);
+    npg_dns_put_u32(o, 604800);
+    npg_dns_put_u32(o, (uint32_t)r->conf->enumd.negative_ttl);
+    npg_dns_rr_end(o, at);
+}
+
+static void put_ns(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner)
+{
+    for (size_t i = 0; i < r->nns; i++) {
+        size_t at = npg_dns_rr_begin(o, owner, NPG_DNS_T_NS, 3600);
+        npg_dns_put_name(o, r->ns[i]);
+        npg_dns_rr_end(o, at);
+        o->ancount++;
+    }
+}
+
+static void negative(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t apex_ptr)
+{
+    int t = r->conf->enumd.negative_ttl;
+    put_soa(r, o, apex_ptr, (uint32_t)(t < r->conf->enumd.ttl ? t : r->conf->enumd.ttl));
+    o->nscount++;
+}
+
+static void put_naptr(npg_enum_responder_t *r, npg_dns_out_t *o, const char *e164,
+                      const npg_enum_answer_t *a)
+{
+    char regexp[512];
+    npg_naptr_route_t nr = {.e164 = e164,
+                            .rn = a->kind == NPG_ENUM_PORTED ? a->op.rn : NULL,
+                            .ims_domain = a->op.ims_domain,
+                            .form = a->op.form};
+    if (npg_naptr_regexp(&nr, regexp, sizeof(regexp)) < 0)
+        return; /* an operator without a usable domain: no record rather than a bad one */
+    size_t at = npg_dns_rr_begin(o, NPG_DNS_HDR, NPG_DNS_T_NAPTR, (uint32_t)r->conf->enumd.ttl);
+    npg_dns_put_u16(o, NPG_NAPTR_ORDER);
+    npg_dns_put_u16(o, NPG_NAPTR_PREF);
+    npg_dns_put_cstr(o, "u");
+    npg_dns_put_cstr(o, npg_naptr_service(nr.form));
+    npg_dns_put_cstr(o, regexp);
+    npg_dns_put_u8(o, 0); /* replacement "." */
+    npg_dns_rr_end(o, at);
+    o->ancount++;
+}
+
+static void answer_enum(npg_enum_responder_t *r, const npg_dns_query_t *q, const enum_zone_t *z,
+                        npg_dns_out_t *o, const uint8_t *pkt)
+{
+    size_t qn = strlen(q->qname), an = strlen(z->apex);
+    /* a dotted offset where a label starts is also its offset in the wire name */
+    uint16_t apex_ptr = (uint16_t)(NPG_DNS_HDR + (qn - an));
+    bool any = q->qtype == NPG_DNS_T_ANY;
+    if (qn == an) {
+        npg_dns_begin(o, pkt, q, true, NPG_DNS_NOERROR);
+        if (q->qtype == NPG_DNS_T_SOA || any) {
+            put_soa(r, o, apex_ptr, (uint32_t)r->conf->enumd.ttl);
+            o->ancount++;
+        }
+        if (q->qtype == NPG_DNS_T_NS || any)
+            put_ns(r, o, apex_ptr);
+        if (o->ancount == 0)
+            negative(r, o, apex_ptr);
+        return;
+    }
+    /* 0.0.1.0.5.5.5 under 1.e164.arpa -> 1 5550100: one digit per label, reversed */
+    char e164[32];
+    size_t nd = strlen(z->digits), sub = qn - an - 1;
+    memcpy(e164, z->digits, nd);
+    bool digits = true;
+    for (size_t i = sub; i-- > 0 && digits;) {
+        char c = q->qname[i];
+        if (c == '.')
+            continue;
+        digits = c >= '0' && c <= '9' && (i == 0 || q->qname[i - 1] == '.') && nd < 15;
+        e164[nd++] = c;
+    }
+    e164[nd] = '\0';
+    npg_enum_answer_t a = {.kind = NPG_ENUM_NONE};
+    uint64_t number = digits ? strtoull(e164, NULL, 10) : 0;
+    if (digits && e164[0] != '0')
+        npg_enum_index_lookup(r->ix, number, &a);
+    if (a.kind != NPG_ENUM_NONE) {
+        npg_dns_begin(o, pkt, q, true, NPG_DNS_NOERROR);
+        if (q->qtype == NPG_DNS_T_NAPTR || any)
+            put_naptr(r, o, e164, &a);
+        if (o->ancount == 0)
+            negative(r, o, apex_ptr);
+    } else if (digits && e164[0] != '0' && npg_enum_index_has_below(r->ix, number, (int)nd)) {
+        npg_dns_begin(o, pkt, q, true, NPG_DNS_NOERROR); /* an empty non-terminal */
+        negative(r, o, apex_ptr);
+    } else {
+        npg_dns_begin(o, pkt, q, true, NPG_DNS_NXDOMAIN);
+        negative(r, o, apex_ptr);
+    }
+}
+
+/* --- static zones (ldns: small, read-only, not on the hot path) --------------------------- */
+
+static const ldns_rr *static_soa_for(const npg_enum_responder_t *r, const ldns_rdf *qname)
+{
+    const ldns_rr *best = NULL;
+    for (size_t i = 0; r->static_soas && i < ldns_rr_list_rr_count(r->static_soas); i++) {
+        const ldns_rr *soa = ldns_rr_list_rr(r->static_soas, i);
+        const ldns_rdf *apex = ldns_rr_owner(soa);
+        if ((ldns_dname_compare(qname, apex) == 0 || ldns_dname_is_subdomain(qname, apex)) &&
+            (!best || ldns_dname_label_count(apex) > ldns_dname_label_count(ldns_rr_owner(best))))
+            best = soa;
+    }
+    return best;
+}
+
+static size_t answer_static(npg_enum_responder_t *r, const npg_dns_query_t *q,
+                            const ldns_rr *soa, const ldns_rdf *qname, uint8_t *out, size_t cap)
+{
+    ldns_pkt *p = ldns_pkt_new();
+    ldns_pkt_set_id(p, q->id);
+    ldns_pkt_set_qr(p, true);
+    ldns_pkt_set_aa(p, true);
+    ldns_pkt_set_rd(p, (q->flags & 0x0100) != 0);
+    ldns_rr *question = ldns_rr_new();
+    ldns_rr_set_owner(question, ldns_rdf_clone(qname));
+    ldns_rr_set_type(question, (ldns_rr_type)q->qtype);
+    ldns_rr_set_class(question, LDNS_RR_CLASS_IN);
+    ldns_rr_set_question(question, true);
+    ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, question);
+    bool exists = ldns_dname_compare(qname, ldns_rr_owner(soa)) == 0;
+    if (q->qtype == NPG_DNS_T_SOA && exists)
+        ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, ldns_rr_clone(soa));
+    for (size_t i = 0; i < ldns_rr_list_rr_count(r->statics); i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(r->statics, i);
+        const ldns_rdf *owner = ldns_rr_owner(rr);
+        if (ldns_dname_compare(owner, qname) == 0) {
+            exists = true;
+            if ((uint16_t)ldns_rr_get_type(rr) == q->qtype || q->qtype == NPG_DNS_T_ANY)
+                ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, ldns_rr_clone(rr));
+        } else if (ldns_dname_is_subdomain(owner, qname)) {
+            exists = true; /* an empty non-terminal */
+        }
+    }
+    if (!exists)
+        ldns_pkt_set_rcode(p, LDNS_RCODE_NXDOMAIN);
+    if (ldns_pkt_ancount(p) == 0)
+        ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, ldns_rr_clone(soa));
+    if (q->edns)
+        ldns_pkt_set_edns_udp_size(p, (uint16_t)r->conf->enumd.max_udp_payload);
+    uint8_t *wire = NULL;
+    size_t len = 0;
+    if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK || len > cap)
+        len = 0; /* the caller answers with TC */
+    else
+        memcpy(out, wire, len);
+    free(wire);
+    ldns_pkt_free(p);
+    return len;
+}
+
+/* --- dispatch ------------------------------------------------------------------------ */
+
+static size_t truncated(npg_enum_responder_t *r, const npg_dns_query_t *q, npg_dns_out_t *o,
+                        const uint8_t *pkt, bool aa, int rcode)
+{
+    npg_dns_begin(o, pkt, q, aa, rcode);
+    o->buf[2] |= 0x02; /* TC: ask again over TCP */
+    if (q->edns)
+        npg_dns_put_opt(o, (uint16_t)r->conf->enumd.max_udp_payload, 0);
+    return npg_dns_finish(o);
+}
+
+size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
+                        size_t cap, bool udp)
+{
+    npg_dns_query_t q;
+    int rc = npg_dns_parse_query(pkt, len, &q);
+    if (rc < 0)
+        return 0;
+    size_t limit = cap;
+    if (udp) {
+        size_t want = q.edns ? q.edns_payload : 512, max = (size_t)r->conf->enumd.max_udp_payload;
+        limit = want < 512 ? 512 : want > max ? max : want;
+        limit = limit < cap ? limit : cap;
+    }
+    npg_dns_out_t o = {.buf = out, .cap = limit};
+    if (rc != NPG_DNS_NOERROR) {
+        npg_dns_begin(&o, pkt, &q, false, rc & 0xF);
+        if (q.edns || rc == NPG_DNS_BADVERS)
+            npg_dns_put_opt(&o, (uint16_t)r->conf->enumd.max_udp_payload, rc);
+        return npg_dns_finish(&o);
+    }
+    const enum_zone_t *z = q.qclass == NPG_DNS_C_IN ? find_zone(r, q.qname) : NULL;
+    if (z) {
+        answer_enum(r, &q, z, &o, pkt);
+        if (q.edns)
+            npg_dns_put_opt(&o, (uint16_t)r->conf->enumd.max_udp_payload, 0);
+        return o.overflow ? truncated(r, &q, &o, pkt, true, NPG_DNS_NOERROR) : npg_dns_finish(&o);
+    }
+    ldns_rdf *qname = NULL;
+    const ldns_rr *soa = NULL;
+    if (q.qclass == NPG_DNS_C_IN && r->static_soas &&
+        ldns_str2rdf_dname(&qname, q.qname[0] ? q.qname : ".") == LDNS_STATUS_OK)
+        soa = static_soa_for(r, qname);
+    size_t n = soa ? answer_static(r, &q, soa, qname, out, limit) : 0;
+    ldns_rdf_deep_free(qname);
+    if (soa)
+        return n ? n : truncated(r, &q, &o, pkt, true, NPG_DNS_NOERROR);
+    npg_dns_begin(&o, pkt, &q, false, NPG_DNS_REFUSED); /* not ours */
+    if (q.edns)
+        npg_dns_put_opt(&o, (uint16_t)r->conf->enumd.max_udp_payload, 0);
+    return npg_dns_finish(&o);
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "enum/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "db/db.h"
+#include "enum/index.h"
+#include "enum/responder.h"
+
+#define MAX_UDP_THREADS 256
+#define FOLLOW_BATCH 20000
+#define REFRESH_S 30 /* operators and home ranges are re-read this often */
+
+struct npg_enum_server {
+    const npg_conf_t *conf;
+    npg_enum_index_t *ix;
+    npg_enum_responder_t *resp;
+    atomic_bool stopping;
+    int udp[MAX_UDP_THREADS];
+    pthread_t udp_threads[MAX_UDP_THREADS];
+    int nudp;
+    int tcp;
+    pthread_t tcp_thread, follower;
+    atomic_int tcp_clients;
+};
+
+static int bind_socket(const npg_conf_t *conf, int type, int *out)
+{
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)conf->enumd.port)};
+    struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)conf->enumd.port)};
+    bool v6 = inet_pton(AF_INET6, conf->enumd.listen, &a6.sin6_addr) == 1;
+    if (!v6 && inet_pton(AF_INET, conf->enumd.listen, &a4.sin_addr) != 1) {
+        npg_log(LOG_ERR, "enum", "[enum] listen '%s' is not an IP address", conf->enumd.listen);
+        return NPG_EINVAL;
+    }
+    int fd = socket(v6 ? AF_INET6 : AF_INET, type | SOCK_CLOEXEC, 0), one = 1;
+    if (fd < 0)
+        return NPG_EIO;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)); /* one UDP socket per thread */
+    if (bind(fd, v6 ? (struct sockaddr *)&a6 : (struct sockaddr *)&a4,
+             v6 ? sizeof(a6) : sizeof(a4)) != 0 ||
+        (type == SOCK_STREAM && listen(fd, 128) != 0)) {
+        npg_log(LOG_ERR, "enum", "cannot listen on %s port %d: %s", conf->enumd.listen,
+                conf->enumd.port, strerror(errno));
+        close(fd);
+        return NPG_EIO;
+    }
+    *out = fd;
+    return NPG_OK;
+}
+
+/* Wait for fd to be readable, waking every 200 ms to look at the stop flag. */
+static bool wait_readable(npg_enum_server_t *s, int fd, int timeout_ms)
+{
+    for (int waited = 0; !atomic_load(&s->stopping); waited += 200) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int n = poll(&p, 1, 200);
+        if (n > 0)
+            return true;
+        if (timeout_ms >= 0 && waited >= timeout_ms)
+            return false;
+    }
+    return false;
+}
+
+static void *udp_main(void *arg)
+{
+    int *fdp = arg;
+    npg_enum_server_t *s = *(npg_enum_server_t **)(fdp + 1);
+    int fd = *fdp;
+    uint8_t in[4096], out[4096];
+    while (!atomic_load(&s->stopping)) {
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof(from);
+        ssize_t n = recvfrom(fd, in, sizeof(in), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                wait_readable(s, fd, -1);
+            continue;
+        }
+        size_t len = npg_enum_respond(s->resp, in, (size_t)n, out, sizeof(out), true);
+        if (len)
+            sendto(fd, out, len, 0, (struct sockaddr *)&from, fl);
+    }
+    free(arg);
+    return NULL;
+}
+
+static bool read_full(npg_enum_server_t *s, int fd, uint8_t *buf, size_t n, int idle_ms)
+{
+    for (size_t got = 0; got < n;) {
+        if (!wait_readable(s, fd, idle_ms))
+            return false;
+        ssize_t r = recv(fd, buf + got, n - got, 0);
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    return true;
+}
+
+typedef struct tcp_client {
+    npg_enum_server_t *s;
+    int fd;
+} tcp_client_t;
+
+/* Length-prefixed queries until the client closes or idles (RFC 7766). */
+static void *tcp_client_main(void *arg)
+{
+    tcp_client_t *c = arg;
+    npg_enum_server_t *s = c->s;
+    uint8_t *in = malloc(65535), *out = malloc(65537);
+    struct timeval tv = {.tv_sec = s->conf->enumd.tcp_idle_ms / 1000,
+                         .tv_usec = (s->conf->enumd.tcp_idle_ms % 1000) * 1000};
+    setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    uint8_t lb[2];
+    while (in && out && read_full(s, c->fd, lb, 2, s->conf->enumd.tcp_idle_ms)) {
+        size_t qlen = (size_t)(lb[0] << 8 | lb[1]);
+        if (qlen == 0 || !read_full(s, c->fd, in, qlen, s->conf->enumd.tcp_idle_ms))
+            break;
+        size_t len = npg_enum_respond(s->resp, in, qlen, out + 2, 65535, false);
+        if (!len)
+            continue;
+        out[0] = (uint8_t)(len >> 8), out[1] = (uint8_t)len;
+        if (send(c->fd, out, len + 2, MSG_NOSIGNAL) != (ssize_t)(len + 2))
+            break;
+    }
+    close(c->fd);
+    free(in), free(out);
+    atomic_fetch_sub(&s->tcp_clients, 1);
+    free(c);
+    return NULL;
+}
+
+static void *tcp_main(void *arg)
+{
+    npg_enum_server_t *s = arg;
+    while (!atomic_load(&s->stopping)) {
+        if (atomic_load(&s->tcp_clients) >= s->conf->enumd.tcp_clients) {
+            usleep(10000); /* full: the rest wait in the listen queue */
+            continue;
+        }
+        if (!wait_readable(s, s->tcp, -1))
+            continue;
+        int fd = accept4(s->tcp, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0)
+            continue;
+        tcp_client_t *c = malloc(sizeof(*c));
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, 256 * 1024);
+        atomic_fetch_add(&s->tcp_clients, 1);
+        if (!c || (c->s = s, c->fd = fd, pthread_create(&t, &attr, tcp_client_main, c) != 0)) {
+            atomic_fetch_sub(&s->tcp_clients, 1);
+            close(fd);
+            free(c);
+        }
+        pthread_attr_destroy(&attr);
+    }
+    return NULL;
+}
+
+static void sleep_ms(npg_enum_server_t *s, int ms)
+{
+    for (; ms > 0 && !atomic_load(&s->stopping); ms -= 50)
+        usleep((useconds_t)(ms < 50 ? ms : 50) * 1000);
+}
+
+/* Follow routing_changes; while the database is away, answers come from the last state. */
+static void *follower_main(void *arg)
+{
+    npg_enum_server_t *s = arg;
+    npg_db_t *db = NULL;
+    time_t last_refresh = time(NULL);
+    bool down_logged = false;
+    while (!atomic_load(&s->stopping)) {
+        if (!db && npg_db_open(s->conf, &db) != NPG_OK) {
+            if (!down_logged)
+                npg_log(LOG_WARNING, "enum", "database unreachable: answering from the last"
+                                             " state until it is back");
+            down_logged = true;
+            sleep_ms(s, 1000);
+            continue;
+        }
+        bool refresh = time(NULL) - last_refresh >= REFRESH_S || down_logged;
+        int applied = 0;
+        int rc = npg_enum_index_follow(s->ix, db, FOLLOW_BATCH, refresh, &applied);
+        if (rc != NPG_OK) {
+            npg_log(LOG_WARNING, "enum", "following the change log failed: %s", npg_strerror(rc));
+            npg_db_close(&db);
+            down_logged = true;
+            continue;
+        }
+        if (down_logged)
+            npg_log(LOG_NOTICE, "enum", "database back: caught up");
+        down_logged = false;
+        if (refresh)
+            last_refresh = time(NULL);
+        if (applied < FOLLOW_BATCH)
+            sleep_ms(s, s->conf->enumd.follow_ms);
+    }
+    npg_db_close(&db);
+    return NULL;
+}
+
+static int load_index(npg_enum_server_t *s)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int attempt = 0; !atomic_load(&s->stopping); attempt++) {
+        npg_db_t *db = NULL;
+        int rc = npg_db_open(s->conf, &db);
+        if (rc == NPG_OK)
+            rc = npg_enum_index_load(s->ix, db);
+        npg_db_close(&db);
+        if (rc == NPG_OK)
+            break;
+        if (attempt == 0)
+            npg_log(LOG_WARNING, "enum", "cannot load the routing table yet (%s); retrying",
+                    npg_strerror(rc));
+        sleep_ms(s, 1000);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    npg_enum_stats_t st;
+    npg_enum_index_stats(s->ix, &st);
+    npg_log(LOG_NOTICE, "enum", "index ready in %.1f s: %llu ported numbers, %zu MB",
+            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+            (unsigned long long)st.ported, st.bytes >> 20);
+    return atomic_load(&s->stopping) ? NPG_EIO : NPG_OK;
+}
+
+int npg_enum_server_start(const npg_conf_t *conf, npg_enum_server_t **out)
+{
+    npg_enum_server_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NPG_ENOMEM;
+    s->conf = conf;
+    s->tcp = -1;
+    char err[512];
+    int rc = npg_enum_index_new(&s->ix);
+    if (rc == NPG_OK && (rc = npg_enum_responder_new(conf, s->ix, &s->resp, err, sizeof(err))))
+        npg_log(LOG_ERR, "enum", "%s", err);
+    if (rc == NPG_OK)
+        rc = load_index(s);
+    if (rc == NPG_OK)
+        rc = bind_socket(conf, SOCK_STREAM, &s->tcp);
+    for (int i = 0; rc == NPG_OK && i < conf->enumd.udp_threads && i < MAX_UDP_THREADS; i++) {
+        int *arg = malloc(sizeof(int) + sizeof(npg_enum_server_t *));
+        if (!arg || bind_socket(conf, SOCK_DGRAM, &s->udp[i]) != NPG_OK) {
+            free(arg);
+            rc = NPG_EIO;
+            break;
+        }
+        arg[0] = s->udp[i];
+        memcpy(arg + 1, &s, sizeof(s));
+        pthread_create(&s->udp_threads[i], NULL, udp_main, arg);
+        s->nudp++;
+    }
+    if (rc == NPG_OK) {
+        pthread_create(&s->tcp_thread, NULL, tcp_main, s);
+        pthread_create(&s->follower, NULL, follower_main, s);
+        npg_log(LOG_NOTICE, "enum", "answering on %s port %d (udp x%d, tcp)", conf->enumd.listen,
+                conf->enumd.port, s->nudp);
+        *out = s;
+        return NPG_OK;
+    }
+    npg_enum_server_stop(s);
+    for (int i = 0; i < s->nudp; i++)
+        pthread_join(s->udp_threads[i], NULL);
+    npg_enum_server_wait(&s);
+    return rc;
+}
+
+void npg_enum_server_stop(npg_enum_server_t *s)
+{
+    atomic_store(&s->stopping, true);
+}
+
+void npg_enum_server_wait(npg_enum_server_t **sp)
+{
+    npg_enum_server_t *s = *sp;
+    if (!s)
+        return;
+    if (s->follower) {
+        pthread_join(s->follower, NULL);
+        pthread_join(s->tcp_thread, NULL);
+        for (int i = 0; i < s->nudp; i++)
+            pthread_join(s->udp_threads[i], NULL);
+    }
+    for (int i = 0; i < 200 && atomic_load(&s->tcp_clients) > 0; i++)
+        usleep(10000); /* clients notice the flag within 200 ms */
+    for (int i = 0; i < s->nudp; i++)
+        close(s->udp[i]);
+    if (s->tcp >= 0)
+        close(s->tcp);
+    npg_enum_responder_free(&s->resp);
+    npg_enum_index_free(&s->ix);
+    free(s);
+    *sp = NULL;
+}
