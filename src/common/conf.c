@@ -38,6 +38,7 @@ static const char *const section_help[][2] = {
     {"database", "MariaDB/MySQL connection. Use socket for a local server, host/port otherwise."},
     {"pxs", "PortingXS clearinghouse: where we send, and the receiver it delivers to."},
     {"outbox", "Delivery of outbound messages: retries with exponential back-off."},
+    {"dns", "External DNS servers fed by RFC 2136 UPDATE (TSIG) whenever routing changes."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
     {"enum", "npenumd, the authoritative ENUM responder (UDP and TCP)."},
 };
@@ -163,6 +164,26 @@ static const conf_item_t schema[] = {
     {"enum", "static_zones", CONF_STR, F(enumd.static_zones), 0, 0, NULL, "",
      "Zone file (master format, $ORIGIN and $TTL allowed) with the static 3GPP zones: EPC,"
      " IMS and pub zones with their SRV, NAPTR and A records. Empty: none."},
+
+    {"dns", "servers", CONF_STR, F(dns.servers), 0, 0, NULL, "",
+     "Comma-separated host:port list of primary servers to UPDATE (IP addresses; port 53 when"
+     " left out); empty: routing changes are not pushed anywhere."},
+    {"dns", "zone", CONF_STR, F(dns.zone), 1, 0, NULL, "e164.arpa",
+     "Zone the updates are for (the servers' zone holding our numbers, e.g. 1.e164.arpa)."},
+    {"dns", "apex", CONF_STR, F(dns.apex), 1, 0, NULL, "e164.arpa",
+     "ENUM tree of the owner names: +15550100 -> 0.0.1.0.5.5.5.1.<apex>; must lie in zone."},
+    {"dns", "tsig_name", CONF_STR, F(dns.tsig_name), 0, 0, NULL, "",
+     "TSIG key name the servers know (empty: updates are sent unsigned)."},
+    {"dns", "tsig_algorithm", CONF_CHOICE, F(dns.tsig_algorithm), 0, 0,
+     "hmac-sha256|hmac-sha512|hmac-sha1", "hmac-sha256", "TSIG algorithm of the key."},
+    {"dns", "tsig_secret", CONF_SECRET, F(dns.tsig_secret), 0, 0, NULL, "",
+     "TSIG key secret, base64 as in the servers' configuration (never logged)."},
+    {"dns", "ttl", CONF_INT, F(dns.ttl), 0, 86400, NULL, "300",
+     "TTL of the NAPTR records we publish."},
+    {"dns", "batch_size", CONF_INT, F(dns.batch_size), 1, 100000, NULL, "1000",
+     "Most numbers per UPDATE message; a message also stops short of 64 KiB."},
+    {"dns", "timeout", CONF_INT, F(dns.timeout), 1, 3600, NULL, "10",
+     "Seconds to connect to a server, and to wait for each answer."},
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)

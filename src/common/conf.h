@@ -79,6 +79,17 @@ typedef struct npg_conf {
         int follow_ms;
         char static_zones[NPG_CONF_STRLEN];
     } enumd; /* [enum] */
+    struct {
+        char servers[NPG_CONF_STRLEN]; /* host:port,host:port; empty: nothing is pushed */
+        char zone[NPG_CONF_STRLEN];    /* the zone the UPDATEs name */
+        char apex[NPG_CONF_STRLEN];    /* ENUM tree the owner names hang under */
+        char tsig_name[NPG_CONF_STRLEN];
+        char tsig_algorithm[16];
+        char tsig_secret[128]; /* base64 */
+        int ttl;
+        int batch_size;
+        int timeout;
+    } dns;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */

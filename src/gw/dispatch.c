@@ -58,19 +58,44 @@ static int note_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, c
     return npg_port_note(db, item->port_kind, item->port_id, "DeliveryFailed", text);
 }
 
-/* DNS publication: no external DNS servers are configured in this build, so there is nothing to push. */
+/*
+ * DNS publication: the current routing of the row's ranges goes to every
+ * configured server (enum/publish.h). Outside any transaction, on a connection
+ * of its own; a failure is retried with back-off, and the "dns" ordering key
+ * holds later publications back until this one went through.
+ */
 static int dns_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
 {
-    (void)ctx, (void)item;
-    snprintf(result, len, "routing committed; no external DNS servers configured");
-    return NPG_OK;
+    npg_gw_t *gw = ctx;
+    npg_publish_job_t job;
+    if (npg_publish_parse(item->payload, &job) != NPG_OK) {
+        snprintf(result, len, "malformed dns payload: %.200s", item->payload);
+        return NPG_EINVAL;
+    }
+    npg_db_t *db = NULL;
+    int rc = NPG_OK;
+    if (npg_publish_nservers(gw->publish) > 0)
+        rc = npg_db_pool_get(gw->pool, 5000, &db);
+    if (rc == NPG_OK)
+        rc = npg_publish_ranges(gw->publish, db, job.firsts, job.lasts, job.n, result, len);
+    else
+        snprintf(result, len, "no database connection to read the routing: %s", npg_strerror(rc));
+    if (db)
+        npg_db_pool_put(gw->pool, &db);
+    npg_publish_job_clear(&job);
+    return rc;
 }
 
+/* The port records what was published, then moves on (a port-in completes). */
 static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
 {
     npg_gw_t *gw = ctx;
-    (void)result;
-    return npg_port_routing_done(db, gw->conf, item->port_kind, item->port_id);
+    if (strcmp(item->port_kind, "none") == 0)
+        return NPG_OK; /* a manual route change: no port to tell */
+    int rc = npg_port_note(db, item->port_kind, item->port_id, "DnsPublished", result);
+    if (rc == NPG_OK)
+        rc = npg_port_routing_done(db, gw->conf, item->port_kind, item->port_id);
+    return rc;
 }
 
 const npg_outbox_handler_t npg_gw_outbox_handlers[] = {

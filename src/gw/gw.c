@@ -108,6 +108,12 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
     if (rc == NPG_OK)
         rc = npg_pxs_new(conf, &gw->pxs);
+    if (rc == NPG_OK) {
+        char err[256] = "";
+        rc = npg_publish_new(conf, &gw->publish, err, sizeof(err));
+        if (rc != NPG_OK)
+            npg_log(LOG_ERR, "dns", "%s", err[0] ? err : npg_strerror(rc));
+    }
     if (rc == NPG_OK)
         rc = npg_outbox_new(conf, gw->pool, npg_gw_outbox_handlers, npg_gw_outbox_nhandlers, gw,
                             &gw->outbox);
@@ -161,6 +167,7 @@ void npg_gw_free(npg_gw_t **gwp)
     npg_http_server_free(&gw->http);
     npg_outbox_free(&gw->outbox);
     npg_pxs_free(&gw->pxs);
+    npg_publish_free(&gw->publish);
     npg_db_pool_free(&gw->pool);
     free(gw);
     *gwp = NULL;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include "api/apikey.h"
 #include "clearinghouse/pxs.h"
+#include "enum/publish.h"
 #include "gw/gw.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -14,6 +15,7 @@ struct npg_gw {
     npg_db_pool_t *pool;
     npg_http_server_t *http;
     npg_pxs_t *pxs;
+    npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
     npg_outbox_t *outbox;
     pthread_t timer;
     bool timer_running;

@@ -9,6 +9,7 @@
 #include "api/rest.h"
 #include "common/cli.h"
 #include "common/log.h"
+#include "enum/publish.h"
 #include "gw/gw.h"
 
 static npg_gw_t *the_gw;
@@ -26,6 +27,18 @@ static void usage(FILE *out)
                  "       npgwd --config-sample      print the documented sample configuration\n"
                  "       npgwd --list-routes        print the /np_api/ routes\n"
                  "       npgwd --version\n");
+}
+
+/* What npgwd would refuse at start beyond the file's syntax: the [dns] servers and key. */
+static int check_dns(const npg_conf_t *conf, const char *path)
+{
+    npg_publish_t *p = NULL;
+    char err[256] = "";
+    int rc = npg_publish_new(conf, &p, err, sizeof(err));
+    if (rc != NPG_OK)
+        fprintf(stderr, "%s: %s\n", path, err);
+    npg_publish_free(&p);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -47,6 +60,8 @@ int main(int argc, char **argv)
         case 'k':
             npg_conf_defaults(&conf);
             if (npg_conf_load(&conf, optarg, stderr) != NPG_OK)
+                return 1;
+            if (check_dns(&conf, optarg) != NPG_OK)
                 return 1;
             printf("%s: configuration is valid\n", optarg);
             return 0;

@@ -9,6 +9,7 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "enum/publish.h"
 #include "outbox/outbox.h"
 #include "porting/operator.h"
 
@@ -274,16 +275,8 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
 /* The routing of the port's numbers is to be pushed to the DNS servers, in global order. */
 static int queue_dns(npg_db_t *db, const port_row_t *row)
 {
-    char payload[NPG_PORT_MAX_RANGES * 34 + 64], idem[64];
-    size_t off = (size_t)snprintf(payload, sizeof(payload), "%s:%llu", port_kind_str(row->kind),
-                                  (unsigned long long)row->id);
-    for (size_t i = 0; i < row->nranges && off < sizeof(payload); i++)
-        off += (size_t)snprintf(payload + off, sizeof(payload) - off, " %llu-%llu",
-                                (unsigned long long)row->starts[i],
-                                (unsigned long long)row->ends[i]);
-    snprintf(idem, sizeof(idem), "dns:%s:%llu", port_kind_str(row->kind),
-             (unsigned long long)row->id);
-    return npg_outbox_put(db, "dns", "dns", idem, port_kind_str(row->kind), row->id, payload);
+    return npg_publish_queue(db, port_kind_str(row->kind), row->id, 0, row->starts, row->ends,
+                             row->nranges);
 }
 
 static const char *const cas_sql[2] = {

@@ -8,7 +8,7 @@
 
 #include "common/e164.h"
 #include "common/util.h"
-#include "outbox/outbox.h"
+#include "enum/publish.h"
 
 static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_operator_t *to,
                       const char *number_type, const char *source, uint64_t *change_id)
@@ -245,11 +245,7 @@ int npg_routing_export_csv(npg_db_t *db, FILE *out, uint64_t *count)
 int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const char *port_kind,
                               uint64_t port_id, uint64_t change_id)
 {
-    char payload[96], idem[64];
-    snprintf(payload, sizeof(payload), "%s:%" PRIu64 " %" PRIu64 "-%" PRIu64, port_kind, port_id,
-             first, last);
-    snprintf(idem, sizeof(idem), "dns:change:%" PRIu64, change_id);
-    return npg_outbox_put(db, "dns", "dns", idem, port_kind, port_id, payload);
+    return npg_publish_queue(db, port_kind, port_id, change_id, &first, &last, 1); /* one way to queue */
 }
 
 int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* RFC 2136 publisher: routing read per range, many numbers per UPDATE, TSIG (RFC 8945) via ldns. */
+#include "enum/publish.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <ldns/ldns.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/e164.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "enum/naptr.h"
+#include "enum/wiresize.h"
+#include "outbox/outbox.h"
+
+#define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
+#define TSIG_RESERVE 600 /* what signing appends: key and algorithm names, MAC, fixed fields */
+#define CHUNK_ROWS 50000 /* routing rows per query: one query for any range up to this many */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+typedef struct server {
+    char host[INET6_ADDRSTRLEN];
+    unsigned port;
+    char label[INET6_ADDRSTRLEN + 8]; /* host:port, for messages */
+} server_t;
+
+struct npg_publish {
+    const npg_conf_t *conf;
+    size_t nservers;
+    server_t servers[NPG_PUBLISH_MAX_SERVERS];
+    char zone[NPG_CONF_STRLEN + 2]; /* absolute, lower case */
+    char apex[NPG_CONF_STRLEN + 2];
+    char tsig_name[NPG_CONF_STRLEN + 2];
+    char tsig_alg[24];
+};
+
+/* "example.", lower case, one trailing dot. */
+static void absolute(const char *in, char *out, size_t len)
+{
+    size_t n = npg_strlcpy(out, in, len);
+    for (char *c = out; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    if (n + 2 <= len && (n == 0 || out[n - 1] != '.'))
+        strcat(out, ".");
+}
+
+/* True when name is zone or lies below it (both absolute, lower case). */
+static bool in_zone(const char *name, const char *zone)
+{
+    size_t n = strlen(name), z = strlen(zone);
+    if (strcmp(zone, ".") == 0 || strcmp(name, zone) == 0)
+        return true;
+    return n > z && strcmp(name + n - z, zone) == 0 && name[n - z - 1] == '.';
+}
+
+static int parse_server(const char *s, server_t *out, char *err, size_t errlen)
+{
+    char host[INET6_ADDRSTRLEN + 2] = "";
+    const char *port = NULL;
+    if (*s == '[') { /* [v6]:port */
+        const char *end = strchr(s, ']');
+        if (!end || (size_t)(end - s - 1) >= sizeof(host))
+            goto bad;
+        memcpy(host, s + 1, (size_t)(end - s - 1));
+        port = end[1] == ':' ? end + 2 : end[1] ? NULL : "53";
+    } else {
+        const char *colon = strrchr(s, ':');
+        bool v6 = colon && strchr(s, ':') != colon; /* bare IPv6, no port */
+        size_t n = colon && !v6 ? (size_t)(colon - s) : strlen(s);
+        if (n >= sizeof(host))
+            goto bad;
+        memcpy(host, s, n);
+        port = colon && !v6 ? colon + 1 : "53";
+    }
+    unsigned char addr[16];
+    char *end = NULL;
+    long p = port ? strtol(port, &end, 10) : 0;
+    if (!port || !*port || *end || p < 1 || p > 65535 ||
+        (inet_pton(AF_INET, host, addr) != 1 && inet_pton(AF_INET6, host, addr) != 1))
+        goto bad;
+    npg_strlcpy(out->host, host, sizeof(out->host));
+    out->port = (unsigned)p;
+    snprintf(out->label, sizeof(out->label), strchr(host, ':') ? "[%s]:%u" : "%s:%u", host,
+             out->port);
+    return NPG_OK;
+bad:
+    snprintf(err, errlen, "dns.servers: '%s' is not an IP address with an optional :port", s);
+    return NPG_ECONF;
+}
+
+int npg_publish_new(const npg_conf_t *conf, npg_publish_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    npg_publish_t *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NPG_ENOMEM;
+    p->conf = conf;
+    int rc = NPG_OK;
+    char list[NPG_CONF_STRLEN], *save = NULL;
+    npg_strlcpy(list, conf->dns.servers, sizeof(list));
+    for (char *tok = strtok_r(list, ",", &save); tok && rc == NPG_OK;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (isspace((unsigned char)*tok))
+            tok++;
+        for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]);)
+            *--e = '\0';
+        if (!*tok)
+            continue;
+        if (p->nservers == NPG_PUBLISH_MAX_SERVERS) {
+            snprintf(err, errlen, "dns.servers: more than %d servers", NPG_PUBLISH_MAX_SERVERS);
+            rc = NPG_ECONF;
+        } else {
+            rc = parse_server(tok, &p->servers[p->nservers++], err, errlen);
+        }
+    }
+    absolute(conf->dns.zone, p->zone, sizeof(p->zone));
+    absolute(conf->dns.apex, p->apex, sizeof(p->apex));
+    if (rc == NPG_OK && !in_zone(p->apex, p->zone) && !in_zone(p->zone, p->apex)) {
+        snprintf(err, errlen, "dns.zone %s and dns.apex %s: no owner name can be in the zone",
+                 p->zone, p->apex);
+        rc = NPG_ECONF;
+    }
+    if (rc == NPG_OK && conf->dns.tsig_name[0]) {
+        unsigned char key[sizeof(conf->dns.tsig_secret)];
+        size_t n = strlen(conf->dns.tsig_secret);
+        if (n == 0 || n % 4 ||
+            EVP_DecodeBlock(key, (const unsigned char *)conf->dns.tsig_secret, (int)n) <= 0) {
+            snprintf(err, errlen, "dns.tsig_secret: must be the key's base64 secret");
+            rc = NPG_ECONF;
+        }
+        absolute(conf->dns.tsig_name, p->tsig_name, sizeof(p->tsig_name));
+        absolute(conf->dns.tsig_algorithm, p->tsig_alg, sizeof(p->tsig_alg));
+    } else if (rc == NPG_OK && conf->dns.tsig_secret[0]) {
+        snprintf(err, errlen, "dns.tsig_secret is set but dns.tsig_name is empty");
+        rc = NPG_ECONF;
+    }
+    if (rc != NPG_OK) {
+        free(p);
+        return rc;
+    }
+    *out = p;
+    return NPG_OK;
+}
+
+void npg_publish_free(npg_publish_t **p)
+{
+    if (p && *p) {
+        free(*p);
+        *p = NULL;
+    }
+}
+
+size_t npg_publish_nservers(const npg_publish_t *p)
+{
+    return p ? p->nservers : 0;
+}
+
+/* --- one publication ------------------------------------------------------------------ */
+
+typedef struct run {
+    npg_publish_t *p;
+    ldns_resolver *res[NPG_PUBLISH_MAX_SERVERS];
+    int rc[NPG_PUBLISH_MAX_SERVERS]; /* first failure of each server; it gets nothing more */
+    char why[NPG_PUBLISH_MAX_SERVERS][200];
+    size_t failed;
+    ldns_rdf *zone;
+    ldns_pkt *pkt;      /* the message being filled */
+    size_t numbers;     /* numbers in pkt */
+    npg_wiresize_t *ws; /* pkt's wire size, as it grows */
+    size_t limit;       /* wire size allowed before signing */
+    size_t records, deletes, messages;
+    int64_t wait_ms; /* spent waiting for the servers' answers */
+    char local[320]; /* a failure on our side (database, configuration) */
+} run_t;
+
+static int new_message(run_t *r)
+{
+    ldns_rr_list *none = ldns_rr_list_new();
+    ldns_rdf *zone = ldns_rdf_clone(r->zone);
+    r->pkt = none && zone ? ldns_update_pkt_new(zone, LDNS_RR_CLASS_IN, NULL, none, NULL) : NULL;
+    ldns_rr_list_free(none);
+    if (!r->pkt) {
+        ldns_rdf_deep_free(zone);
+        return NPG_ENOMEM;
+    }
+    ldns_pkt_set_rd(r->pkt, false); /* RFC 2136 2.2: the flag bits are zero */
+    r->numbers = 0;
+    npg_wiresize_reset(r->ws);
+    npg_wiresize_name(r->ws, r->p->zone); /* the zone section: name, type SOA, class */
+    npg_wiresize_skip(r->ws, 4);
+    return NPG_OK;
+}
+
+static size_t wire_size(const ldns_pkt *pkt)
+{
+    uint8_t *wire = NULL;
+    size_t size = 0;
+    if (ldns_pkt2wire(&wire, pkt, &size) != LDNS_STATUS_OK)
+        size = WIRE_MAX; /* cannot tell: treat as full */
+    LDNS_FREE(wire);
+    return size;
+}
+
+static const char *const tsig_errors[] = {
+    [16] = "BADSIG", [17] = "BADKEY", [18] = "BADTIME", [22] = "BADTRUNC"};
+
+/* Why the server refused: its RCODE, and the TSIG error it signalled. */
+static int refusal(const run_t *r, const ldns_pkt *reply, char *why, size_t len)
+{
+    ldns_pkt_rcode rcode = ldns_pkt_get_rcode(reply);
+    const ldns_lookup_table *name = ldns_lookup_by_id(ldns_rcodes, (int)rcode);
+    const ldns_rr *tsig = ldns_pkt_tsig(reply);
+    unsigned terr = tsig && ldns_rr_rd_count(tsig) > 5 && ldns_rr_rdf(tsig, 5)
+                        ? ldns_rdf2native_int16(ldns_rr_rdf(tsig, 5))
+                        : 0;
+    char tsigtext[64] = "";
+    if (terr)
+        snprintf(tsigtext, sizeof(tsigtext), " (TSIG error %s)",
+                 terr < NPG_ARRAY_LEN(tsig_errors) && tsig_errors[terr] ? tsig_errors[terr]
+                                                                        : "unknown");
+    bool auth = rcode == LDNS_RCODE_NOTAUTH || terr;
+    snprintf(why, len, "answered %s%s%s", name ? name->name : "an unknown RCODE", tsigtext,
+             !auth                ? ""
+             : r->p->tsig_name[0] ? ": it does not accept our TSIG key (check dns.tsig_name,"
+                                    " tsig_algorithm, tsig_secret and the clocks)"
+                                  : ": it wants a TSIG key (set dns.tsig_name and tsig_secret)");
+    return auth ? NPG_EAUTH : NPG_EPEER;
+}
+
+/* Sign the message for server i and send it; a failure takes the server out of this run. */
+static void send_to(run_t *r, size_t i)
+{
+    ldns_rr *old = ldns_pkt_tsig(r->pkt); /* signed for the previous server */
+    ldns_pkt_set_tsig(r->pkt, NULL);
+    ldns_rr_free(old);
+    ldns_pkt_set_random_id(r->pkt);
+    ldns_status st = ldns_update_pkt_tsig_add(r->pkt, r->res[i]);
+    ldns_pkt *reply = NULL;
+    errno = 0; /* ldns says "error"; the socket's errno says which */
+    if (st == LDNS_STATUS_OK)
+        st = ldns_send(&reply, r->res[i], r->pkt);
+    int sys = errno;
+    int rc = NPG_OK;
+    if (reply && ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR) {
+        rc = refusal(r, reply, r->why[i], sizeof(r->why[i]));
+    } else if (st == LDNS_STATUS_CRYPTO_TSIG_BOGUS) {
+        rc = NPG_EAUTH;
+        snprintf(r->why[i], sizeof(r->why[i]), "its answer's TSIG does not verify");
+    } else if (st != LDNS_STATUS_OK || !reply) {
+        rc = NPG_EIO;
+        snprintf(r->why[i], sizeof(r->why[i]), "no answer: %s (timeout %d s)",
+                 sys ? strerror(sys) : ldns_get_errorstr_by_id(st), r->p->conf->dns.timeout);
+    } else if (ldns_pkt_get_opcode(reply) != LDNS_PACKET_UPDATE || !ldns_pkt_qr(reply)) {
+        rc = NPG_EPEER;
+        snprintf(r->why[i], sizeof(r->why[i]), "answered something other than an UPDATE reply");
+    }
+    ldns_pkt_free(reply);
+    if (rc != NPG_OK) {
+        r->rc[i] = rc;
+        r->failed++;
+        npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s", r->p->servers[i].label,
+                r->messages, r->why[i]);
+    }
+}
+
+/* Send the message being filled to every server still in the run, then start the next one. */
+static int flush(run_t *r, size_t size)
+{
+    if (r->numbers == 0)
+        return NPG_OK;
+    if (npg_log_enabled(LOG_DEBUG) && wire_size(r->pkt) != size)
+        npg_log(LOG_ERR, "dns", "message size model says %zu bytes, ldns writes %zu", size,
+                wire_size(r->pkt));
+    for (size_t i = 0; i < r->p->nservers; i++) {
+        if (r->rc[i] != NPG_OK)
+            continue;
+        int64_t t0 = npg_now_ms();
+        send_to(r, i);
+        int64_t ms = npg_now_ms() - t0;
+        r->wait_ms += ms;
+        npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", r->numbers,
+                      r->p->servers[i].label, (long long)ms);
+    }
+    r->messages++;
+    ldns_pkt_free(r->pkt);
+    r->pkt = NULL;
+    int rc = new_message(r);
+    if (rc == NPG_OK && r->failed == r->p->nservers)
+        rc = NPG_EIO; /* nobody left to send to: stop reading */
+    return rc;
+}
+
+/* A character-string RDATA field, taken as is (no zone-file escapes). */
+static ldns_rdf *str_rdf(const char *s)
+{
+    size_t n = strlen(s);
+    uint8_t buf[256];
+    if (n > 255)
+        return NULL;
+    buf[0] = (uint8_t)n;
+    memcpy(buf + 1, s, n);
+    return ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, n + 1, buf);
+}
+
+static ldns_rr *naptr_rr(ldns_rdf *owner, int ttl, const npg_naptr_route_t *route)
+{
+    char regexp[512];
+    ldns_rr *rr = NULL;
+    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) < 0 || !(rr = ldns_rr_new())) {
+        ldns_rdf_deep_free(owner);
+        return NULL;
+    }
+    ldns_rr_set_owner(rr, owner);
+    ldns_rr_set_type(rr, LDNS_RR_TYPE_NAPTR);
+    ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+    ldns_rr_set_ttl(rr, (uint32_t)ttl);
+    ldns_rdf *f[6] = {ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, NPG_NAPTR_ORDER),
+                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, NPG_NAPTR_PREF),
+                      str_rdf("u"),
+                      str_rdf(npg_naptr_service(route->form)),
+                      str_rdf(regexp),
+                      ldns_dname_new_frm_str(".")};
+    bool ok = true;
+    for (size_t i = 0; i < 6; i++)
+        ok = ok && f[i] && ldns_rr_push_rdf(rr, f[i]);
+    if (!ok) {
+        for (size_t i = 0; i < 6; i++)
+            if (i >= ldns_rr_rd_count(rr))
+                ldns_rdf_deep_free(f[i]);
+        ldns_rr_free(rr);
+        return NULL;
+    }
+    return rr;
+}
+
+/* Grow the size model by one number's RRs: the delete, then the record if there is one. */
+static bool model_number(run_t *r, const char *owner, bool add, size_t rdlen)
+{
+    if (!npg_wiresize_name(r->ws, owner))
+        return false;
+    npg_wiresize_skip(r->ws, 10); /* type, class, TTL, RDLENGTH */
+    if (add && !npg_wiresize_name(r->ws, owner))
+        return false;
+    if (add)
+        npg_wiresize_skip(r->ws, 10 + rdlen);
+    return true;
+}
+
+/* One number: delete its NAPTR RRset, then add its current record (route NULL: none). */
+static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
+{
+    char e164[NPG_E164_BUFLEN], name[128];
+    npg_e164_from_u64(number, e164);
+    int rc = npg_e164_enum_name(e164, r->p->apex, name, sizeof(name));
+    if (rc != NPG_OK || !in_zone(name, r->p->zone)) {
+        snprintf(r->local, sizeof(r->local), "owner %.80s of +%s is outside zone %.80s", name, e164,
+                 r->p->zone);
+        return NPG_ECONF;
+    }
+    ldns_rdf *owner = ldns_dname_new_frm_str(name);
+    ldns_rr *del = ldns_rr_new();
+    ldns_rr *add = NULL;
+    if (owner && route)
+        add = naptr_rr(ldns_rdf_clone(owner), r->p->conf->dns.ttl, route);
+    if (!owner || !del || (route && !add)) {
+        ldns_rdf_deep_free(owner);
+        ldns_rr_free(del);
+        snprintf(r->local, sizeof(r->local),
+                 "cannot build the NAPTR of +%s: its operator needs digits as routing number and,"
+                 " for the sip form, an IMS domain",
+                 e164);
+        return NPG_ECONF; /* retried: fixing the operator lets it through */
+    }
+    /* RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the RRset */
+    ldns_rr_set_owner(del, owner);
+    ldns_rr_set_type(del, LDNS_RR_TYPE_NAPTR);
+    ldns_rr_set_class(del, LDNS_RR_CLASS_ANY);
+    ldns_rr_set_ttl(del, 0);
+    size_t rdlen = 0;
+    for (size_t i = 0; add && i < ldns_rr_rd_count(add); i++)
+        rdlen += ldns_rdf_size(ldns_rr_rdf(add, i));
+    if (r->numbers >= (size_t)r->p->conf->dns.batch_size)
+        rc = flush(r, npg_wiresize_pos(r->ws));
+    size_t before = npg_wiresize_pos(r->ws);
+    if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
+        rc = NPG_ENOMEM;
+    if (rc == NPG_OK && r->numbers && npg_wiresize_pos(r->ws) > r->limit) {
+        rc = flush(r, before); /* it does not fit: it starts the next message */
+        if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
+            rc = NPG_ENOMEM;
+    }
+    if (rc != NPG_OK) {
+        ldns_rr_free(del);
+        ldns_rr_free(add);
+        return rc;
+    }
+    ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, del);
+    if (add)
+        ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, add);
+    r->numbers++;
+    if (add)
+        r->records++;
+    else
+        r->deletes++;
+    return NPG_OK;
+}
+
+static int route_from(const char *rn, const char *domain, const char *form, const char *e164,
+                      npg_naptr_route_t *out)
+{
+    *out = (npg_naptr_route_t){.e164 = e164, .rn = rn, .ims_domain = domain ? domain : ""};
+    return npg_naptr_form_parse(form ? form : "sip", &out->form);
+}
+
+/* Every number of [first, last]: its routing rows and home ranges, each read by one range scan. */
+static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
+{
+    npg_db_rows_t *home = NULL, *ported = NULL;
+    int rc = npg_db_query(db,
+                          "SELECT r.range_start, r.range_end, o.ims_domain, o.naptr_form"
+                          " FROM operator_ranges r JOIN operators o ON o.id = r.operator_id"
+                          " WHERE r.range_end >= ? AND r.range_start <= ? ORDER BY r.range_start",
+                          NPG_DB_P(NPG_DB_U(first), NPG_DB_U(last)), &home);
+    size_t h = 0, nh = npg_db_rows_count(home);
+    uint64_t n = first;
+    while (rc == NPG_OK && n <= last) {
+        rc =
+            npg_db_query(db,
+                         "SELECT r.number, o.routing_number, o.ims_domain, o.naptr_form"
+                         " FROM routing r JOIN operators o ON o.id = r.operator_id"
+                         " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
+                         NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
+        size_t np = npg_db_rows_count(ported), k = 0;
+        uint64_t upto = np == CHUNK_ROWS ? (uint64_t)npg_db_rows_int(ported, np - 1, 0, 0) : last;
+        for (; rc == NPG_OK && n <= upto; n++) {
+            char e164[NPG_E164_BUFLEN];
+            npg_e164_from_u64(n, e164);
+            npg_naptr_route_t route;
+            const npg_naptr_route_t *rp = NULL;
+            if (k < np && (uint64_t)npg_db_rows_int(ported, k, 0, 0) == n) {
+                rc = route_from(npg_db_rows_get(ported, k, 1), npg_db_rows_get(ported, k, 2),
+                                npg_db_rows_get(ported, k, 3), e164, &route);
+                rp = &route;
+                k++;
+            } else {
+                while (h < nh && (uint64_t)npg_db_rows_int(home, h, 1, 0) < n)
+                    h++;
+                if (h < nh && (uint64_t)npg_db_rows_int(home, h, 0, 0) <= n) {
+                    rc = route_from("", npg_db_rows_get(home, h, 2), npg_db_rows_get(home, h, 3),
+                                    e164, &route);
+                    rp = &route;
+                }
+            }
+            if (rc == NPG_OK)
+                rc = add_number(r, n, rp);
+            else
+                snprintf(r->local, sizeof(r->local), "+%s: unknown NAPTR form", e164);
+        }
+        npg_db_rows_free(&ported);
+    }
+    npg_db_rows_free(&home);
+    if (rc != NPG_OK && !r->local[0] && r->failed < r->p->nservers)
+        snprintf(r->local, sizeof(r->local), "reading the routing of %" PRIu64 "-%" PRIu64 ": %s",
+                 first, last, npg_strerror(rc));
+    return rc;
+}
+
+static int open_resolvers(run_t *r)
+{
+    const npg_conf_t *conf = r->p->conf;
+    for (size_t i = 0; i < r->p->nservers; i++) {
+        const server_t *s = &r->p->servers[i];
+        ldns_resolver *res = r->res[i] = ldns_resolver_new();
+        ldns_rdf *ns = ldns_rdf_new_frm_str(
+            strchr(s->host, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, s->host);
+        if (!res || !ns || ldns_resolver_push_nameserver(res, ns) != LDNS_STATUS_OK) {
+            ldns_rdf_deep_free(ns);
+            return NPG_ENOMEM;
+        }
+        ldns_rdf_deep_free(ns);
+        ldns_resolver_set_port(res, (uint16_t)s->port);
+        ldns_resolver_set_usevc(res, true); /* TCP: messages up to 64 KiB */
+        ldns_resolver_set_retry(res, 1);    /* the outbox retries, with back-off */
+        ldns_resolver_set_random(res, false);
+        ldns_resolver_set_timeout(res, (struct timeval){.tv_sec = conf->dns.timeout});
+        if (r->p->tsig_name[0]) {
+            ldns_resolver_set_tsig_keyname(res, r->p->tsig_name);
+            ldns_resolver_set_tsig_algorithm(res, r->p->tsig_alg);
+            ldns_resolver_set_tsig_keydata(res, conf->dns.tsig_secret);
+        }
+    }
+    return NPG_OK;
+}
+
+/* Summary, or every server's failure. */
+static int report(run_t *r, int rc, char *result, size_t len)
+{
+    size_t off = 0;
+    int worst = NPG_OK;
+    if (r->failed) {
+        off =
+            (size_t)snprintf(result, len, "%zu of %zu servers failed:", r->failed, r->p->nservers);
+        for (size_t i = 0; i < r->p->nservers && off < len; i++) {
+            if (r->rc[i] == NPG_OK)
+                continue;
+            off += (size_t)snprintf(result + off, len - off, " %s %s;", r->p->servers[i].label,
+                                    r->why[i]);
+            if (worst == NPG_OK || r->rc[i] == NPG_EAUTH)
+                worst = r->rc[i];
+        }
+    }
+    if (r->local[0] && off < len)
+        snprintf(result + off, len - off, "%s%s", off ? " " : "", r->local);
+    if (worst != NPG_OK)
+        return worst;
+    if (rc != NPG_OK)
+        return rc;
+    int end = snprintf(result, len, "published %zu records to %zu server%s in %zu message%s",
+                       r->records, r->p->nservers, r->p->nservers == 1 ? "" : "s", r->messages,
+                       r->messages == 1 ? "" : "s");
+    if (r->deletes && end > 0 && (size_t)end < len)
+        snprintf(result + end, len - (size_t)end, "; %zu numbers served by no one: deleted",
+                 r->deletes);
+    return NPG_OK;
+}
+
+int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
+                       const uint64_t *lasts, size_t n, char *result, size_t len)
+{
+    if (p->nservers == 0) {
+        snprintf(result, len, "no external DNS servers configured: nothing to push");
+        return NPG_OK;
+    }
+    run_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NPG_ENOMEM;
+    r->p = p;
+    int64_t t0 = npg_now_ms();
+    int rc = npg_wiresize_new(&r->ws);
+    r->zone = rc == NPG_OK ? ldns_dname_new_frm_str(p->zone) : NULL;
+    if (!r->zone)
+        rc = NPG_ENOMEM;
+    if (r->zone) {
+        r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
+        rc = open_resolvers(r);
+    }
+    if (rc == NPG_OK)
+        rc = new_message(r);
+    for (size_t i = 0; rc == NPG_OK && i < n; i++)
+        rc = walk_range(r, db, firsts[i], lasts[i]);
+    if (rc == NPG_OK)
+        rc = flush(r, npg_wiresize_pos(r->ws));
+    rc = report(r, rc, result, len);
+    if (rc == NPG_OK)
+        npg_log(LOG_INFO, "dns", "%s in %lld ms, %lld of them waiting for the servers", result,
+                (long long)(npg_now_ms() - t0), (long long)r->wait_ms);
+    ldns_pkt_free(r->pkt);
+    ldns_rdf_deep_free(r->zone);
+    npg_wiresize_free(&r->ws);
+    for (size_t i = 0; i < p->nservers; i++)
+        if (r->res[i])
+            ldns_resolver_deep_free(r->res[i]);
+    free(r);
+    return rc;
+}
+
+/* --- the outbox row ------------------------------------------------------------------- */
+
+static bool known_kind(const char *k)
+{
+    return strcmp(k, "in") == 0 || strcmp(k, "out") == 0 || strcmp(k, "none") == 0;
+}
+
+static int parse_u64(const char **s, uint64_t *out)
+{
+    char *end;
+    if (!isdigit((unsigned char)**s))
+        return NPG_EINVAL;
+    errno = 0;
+    unsigned long long v = strtoull(*s, &end, 10);
+    if (errno || end - *s > 20)
+        return NPG_EINVAL;
+    *s = end;
+    *out = v;
+    return NPG_OK;
+}
+
+int npg_publish_parse(const char *payload, npg_publish_job_t *job)
+{
+    memset(job, 0, sizeof(*job));
+    const char *colon = strchr(payload, ':');
+    if (!colon || (size_t)(colon - payload) >= sizeof(job->port_kind))
+        return NPG_EINVAL;
+    memcpy(job->port_kind, payload, (size_t)(colon - payload));
+    const char *s = colon + 1;
+    if (!known_kind(job->port_kind) || parse_u64(&s, &job->port_id) != NPG_OK)
+        return NPG_EINVAL;
+    size_t cap = 0;
+    for (const char *c = s; *c; c++)
+        cap += *c == '-';
+    if (cap > NPG_PUBLISH_MAX_RANGES)
+        return NPG_ETOOBIG;
+    job->firsts = calloc(cap ? cap : 1, sizeof(uint64_t));
+    job->lasts = calloc(cap ? cap : 1, sizeof(uint64_t));
+    if (!job->firsts || !job->lasts) {
+        npg_publish_job_clear(job);
+        return NPG_ENOMEM;
+    }
+    while (*s == ' ') {
+        s++;
+        uint64_t a, b;
+        char da[NPG_E164_BUFLEN + 8], db[NPG_E164_BUFLEN + 8];
+        if (parse_u64(&s, &a) != NPG_OK || *s++ != '-' || parse_u64(&s, &b) != NPG_OK || b < a ||
+            job->n == cap)
+            goto bad;
+        snprintf(da, sizeof(da), "%" PRIu64, a);
+        snprintf(db, sizeof(db), "%" PRIu64, b);
+        if (npg_e164_validate(da) != NPG_OK || npg_e164_validate(db) != NPG_OK)
+            goto bad;
+        job->firsts[job->n] = a;
+        job->lasts[job->n] = b;
+        job->n++;
+    }
+    if (*s)
+        goto bad;
+    return NPG_OK;
+bad:
+    npg_publish_job_clear(job);
+    return NPG_EINVAL;
+}
+
+void npg_publish_job_clear(npg_publish_job_t *job)
+{
+    free(job->firsts);
+    free(job->lasts);
+    job->firsts = job->lasts = NULL;
+    job->n = 0;
+}
+
+int npg_publish_queue(npg_db_t *db, const char *port_kind, uint64_t port_id, uint64_t change_ref,
+                      const uint64_t *firsts, const uint64_t *lasts, size_t n)
+{
+    if (!known_kind(port_kind) || n > NPG_PUBLISH_MAX_RANGES)
+        return NPG_EINVAL;
+    size_t cap = 32 + n * 44;
+    char *payload = malloc(cap), idem[96];
+    if (!payload)
+        return NPG_ENOMEM;
+    size_t off = (size_t)snprintf(payload, cap, "%s:%" PRIu64, port_kind, port_id);
+    for (size_t i = 0; i < n; i++) {
+        if (lasts[i] < firsts[i]) {
+            free(payload);
+            return NPG_EINVAL;
+        }
+        off += (size_t)snprintf(payload + off, cap - off, " %" PRIu64 "-%" PRIu64, firsts[i],
+                                lasts[i]);
+    }
+    int rc = NPG_OK;
+    if (change_ref) {
+        snprintf(idem, sizeof(idem), "dns:change:%" PRIu64, change_ref);
+    } else if (strcmp(port_kind, "none") == 0) {
+        unsigned char nonce[12];
+        char hex[2 * sizeof(nonce) + 1];
+        rc = npg_random_bytes(nonce, sizeof(nonce));
+        npg_hex(nonce, sizeof(nonce), hex);
+        snprintf(idem, sizeof(idem), "dns:none:%s", hex);
+    } else {
+        snprintf(idem, sizeof(idem), "dns:%s:%" PRIu64, port_kind, port_id);
+    }
+    if (rc == NPG_OK)
+        rc = npg_outbox_put(db, "dns", "dns", idem, port_kind, port_id, payload);
+    free(payload);
+    return rc;
+}
