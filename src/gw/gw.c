@@ -56,6 +56,8 @@ static const npg_route_t gw_routes[] = {
     {NPG_HTTP_GET, "/wsdl/{file}", get_wsdl, 0},
     {NPG_HTTP_POST, "/np_api/{prefix}/recv/", npg_gw_receive, 0},
     {NPG_HTTP_GET, "/np_api/{prefix}/recv/", get_receiver_wsdl, 0},
+    {NPG_HTTP_POST, "/np_api/uk/portin", npg_gw_uk_portin, 0},
+    {NPG_HTTP_GET, "/np_api/uk/portin", npg_gw_uk_wsdl, 0},
 };
 
 static int gw_handle(npg_http_req_t *req)

@@ -23,6 +23,9 @@ struct npg_gw {
 
 int npg_gw_authenticate(npg_gw_t *gw, npg_http_req_t *req, npg_tier_t *tier);
 int npg_gw_receive(npg_http_req_t *req, const npg_route_match_t *m);
+/* UK PortIn service for BSS clients (uk.c): POST and GET ?wsdl of /np_api/uk/portin. */
+int npg_gw_uk_portin(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_gw_uk_wsdl(npg_http_req_t *req, const npg_route_match_t *m);
 
 /* The outbox kinds npgwd delivers (clearinghouse messages, DNS publication). */
 extern const npg_outbox_handler_t npg_gw_outbox_handlers[];
