@@ -105,7 +105,7 @@ static int close_call(struct soap *s, tap_t *t, const char *op, npg_uk_xchg_t *x
     if (s->error != SOAP_OK) {
         const struct SOAP_ENV__Detail *d = s->fault ? s->fault->detail : NULL;
         const struct _ukm__MnpFault *f = d ? d->ukm__MnpFault : NULL;
-        if (s->error == SOAP_FAULT && f && f->Code) {
+        if (f && f->Code) { /* the platform answered with a fault of the contract */
             snprintf(code, codelen, "%s", f->Code);
             snprintf(err, errlen, "%s", f->Reason ? f->Reason : f->Code);
             rc = NPG_EINVAL;

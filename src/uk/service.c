@@ -388,6 +388,10 @@ static void contract_error(call_t *c, const char *elem)
     for (char *p = why; *p; p++)
         if (*p == '\n' || *p == '\r')
             *p = ' ';
+    /* "element 'ns0:PACCode'": the client's prefix means nothing to its reader */
+    char *q = strstr(why, "element '"), *colon = q ? strchr(q + 9, ':') : NULL;
+    if (colon && colon < strchr(q + 9, '\''))
+        memmove(q + 9, colon + 1, strlen(colon + 1) + 1);
     fail(c, "INVALID_ELEMENT", false, "%s does not match wsdl/portin.wsdl: %s", elem, why);
 }
 
