@@ -143,6 +143,8 @@ static const conf_item_t schema[] = {
      "HTTP Basic user for the platform (empty: none)."},
     {"uk", "platform_password", CONF_SECRET, F(uk.platform_password), 0, 0, NULL, "",
      "HTTP Basic password for the platform (never logged)."},
+    {"uk", "platform_operator", CONF_STR, F(uk.platform_operator), 2, 10, NULL, "UKMNP",
+     "The platform's own operator code (the sender of what it delivers to us)."},
     {"uk", "connect_timeout", CONF_INT, F(uk.connect_timeout), 1, 60, NULL, "3",
      "Seconds to connect to the platform; a BSS waits for PAC and date checks."},
     {"uk", "io_timeout", CONF_INT, F(uk.io_timeout), 1, 300, NULL, "10",

@@ -68,6 +68,7 @@ typedef struct npg_conf {
         char platform_url[NPG_CONF_STRLEN];
         char platform_user[64];
         char platform_password[128];
+        char platform_operator[11]; /* the platform's own code, sender of its messages */
         int connect_timeout;
         int io_timeout;
         char bank_holidays[2048]; /* YYYY-MM-DD, comma separated */

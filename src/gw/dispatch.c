@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "porting/port.h"
 #include "xml/canon.h"
+#include "uk/adapter.h"
 #include "uk/store.h"
 
 /* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
@@ -74,48 +75,36 @@ static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, cons
     return npg_port_routing_done(db, gw->conf, item->port_kind, item->port_id);
 }
 
-/* UK: the port's PAC is closed (porting_request) or the closed port cancelled (abort). */
+/* UK: ClosePAC (porting_request), CancelPort (abort), ConfirmPort (instruction). */
 static __thread npg_uk_xchg_t uk_sent;
 
 static int uk_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
 {
     npg_gw_t *gw = ctx;
-    npg_canon_msg_t m;
-    npg_uk_port_link_t link;
-    npg_db_t *db = NULL;
     npg_uk_xchg_clear(&uk_sent);
-    if (npg_canon_parse(item->payload, strlen(item->payload), &m, result, len) != NPG_OK)
-        return NPG_EINVAL;
-    if (npg_db_pool_get(gw->pool, 2000, &db) != NPG_OK) {
-        snprintf(result, len, "database unavailable");
-        return NPG_EDBDOWN;
-    }
-    int rc = npg_uk_link_load(db, item->port_id, &link);
-    npg_db_pool_put(gw->pool, &db);
-    if (rc != NPG_OK) {
-        snprintf(result, len, "no UK link for port-in %llu: %s",
-                 (unsigned long long)item->port_id, npg_strerror(rc));
-        return rc == NPG_ENOTFOUND ? NPG_EINVAL : rc;
-    }
-    if (strcmp(m.type, "porting_request") == 0)
-        rc = npg_uk_close_pac(gw->conf, m.message_id, link.pac, link.number, link.port_date,
-                              &uk_sent, result, len);
-    else if (strcmp(m.type, "abort") == 0)
-        rc = npg_uk_cancel_port(gw->conf, m.message_id, link.pac, link.number, &uk_sent, result,
-                                len);
-    else {
-        snprintf(result, len, "%s is not sent to the UK platform", m.type);
-        return NPG_EINVAL;
-    }
-    if (rc == NPG_OK)
-        snprintf(result, len, "%s %s: acknowledged", uk_sent.op, link.pac);
-    return rc;
+    return npg_uk_send(gw->uk, item->payload, &uk_sent, result, len);
 }
 
+/* Archive both halves; the ConfirmPort acknowledgement moves the port on (same transaction). */
 static int uk_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
 {
-    (void)ctx, (void)result;
+    npg_gw_t *gw = ctx;
+    (void)result;
+    npg_canon_msg_t port, ev;
+    char err[400] = "";
     int rc = npg_uk_archive_xchg(db, item->port_id, &uk_sent, NULL);
+    if (rc == NPG_OK &&
+        npg_canon_parse(item->payload, strlen(item->payload), &port, err, sizeof(err)) == NPG_OK) {
+        int r = npg_uk_answer_event(gw->uk, &uk_sent, port.msgidentifier, &ev, err, sizeof(err));
+        if (r == NPG_OK)
+            rc = npg_port_apply_answer(db, gw->conf, &ev, uk_sent.recv, uk_sent.recv_len, err,
+                                       sizeof(err));
+        else if (r != NPG_ENOTFOUND)
+            rc = r;
+        if (rc != NPG_OK)
+            npg_log(LOG_WARNING, "uk", "answer to %s on %s: %s", uk_sent.op, port.msgidentifier,
+                    err);
+    }
     npg_uk_xchg_clear(&uk_sent);
     return rc;
 }

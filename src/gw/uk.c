@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/util.h"
 #include "stdsoap2.h"
+#include "porting/port.h"
 #include "uk/service.h"
 
 #define UK_PATH "/np_api/uk/portin"
@@ -94,4 +96,39 @@ int npg_gw_uk_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
     int rc = npg_http_reply(req, 200, "text/xml; charset=utf-8", out, strlen(out));
     free(out);
     return rc;
+}
+
+/* The platform tells us a port happened: acknowledged once its transaction committed. */
+int npg_gw_uk_notify(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    npg_gw_t *gw = req->app;
+    req->soap->authrealm = "npgw";
+    npg_tier_t tier = NPG_TIER_NONE;
+    int rc = npg_gw_authenticate(gw, req, &tier);
+    if (rc == NPG_EDBDOWN)
+        return reply_envelope(req, 503, npg_uk_fault_envelope(false, "SERVICE_UNAVAILABLE",
+                                                              "database unavailable; deliver again"));
+    if (rc != NPG_OK || !(tier & (NPG_TIER_PXS | NPG_TIER_ADMIN)))
+        return reply_envelope(req, rc == NPG_OK ? 403 : 401,
+                              npg_uk_fault_envelope(true, "NOT_AUTHORISED",
+                                                    "platform user and key (tier pxs) required"));
+    npg_db_t *db = NULL;
+    if (npg_db_pool_get(gw->pool, 5000, &db) != NPG_OK)
+        return reply_envelope(req, 503, npg_uk_fault_envelope(false, "SERVICE_UNAVAILABLE",
+                                                              "database unavailable; deliver again"));
+    npg_canon_msg_t msg;
+    char err[512] = "";
+    rc = npg_uk_decode_notify(gw->uk, db, req->body, req->body_len, &msg, err, sizeof(err));
+    if (rc == NPG_OK)
+        rc = npg_port_apply_inbound(db, gw->conf, &msg, req->body, req->body_len, err,
+                                    sizeof(err));
+    npg_db_pool_put(gw->pool, &db);
+    if (rc == NPG_OK || rc == NPG_EDUPLICATE)
+        return reply_envelope(req, 200, npg_uk_ack_envelope(msg.message_id,
+                                                            rc == NPG_OK ? "Accepted" : "Duplicate"));
+    bool client = strcmp(npg_err_soap_fault(rc), "Client") == 0;
+    npg_log(client ? LOG_NOTICE : LOG_WARNING, "uk", "PortCompleted refused: %s", err);
+    return reply_envelope(req, 500, npg_uk_fault_envelope(client, "REFUSED",
+                                                          err[0] ? err : npg_strerror(rc)));
 }

@@ -39,9 +39,13 @@ static int main_uk(const char *conf_path, int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},      {"port", required_argument, NULL, 'p'},
         {"pac", required_argument, NULL, 'P'},         {"unavailable", required_argument, NULL, 'u'},
         {"refuse", required_argument, NULL, 'r'},      {"clock-file", required_argument, NULL, 'c'},
+        {"gateway", required_argument, NULL, 'g'},     {"user", required_argument, NULL, 'U'},
+        {"key", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
     };
-    npg_uksim_options_t opt = {.listen = "127.0.0.1", .port = 8782};
+    npg_uksim_options_t opt = {.listen = "127.0.0.1", .port = 8782,
+                               .gateway_url = "http://127.0.0.1:8780/np_api/uk/notify",
+                               .user = "", .key = ""};
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
@@ -60,6 +64,9 @@ static int main_uk(const char *conf_path, int argc, char **argv)
                 opt.refuse[opt.nrefuse++] = optarg;
             break;
         case 'c': opt.clock_file = optarg; break;
+        case 'g': opt.gateway_url = optarg; break;
+        case 'U': opt.user = optarg; break;
+        case 'k': opt.key = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -85,6 +92,7 @@ static void usage(FILE *out)
             "         --operator CODE --delay MS --retry-max S --rule 'MATCH ACTIONS' --scenario F\n"
             "       npsim [-c FILE] uk [--listen ADDR] [--port N] [--pac PAC:NUMBER:DONOR:ISSUED]...\n"
             "                 [--unavailable YYYY-MM-DD]... [--refuse OP[:NUMBER]]... [--clock-file F]\n"
+            "                 [--gateway URL --user U --key K]   (PortCompleted on the port date)\n"
             "TYPE: AuthorisationResponse InstructionResponse Ported TimedOut Terminated\n"
             "      AuthorisationRequest; fields: msgidentifier message_id recipient donor\n"
             "      account_type number_type from to reject_code reason receiver\n");

@@ -244,9 +244,6 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
         npg_strlcpy(m.contact_number, row->contact, sizeof(m.contact_number));
         npg_strlcpy(m.email, row->email, sizeof(m.email));
         m.override_cooloff = row->pac[0] ? -1 : row->override_cooloff;
-        npg_strlcpy(m.pac, row->pac, sizeof(m.pac));
-        if (row->pac[0])
-            m.port_time = row->port_time;
         for (size_t i = 0; i < row->nranges; i++) {
             char a[NPG_E164_BUFLEN], b[NPG_E164_BUFLEN];
             npg_e164_from_u64(row->starts[i], a);
@@ -266,6 +263,14 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
         }
     } else if (strcmp(type, "abort") == 0 && step->reason) {
         npg_strlcpy(m.reason, step->reason, sizeof(m.reason));
+    }
+    if (row->pac[0] && row->nranges) { /* a PAC port: every message names its PAC and number */
+        char a[NPG_E164_BUFLEN];
+        npg_e164_from_u64(row->starts[0], a);
+        npg_strlcpy(m.number, npg_e164_local_part(a, conf->general.country_code),
+                    sizeof(m.number));
+        npg_strlcpy(m.pac, row->pac, sizeof(m.pac));
+        m.port_time = row->port_time;
     }
     char *xml = NULL;
     size_t len = 0;

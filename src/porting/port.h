@@ -75,6 +75,13 @@ int npg_port_out_reject(npg_db_t *db, const npg_conf_t *conf, const char *msgid,
 int npg_port_apply_inbound(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
                            const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
 
+/*
+ * The same inside the caller's open transaction: for an adapter whose synchronous answer
+ * to a delivered message is the event (the UK platform's ConfirmPort acknowledgement).
+ */
+int npg_port_apply_answer(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
+                          const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
+
 /* A port's routing was published everywhere: Number_Ported -> Number_Ported_Complete (port-in). */
 int npg_port_routing_done(npg_db_t *db, const npg_conf_t *conf, const char *port_kind,
                           uint64_t port_id) NPG_WUR;

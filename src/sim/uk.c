@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
@@ -18,9 +19,9 @@
 extern struct Namespace namespaces[];
 
 typedef struct pac {
-    char code[10], number[16], donor[11];
-    npg_uk_day_t issued;
-    bool closed;
+    char code[10], number[16], donor[11], recipient[11];
+    npg_uk_day_t issued, port_date;
+    bool closed, confirmed, completed;
 } pac_t;
 
 static struct {
@@ -35,6 +36,8 @@ static struct {
     unsigned serial;
     json_t *log;
     npg_http_server_t *http;
+    bool stopping;
+    pthread_t completer;
 } U = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static int mnp_fault(struct soap *soap, const char *code, const char *fmt, ...) NPG_PRINTF(3, 4);
@@ -156,14 +159,17 @@ static int on_date(struct soap *soap, struct _ukm__RequestPortDate *in,
 }
 
 static int ack(struct soap *soap, const char *op, const char *message_id, const char *pac,
-               const char *number, bool close, struct _ukm__Acknowledgement *out)
+               const char *number, const char *recipient, struct _ukm__Acknowledgement *out)
 {
     pac_t *p = NULL;
     pthread_mutex_lock(&U.lock);
+    bool close = recipient != NULL;
     int rc = seen(op, number) ? mnp_fault(soap, "REFUSED", "scripted refusal")
                               : find_pac(soap, pac, number, &p);
     if (rc == SOAP_OK) {
         p->closed = close;
+        if (close)
+            npg_strlcpy(p->recipient, recipient, sizeof(p->recipient));
         out->MessageId = soap_strdup(soap, message_id);
         out->Status = close ? "Closed" : "Reopened";
     }
@@ -173,13 +179,96 @@ static int ack(struct soap *soap, const char *op, const char *message_id, const 
 
 static int on_close(struct soap *soap, struct _ukm__ClosePAC *in, struct _ukm__Acknowledgement *out)
 {
-    return ack(soap, "ClosePAC", in->MessageId, in->PACCode, in->Number, true, out);
+    return ack(soap, "ClosePAC", in->MessageId, in->PACCode, in->Number, in->RecipientOperator,
+               out);
 }
 
 static int on_cancel(struct soap *soap, struct _ukm__CancelPort *in,
                      struct _ukm__Acknowledgement *out)
 {
-    return ack(soap, "CancelPort", in->MessageId, in->PACCode, in->Number, false, out);
+    return ack(soap, "CancelPort", in->MessageId, in->PACCode, in->Number, NULL, out);
+}
+
+/* The cut-off passed at the gateway: the port goes ahead on its date. */
+static int on_confirm(struct soap *soap, struct _ukm__ConfirmPort *in,
+                      struct _ukm__Acknowledgement *out)
+{
+    pac_t *p = NULL;
+    npg_uk_day_t day;
+    pthread_mutex_lock(&U.lock);
+    int rc = seen("ConfirmPort", in->Number) ? mnp_fault(soap, "REFUSED", "scripted refusal")
+                                             : find_pac(soap, in->PACCode, in->Number, &p);
+    if (rc == SOAP_OK && (!p->closed || npg_uk_date_parse(in->PortDate, &day) != NPG_OK))
+        rc = mnp_fault(soap, "REFUSED", "PAC %s was not closed for a port on %s", in->PACCode,
+                       in->PortDate);
+    if (rc == SOAP_OK) {
+        p->confirmed = true;
+        p->port_date = day;
+        out->MessageId = soap_strdup(soap, in->MessageId);
+        out->Status = "Confirmed";
+    }
+    pthread_mutex_unlock(&U.lock);
+    return rc;
+}
+
+/* Tell the gateway the number moved; SOAP_OK once acknowledged. */
+static int deliver_completed(const pac_t *p)
+{
+    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+    if (!s)
+        return SOAP_EOM;
+    soap_set_namespaces(s, namespaces);
+    s->connect_timeout = 5;
+    s->send_timeout = s->recv_timeout = 10;
+    s->userid = U.opt->user;
+    s->passwd = U.opt->key;
+    char id[65];
+    snprintf(id, sizeof(id), "UKSIM-%s-%s", p->code, p->number);
+    struct _ukm__PortCompleted n = {.MessageId = id, .PACCode = (char *)p->code,
+                                    .Number = (char *)p->number,
+                                    .RecipientOperator = (char *)p->recipient,
+                                    .PortedAt = npg_uk_now(U.opt->clock_file)};
+    struct _ukm__Acknowledgement ack;
+    int rc = soap_call___ukm__PortCompleted(s, U.opt->gateway_url,
+                                            "urn:npgw:uk:mnp:1#PortCompleted", &n, &ack);
+    if (rc != SOAP_OK) {
+        char why[300];
+        soap_sprint_fault(s, why, sizeof(why));
+        npg_log(LOG_NOTICE, "uksim", "PortCompleted %s to %s: %s", p->code, U.opt->gateway_url,
+                why);
+    }
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+    return rc;
+}
+
+/* Completes confirmed ports whose date has come (by the same clock as the gateway's). */
+static void *completer_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&U.lock);
+        bool stop = U.stopping;
+        pac_t due = {0}, *p = NULL;
+        for (size_t i = 0; i < U.npacs && !stop && !p; i++)
+            if (U.pacs[i].confirmed && !U.pacs[i].completed && U.pacs[i].port_date <= today())
+                p = &U.pacs[i];
+        if (p)
+            due = *p;
+        pthread_mutex_unlock(&U.lock);
+        if (stop)
+            return NULL;
+        if (p && U.opt->gateway_url && deliver_completed(&due) == SOAP_OK) {
+            pthread_mutex_lock(&U.lock);
+            p->completed = true;
+            json_array_append_new(U.log, json_pack("{s:s, s:s}", "op", "PortCompleted", "number",
+                                                   due.number));
+            pthread_mutex_unlock(&U.lock);
+            continue;
+        }
+        usleep(200000);
+    }
 }
 
 static int add_pac(const char *code, const char *number, const char *donor, npg_uk_day_t issued)
@@ -224,6 +313,7 @@ static const npg_ukm_handlers_t handlers = {
     .ClosePAC = on_close,
     .CancelPort = on_cancel,
     .CreatePAC = on_create,
+    .ConfirmPort = on_confirm,
 };
 
 static int http(npg_http_req_t *req)
@@ -298,7 +388,13 @@ int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt)
         return rc;
     npg_log(LOG_NOTICE, "uksim", "UK porting platform on http://%s:%d/uk (%zu PACs)", opt->listen,
             npg_http_server_port(U.http), U.npacs);
+    if (pthread_create(&U.completer, NULL, completer_main, NULL) != 0)
+        return NPG_EIO;
     rc = npg_http_server_run(U.http);
+    pthread_mutex_lock(&U.lock);
+    U.stopping = true;
+    pthread_mutex_unlock(&U.lock);
+    pthread_join(U.completer, NULL);
     npg_http_server_free(&U.http);
     json_decref(U.log);
     return rc;

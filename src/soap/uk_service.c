@@ -34,3 +34,10 @@ NPG_UKP_REFUSE(PortIn, _ukp__PortIn, _ukp__PortInResponse)
 NPG_UKP_REFUSE(CancelPortIn, _ukp__CancelPortIn, _ukp__CancelPortInResponse)
 NPG_UKP_REFUSE(PortInStatus, _ukp__PortInStatus, _ukp__PortInStatusResponse)
 NPG_UKP_REFUSE(CreatePAC, _ukp__CreatePAC, _ukp__CreatePACResponse)
+/* npgwd reads PortCompleted itself at /np_api/uk/notify (gw/uk.c). */
+int __ukm__PortCompleted(struct soap *soap, struct _ukm__PortCompleted *in,
+                         struct _ukm__Acknowledgement *out)
+{
+    (void)in, (void)out;
+    return npg_soap_fault(soap, NPG_ENOTSUP, "PortCompleted is served at /np_api/uk/notify");
+}

@@ -10,7 +10,8 @@
     X(RequestPortDate, _ukm__RequestPortDate, _ukm__RequestPortDateResponse)                       \
     X(ClosePAC, _ukm__ClosePAC, _ukm__Acknowledgement)                                             \
     X(CancelPort, _ukm__CancelPort, _ukm__Acknowledgement)                                         \
-    X(CreatePAC, _ukm__CreatePAC, _ukm__CreatePACResponse)
+    X(CreatePAC, _ukm__CreatePAC, _ukm__CreatePACResponse)                                         \
+    X(ConfirmPort, _ukm__ConfirmPort, _ukm__Acknowledgement)
 
 typedef struct npg_ukm_handlers {
 #define NPG_UKM_FIELD(op, req, resp) int (*op)(struct soap *, struct req *, struct resp *);

@@ -20,12 +20,7 @@ void npg_uk_xchg_clear(npg_uk_xchg_t *x)
 }
 
 /* Bytes as they go out and come in, so the archive holds exactly what crossed the wire. */
-typedef struct tap {
-    int (*orig_send)(struct soap *, const char *, size_t);
-    size_t (*orig_recv)(struct soap *, char *, size_t);
-    char *out, *in;
-    size_t out_len, in_len;
-} tap_t;
+typedef npg_uk_tap_t tap_t;
 
 static void append(char **buf, size_t *len, const char *data, size_t n)
 {
@@ -68,7 +63,7 @@ static char *body_of(char *raw, size_t len, size_t *blen)
     return out;
 }
 
-static struct soap *open_call(const npg_conf_t *conf, tap_t *t)
+struct soap *npg_uk_call_open(const npg_conf_t *conf, tap_t *t)
 {
     struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
     if (!s)
@@ -92,7 +87,7 @@ static struct soap *open_call(const npg_conf_t *conf, tap_t *t)
 }
 
 /* After the call: the exchange into x, the outcome into code/err; frees s. */
-static int close_call(struct soap *s, tap_t *t, const char *op, npg_uk_xchg_t *x,
+int npg_uk_call_close(struct soap *s, tap_t *t, const char *op, npg_uk_xchg_t *x,
                       const npg_conf_t *conf, char *code, size_t codelen, char *err,
                       size_t errlen)
 {
@@ -153,7 +148,7 @@ int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *num
                         size_t codelen, char *err, size_t errlen)
 {
     tap_t t;
-    struct soap *s = open_call(conf, &t);
+    struct soap *s = npg_uk_call_open(conf, &t);
     if (!s)
         return NPG_ENOMEM;
     new_message_id(conf, x->message_id);
@@ -167,7 +162,7 @@ int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *num
         npg_strlcpy(donor, resp.DonorOperator ? resp.DonorOperator : "", 11);
         npg_strlcpy(issued_s, resp.IssueDate ? resp.IssueDate : "", sizeof(issued_s));
     }
-    int rc = close_call(s, &t, "ValidatePAC", x, conf, code, codelen, err, errlen);
+    int rc = npg_uk_call_close(s, &t, "ValidatePAC", x, conf, code, codelen, err, errlen);
     if (rc == NPG_OK)
         rc = parse_date(issued_s, issued, "IssueDate", code, codelen, err, errlen);
     return rc;
@@ -179,7 +174,7 @@ int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char
                              size_t errlen)
 {
     tap_t t;
-    struct soap *s = open_call(conf, &t);
+    struct soap *s = npg_uk_call_open(conf, &t);
     if (!s)
         return NPG_ENOMEM;
     char date[NPG_UK_DATE_LEN], got[NPG_UK_DATE_LEN] = "";
@@ -194,7 +189,7 @@ int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char
                                      "urn:npgw:uk:mnp:1#RequestPortDate", &req, &resp);
     if (s->error == SOAP_OK)
         npg_strlcpy(got, resp.PortDate ? resp.PortDate : "", sizeof(got));
-    int rc = close_call(s, &t, "RequestPortDate", x, conf, code, codelen, err, errlen);
+    int rc = npg_uk_call_close(s, &t, "RequestPortDate", x, conf, code, codelen, err, errlen);
     if (rc == NPG_OK)
         rc = parse_date(got, granted, "PortDate", code, codelen, err, errlen);
     return rc;
@@ -205,7 +200,7 @@ int npg_uk_create_pac(const npg_conf_t *conf, const char *number, char pac[10],
                       size_t codelen, char *err, size_t errlen)
 {
     tap_t t;
-    struct soap *s = open_call(conf, &t);
+    struct soap *s = npg_uk_call_open(conf, &t);
     if (!s)
         return NPG_ENOMEM;
     new_message_id(conf, x->message_id);
@@ -220,7 +215,7 @@ int npg_uk_create_pac(const npg_conf_t *conf, const char *number, char pac[10],
         npg_strlcpy(is, resp.IssueDate ? resp.IssueDate : "", sizeof(is));
         npg_strlcpy(ex, resp.ExpiryDate ? resp.ExpiryDate : "", sizeof(ex));
     }
-    int rc = close_call(s, &t, "CreatePAC", x, conf, code, codelen, err, errlen);
+    int rc = npg_uk_call_close(s, &t, "CreatePAC", x, conf, code, codelen, err, errlen);
     if (rc == NPG_OK)
         rc = parse_date(is, issued, "IssueDate", code, codelen, err, errlen);
     if (rc == NPG_OK)
@@ -231,41 +226,4 @@ int npg_uk_create_pac(const npg_conf_t *conf, const char *number, char pac[10],
         rc = NPG_EPEER;
     }
     return rc;
-}
-
-int npg_uk_close_pac(const npg_conf_t *conf, const char *message_id, const char *pac,
-                     const char *number, npg_uk_day_t port_day, npg_uk_xchg_t *x, char *err,
-                     size_t errlen)
-{
-    tap_t t;
-    char code[32];
-    struct soap *s = open_call(conf, &t);
-    if (!s)
-        return NPG_ENOMEM;
-    char date[NPG_UK_DATE_LEN];
-    npg_uk_date_format(port_day, date);
-    npg_strlcpy(x->message_id, message_id, sizeof(x->message_id));
-    struct _ukm__ClosePAC req = {.MessageId = (char *)message_id, .PACCode = (char *)pac,
-                                 .Number = (char *)number, .PortDate = date,
-                                 .RecipientOperator = (char *)conf->general.operator_code};
-    struct _ukm__Acknowledgement ack;
-    soap_call___ukm__ClosePAC(s, conf->uk.platform_url, "urn:npgw:uk:mnp:1#ClosePAC", &req, &ack);
-    return close_call(s, &t, "ClosePAC", x, conf, code, sizeof(code), err, errlen);
-}
-
-int npg_uk_cancel_port(const npg_conf_t *conf, const char *message_id, const char *pac,
-                       const char *number, npg_uk_xchg_t *x, char *err, size_t errlen)
-{
-    tap_t t;
-    char code[32];
-    struct soap *s = open_call(conf, &t);
-    if (!s)
-        return NPG_ENOMEM;
-    npg_strlcpy(x->message_id, message_id, sizeof(x->message_id));
-    struct _ukm__CancelPort req = {.MessageId = (char *)message_id, .PACCode = (char *)pac,
-                                   .Number = (char *)number};
-    struct _ukm__Acknowledgement ack;
-    soap_call___ukm__CancelPort(s, conf->uk.platform_url, "urn:npgw:uk:mnp:1#CancelPort", &req,
-                                &ack);
-    return close_call(s, &t, "CancelPort", x, conf, code, sizeof(code), err, errlen);
 }

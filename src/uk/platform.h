@@ -6,6 +6,8 @@
 #include "common/conf.h"
 #include "uk/rules.h"
 
+struct soap;
+
 /* One request/answer exchange as it crossed the wire, for the archive. free with _clear. */
 typedef struct npg_uk_xchg {
     char op[24];          /* ValidatePAC, RequestPortDate, ... */
@@ -32,9 +34,17 @@ int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char
 int npg_uk_create_pac(const npg_conf_t *conf, const char *number, char pac[10],
                       npg_uk_day_t *issued, npg_uk_day_t *expiry, npg_uk_xchg_t *x, char *code,
                       size_t codelen, char *err, size_t errlen) NPG_WUR;
-/* ClosePAC / CancelPort: what the outbox delivers for a UK port (acknowledged or refused). */
-int npg_uk_close_pac(const npg_conf_t *conf, const char *message_id, const char *pac,
-                     const char *number, npg_uk_day_t port_day, npg_uk_xchg_t *x, char *err,
-                     size_t errlen) NPG_WUR;
-int npg_uk_cancel_port(const npg_conf_t *conf, const char *message_id, const char *pac,
-                       const char *number, npg_uk_xchg_t *x, char *err, size_t errlen) NPG_WUR;
+/* The bytes of one call as they cross the wire (npg_uk_call_open installs it). */
+typedef struct npg_uk_tap {
+    int (*orig_send)(struct soap *, const char *, size_t);
+    size_t (*orig_recv)(struct soap *, char *, size_t);
+    char *out, *in;
+    size_t out_len, in_len;
+} npg_uk_tap_t;
+
+/* A client context for the platform ([uk] URL, credentials, timeouts, limits) with a tap. */
+struct soap *npg_uk_call_open(const npg_conf_t *conf, npg_uk_tap_t *tap);
+/* After the call: the exchange into x, a failure into code and err; frees s. Returns as above. */
+int npg_uk_call_close(struct soap *s, npg_uk_tap_t *tap, const char *op, npg_uk_xchg_t *x,
+                      const npg_conf_t *conf, char *code, size_t codelen, char *err,
+                      size_t errlen) NPG_WUR;

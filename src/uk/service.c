@@ -14,6 +14,7 @@
 #include "porting/port.h"
 #include "porting/state.h"
 #include "soapH.h"
+#include "uk/adapter.h"
 #include "uk/platform.h"
 #include "uk/rules.h"
 #include "uk/store.h"
@@ -179,7 +180,7 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
         .external_reference = in->ExternalReference,
         .clearinghouse = "uk",
         .pac = d->PACCode,
-        .port_time = npg_uk_instant(granted, 0),
+        .port_time = npg_uk_instant(granted, 12), /* noon: its UTC date is the port date */
         .in_tx = portin_in_tx,
         .in_tx_arg = &t,
     };
@@ -352,17 +353,6 @@ static int put_fault(struct soap *s, const void *v)
     return soap_put_SOAP_ENV__Fault(s, v, "SOAP-ENV:Fault", "");
 }
 
-static char *envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v)
-{
-    const char *out = NULL;
-    s->os = &out;
-    s->omode = (s->omode & ~SOAP_IO) | SOAP_IO_BUFFER;
-    int rc = soap_begin_send(s) || soap_envelope_begin_out(s) || soap_body_begin_out(s) ||
-             put(s, v) || soap_body_end_out(s) || soap_envelope_end_out(s) || soap_end_send(s);
-    s->os = NULL;
-    return rc || !out ? NULL : strdup(out);
-}
-
 static char *fault_envelope(call_t *c)
 {
     char text[700];
@@ -374,7 +364,7 @@ static char *fault_envelope(call_t *c)
     f.faultcode = c->server ? "SOAP-ENV:Server" : "SOAP-ENV:Client";
     f.faultstring = text;
     f.detail = &detail;
-    return envelope(c->s, put_fault, &f);
+    return npg_uk_envelope(c->s, put_fault, &f);
 }
 
 /* gSOAP's own words on why the request does not match the contract, on one line. */
@@ -407,7 +397,7 @@ static void contract_error(call_t *c, const char *elem)
             contract_error(c, #T);                                                                 \
             return NULL;                                                                           \
         }                                                                                          \
-        return fn(c, &in, &out) == NPG_OK ? envelope(c->s, put_##T##Response, &out) : NULL;       \
+        return fn(c, &in, &out) == NPG_OK ? npg_uk_envelope(c->s, put_##T##Response, &out) : NULL;       \
     }
 OP(PortIn, do_portin)
 OP(CancelPortIn, do_cancel)

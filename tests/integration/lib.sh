@@ -181,7 +181,9 @@ use_npsim_uk() {
 }
 # start_npsim_uk [--pac PAC:NUMBER:DONOR:ISSUED]... [--unavailable DATE]... [--refuse OP]
 start_npsim_uk() {
-  "$NPSIM" -c "$CONF" uk --port "$UK_PORT" --clock-file "$WORK/uk-clock" "$@" >>"$WORK/npsim-uk.log" 2>&1 &
+  "$NPSIM" -c "$CONF" uk --port "$UK_PORT" --clock-file "$WORK/uk-clock" \
+    --gateway "http://127.0.0.1:$HTTP_PORT/np_api/uk/notify" --user clearinghouse --key "${CHKEY#clearinghouse:}" \
+    "$@" >>"$WORK/npsim-uk.log" 2>&1 &
   NPSIM_UK_PID=$!
   add_cleanup stop_npsim_uk
   wait_until 5 curl -sf "http://127.0.0.1:$UK_PORT/health"
