@@ -40,22 +40,32 @@ static int auth_fault(npg_http_req_t *req, int status, const char *code, const c
     return reply_envelope(req, status, env);
 }
 
+/* HTTP Basic key of one of the allowed tiers; otherwise *status, *code, *reason for the fault. */
+static bool key_ok(npg_http_req_t *req, unsigned allowed, int *status, const char **code,
+                   const char **reason)
+{
+    npg_gw_t *gw = req->app;
+    req->soap->authrealm = "npgw";
+    npg_tier_t tier = NPG_TIER_NONE;
+    int rc = npg_gw_authenticate(gw, req, &tier);
+    *code = rc == NPG_EDBDOWN ? "SERVICE_UNAVAILABLE" : "NOT_AUTHORISED";
+    *status = rc == NPG_EDBDOWN ? 503 : rc != NPG_OK ? 401 : 403;
+    *reason = rc == NPG_EDBDOWN ? "database unavailable; try again later"
+              : rc != NPG_OK    ? "a user and key are required"
+                                : "this key's tier may not use this service";
+    return rc == NPG_OK && (tier & allowed);
+}
+
 /* BSS clients: a key of tier admin (HTTP Basic), as for the REST API's write calls. */
 int npg_gw_uk_portin(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
     npg_gw_t *gw = req->app;
-    req->soap->authrealm = "npgw";
-    npg_tier_t tier = NPG_TIER_NONE;
-    int rc = npg_gw_authenticate(gw, req, &tier);
-    if (rc == NPG_EDBDOWN)
-        return auth_fault(req, 503, "SERVICE_UNAVAILABLE", "database unavailable; try again");
-    if (rc != NPG_OK)
-        return auth_fault(req, 401, "NOT_AUTHORISED", "a BSS user and key are required");
-    if (!(tier & NPG_TIER_ADMIN))
-        return auth_fault(req, 403, "NOT_AUTHORISED", "this key may not submit ports");
+    int status = 500, rc;
+    const char *code, *reason;
+    if (!key_ok(req, NPG_TIER_ADMIN, &status, &code, &reason))
+        return auth_fault(req, status, code, reason);
     char *reply = NULL;
-    int status = 500;
     rc = npg_uk_service_handle(gw->conf, gw->pool, req->body, req->body_len, &reply, &status);
     return reply_envelope(req, status, rc == NPG_OK ? reply : NULL);
 }
@@ -103,16 +113,10 @@ int npg_gw_uk_notify(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
     npg_gw_t *gw = req->app;
-    req->soap->authrealm = "npgw";
-    npg_tier_t tier = NPG_TIER_NONE;
-    int rc = npg_gw_authenticate(gw, req, &tier);
-    if (rc == NPG_EDBDOWN)
-        return reply_envelope(req, 503, npg_uk_fault_envelope(false, "SERVICE_UNAVAILABLE",
-                                                              "database unavailable; deliver again"));
-    if (rc != NPG_OK || !(tier & (NPG_TIER_PXS | NPG_TIER_ADMIN)))
-        return reply_envelope(req, rc == NPG_OK ? 403 : 401,
-                              npg_uk_fault_envelope(true, "NOT_AUTHORISED",
-                                                    "platform user and key (tier pxs) required"));
+    int status, rc;
+    const char *code, *reason;
+    if (!key_ok(req, NPG_TIER_PXS | NPG_TIER_ADMIN, &status, &code, &reason))
+        return reply_envelope(req, status, npg_uk_fault_envelope(status != 503, code, reason));
     npg_db_t *db = NULL;
     if (npg_db_pool_get(gw->pool, 5000, &db) != NPG_OK)
         return reply_envelope(req, 503, npg_uk_fault_envelope(false, "SERVICE_UNAVAILABLE",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* npsim uk: the UK platform's side of wsdl/uk-mnp.wsdl, in memory. */
 #include "sim/uk.h"
+#include "sim/sim_internal.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -214,14 +215,9 @@ static int on_confirm(struct soap *soap, struct _ukm__ConfirmPort *in,
 /* Tell the gateway the number moved; SOAP_OK once acknowledged. */
 static int deliver_completed(const pac_t *p)
 {
-    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+    struct soap *s = sim_client(U.opt->user, U.opt->key);
     if (!s)
         return SOAP_EOM;
-    soap_set_namespaces(s, namespaces);
-    s->connect_timeout = 5;
-    s->send_timeout = s->recv_timeout = 10;
-    s->userid = U.opt->user;
-    s->passwd = U.opt->key;
     char id[65];
     snprintf(id, sizeof(id), "UKSIM-%s-%s", p->code, p->number);
     struct _ukm__PortCompleted n = {.MessageId = id, .PACCode = (char *)p->code,
