@@ -88,12 +88,24 @@ static int get_db(call_t *c, npg_db_t **db)
     return NPG_OK;
 }
 
+/* Put one response element into an envelope (npg_uk_envelope). */
+#define PUT(T)                                                                                     \
+    static int put_##T(struct soap *s, const void *v)                                              \
+    {                                                                                              \
+        return soap_put__ukp__##T(s, v, "ukp:" #T, "");                                            \
+    }
+PUT(PortInResponse)
+PUT(CancelPortInResponse)
+PUT(PortInStatusResponse)
+PUT(CreatePACResponse)
+
 /* --- PortIn ------------------------------------------------------------------------------ */
 
 struct portin_tx {
     call_t *c;
     npg_uk_port_link_t link;
     npg_uk_xchg_t *x[2];
+    const char *answer; /* the PortInResponse envelope the BSS will get */
 };
 
 /* Inside the creating transaction: the BSS request and the platform exchanges, the link. */
@@ -106,6 +118,9 @@ static int portin_in_tx(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *aut
                             t->c->len, NULL);
     for (int i = 0; i < 2 && rc == NPG_OK; i++)
         rc = npg_uk_archive_xchg(db, port_id, t->x[i], i == 1 ? auth_xml : NULL);
+    if (rc == NPG_OK && t->answer)
+        rc = npg_uk_archive(db, "output_XML", port_id, "PortInResponse", t->link.number,
+                            t->answer, strlen(t->answer), NULL);
     if (rc == NPG_OK)
         rc = npg_uk_link_store(db, &t->link);
     if (rc != NPG_OK)
@@ -185,12 +200,21 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
         .in_tx_arg = &t,
     };
     req.ranges[0].start = req.ranges[0].end = local;
+    /* The answer is known now: archived with the port, sent once it is committed. */
+    npg_uk_date_format(granted, date);
+    out->ExternalReference = in->ExternalReference;
+    out->PortDate = soap_strdup(c->s, date);
+    char *answer = npg_uk_envelope(c->s, put_PortInResponse, out);
+    t.answer = answer;
     npg_db_t *db = NULL;
     char msgid[NPG_MSGID_LEN];
-    if ((rc = get_db(c, &db)) != NPG_OK)
+    if ((rc = get_db(c, &db)) != NPG_OK) {
+        free(answer);
         goto done;
+    }
     rc = npg_port_in_create(db, c->conf, &req, msgid, err, sizeof(err));
     npg_db_pool_put(c->pool, &db);
+    free(answer);
     if (rc == NPG_EEXIST)
         fail(c, "PORT_IN_PROGRESS", false, "%s", err);
     else if (rc == NPG_EINVAL)
@@ -198,9 +222,6 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
     else if (rc != NPG_OK)
         fail(c, "SERVICE_UNAVAILABLE", true, "%s", err[0] ? err : npg_strerror(rc));
     if (rc == NPG_OK) {
-        npg_uk_date_format(granted, date);
-        out->ExternalReference = in->ExternalReference;
-        out->PortDate = soap_strdup(c->s, date);
         npg_log(LOG_INFO, "uk", "port-in %s of %s with PAC %s on %s", msgid, local, d->PACCode,
                 date);
     }
@@ -336,17 +357,6 @@ static int do_create_pac(call_t *c, struct _ukp__CreatePAC *in, struct _ukp__Cre
 }
 
 /* --- the envelope ------------------------------------------------------------------------- */
-
-/* Serialize one response element (or a fault) as a whole SOAP envelope into a malloc'ed string. */
-#define PUT(T)                                                                                     \
-    static int put_##T(struct soap *s, const void *v)                                              \
-    {                                                                                              \
-        return soap_put__ukp__##T(s, v, "ukp:" #T, "");                                            \
-    }
-PUT(PortInResponse)
-PUT(CancelPortInResponse)
-PUT(PortInStatusResponse)
-PUT(CreatePACResponse)
 
 static int put_fault(struct soap *s, const void *v)
 {
