@@ -86,30 +86,6 @@ int npg_uk_port_find(npg_db_t *db, const char *number, const char *pac, npg_uk_p
     return rc;
 }
 
-int npg_uk_link_load(npg_db_t *db, uint64_t port_in_id, npg_uk_port_link_t *out)
-{
-    npg_db_rows_t *rows;
-    int rc = npg_db_query(db,
-                          "SELECT subscription_number, pac, number,"
-                          " DATE_FORMAT(port_date, '%Y-%m-%d') FROM uk_port_in"
-                          " WHERE port_in_id = ?",
-                          NPG_DB_P(NPG_DB_U(port_in_id)), &rows);
-    if (rc != NPG_OK)
-        return rc;
-    if (npg_db_rows_count(rows) != 1) {
-        npg_db_rows_free(&rows);
-        return NPG_ENOTFOUND;
-    }
-    memset(out, 0, sizeof(*out));
-    out->port_in_id = port_in_id;
-    out->subscription_number = (unsigned)npg_db_rows_int(rows, 0, 0, 0);
-    npg_strlcpy(out->pac, npg_db_rows_get(rows, 0, 1), sizeof(out->pac));
-    npg_strlcpy(out->number, npg_db_rows_get(rows, 0, 2), sizeof(out->number));
-    rc = day_of(npg_db_rows_get(rows, 0, 3), &out->port_date);
-    npg_db_rows_free(&rows);
-    return rc;
-}
-
 int npg_uk_number_is_ours(npg_db_t *db, const npg_conf_t *conf, uint64_t number)
 {
     npg_db_rows_t *rows;

@@ -44,8 +44,6 @@ int npg_uk_link_store(npg_db_t *db, const npg_uk_port_link_t *link) NPG_WUR;
 /* The newest UK port-in of number with pac. NPG_ENOTFOUND when none. */
 int npg_uk_port_find(npg_db_t *db, const char *number, const char *pac,
                      npg_uk_port_view_t *out) NPG_WUR;
-/* The port's PAC, number and date, for the outbox (ClosePAC, CancelPort). */
-int npg_uk_link_load(npg_db_t *db, uint64_t port_in_id, npg_uk_port_link_t *out) NPG_WUR;
 /* NPG_OK when number (E.164) is served by us now: routed to us, or in our home range and
  * not routed away. NPG_ENOTFOUND otherwise. */
 int npg_uk_number_is_ours(npg_db_t *db, const npg_conf_t *conf, uint64_t number) NPG_WUR;
