@@ -86,8 +86,9 @@ int npg_gw_uk_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
     /* gSOAP keeps "http://" + the Host header in endpoint; fall back to the listener. */
     const char *ep = req->soap->endpoint;
     size_t hl = strncmp(ep, "http://", 7) == 0 ? strcspn(ep + 7, "/") : 0;
-    if (hl && hl < 120 && strspn(ep + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789.-:[]") >= hl)
+    if (hl && hl < 120 &&
+        strspn(ep + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789.-:[]") >= hl)
         snprintf(base, sizeof(base), "http://%.*s", (int)hl, ep + 7);
     else
         snprintf(base, sizeof(base), "http://%s:%d", gw->conf->http.listen, gw->conf->http.port);
@@ -96,8 +97,9 @@ int npg_gw_uk_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
     const char *x = strstr(wsdl, "schemaLocation=\"portin.xsd\"");
     char *out = NULL;
     if (a && b && x && x < a &&
-        asprintf(&out, "%.*sschemaLocation=\"%s/wsdl/portin.xsd\"%.*s<soap:address location=\"%s"
-                       UK_PATH "%s",
+        asprintf(&out,
+                 "%.*sschemaLocation=\"%s/wsdl/portin.xsd\"%.*s<soap:address location=\"%s" UK_PATH
+                 "%s",
                  (int)(x - wsdl), wsdl, base, (int)(a - (x + 27)), x + 27, base, b) < 0)
         out = NULL;
     free(wsdl);
@@ -119,20 +121,20 @@ int npg_gw_uk_notify(npg_http_req_t *req, const npg_route_match_t *m)
         return reply_envelope(req, status, npg_uk_fault_envelope(status != 503, code, reason));
     npg_db_t *db = NULL;
     if (npg_db_pool_get(gw->pool, 5000, &db) != NPG_OK)
-        return reply_envelope(req, 503, npg_uk_fault_envelope(false, "SERVICE_UNAVAILABLE",
-                                                              "database unavailable; deliver again"));
+        return reply_envelope(req, 503,
+                              npg_uk_fault_envelope(false, "SERVICE_UNAVAILABLE",
+                                                    "database unavailable; deliver again"));
     npg_canon_msg_t msg;
     char err[512] = "";
     rc = npg_uk_decode_notify(gw->uk, db, req->body, req->body_len, &msg, err, sizeof(err));
     if (rc == NPG_OK)
-        rc = npg_port_apply_inbound(db, gw->conf, &msg, req->body, req->body_len, err,
-                                    sizeof(err));
+        rc = npg_port_apply_inbound(db, gw->conf, &msg, req->body, req->body_len, err, sizeof(err));
     npg_db_pool_put(gw->pool, &db);
     if (rc == NPG_OK || rc == NPG_EDUPLICATE)
-        return reply_envelope(req, 200, npg_uk_ack_envelope(msg.message_id,
-                                                            rc == NPG_OK ? "Accepted" : "Duplicate"));
+        return reply_envelope(
+            req, 200, npg_uk_ack_envelope(msg.message_id, rc == NPG_OK ? "Accepted" : "Duplicate"));
     bool client = strcmp(npg_err_soap_fault(rc), "Client") == 0;
     npg_log(client ? LOG_NOTICE : LOG_WARNING, "uk", "PortCompleted refused: %s", err);
-    return reply_envelope(req, 500, npg_uk_fault_envelope(client, "REFUSED",
-                                                          err[0] ? err : npg_strerror(rc)));
+    return reply_envelope(
+        req, 500, npg_uk_fault_envelope(client, "REFUSED", err[0] ? err : npg_strerror(rc)));
 }

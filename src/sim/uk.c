@@ -91,8 +91,7 @@ static int find_pac(struct soap *soap, const char *code, const char *number, pac
     if (!p)
         return mnp_fault(soap, "PAC_UNKNOWN", "PAC %s was never issued", code);
     if (strcmp(p->number, number) != 0)
-        return mnp_fault(soap, "PAC_NUMBER_MISMATCH", "PAC %s was issued for another number",
-                         code);
+        return mnp_fault(soap, "PAC_NUMBER_MISMATCH", "PAC %s was issued for another number", code);
     if (!npg_uk_pac_valid_on(p->issued, today())) {
         char d[NPG_UK_DATE_LEN];
         npg_uk_date_format(npg_uk_pac_expiry(p->issued), d);
@@ -220,7 +219,8 @@ static int deliver_completed(const pac_t *p)
         return SOAP_EOM;
     char id[65];
     snprintf(id, sizeof(id), "UKSIM-%s-%s", p->code, p->number);
-    struct _ukm__PortCompleted n = {.MessageId = id, .PACCode = (char *)p->code,
+    struct _ukm__PortCompleted n = {.MessageId = id,
+                                    .PACCode = (char *)p->code,
                                     .Number = (char *)p->number,
                                     .RecipientOperator = (char *)p->recipient,
                                     .PortedAt = npg_uk_now(U.opt->clock_file)};
@@ -258,8 +258,8 @@ static void *completer_main(void *arg)
         if (p && U.opt->gateway_url && deliver_completed(&due) == SOAP_OK) {
             pthread_mutex_lock(&U.lock);
             p->completed = true;
-            json_array_append_new(U.log, json_pack("{s:s, s:s}", "op", "PortCompleted", "number",
-                                                   due.number));
+            json_array_append_new(
+                U.log, json_pack("{s:s, s:s}", "op", "PortCompleted", "number", due.number));
             pthread_mutex_unlock(&U.lock);
             continue;
         }
@@ -316,9 +316,9 @@ static int http(npg_http_req_t *req)
 {
     if (req->method == NPG_HTTP_GET && strcmp(req->path, "/uk") == 0 &&
         strcmp(req->query, "wsdl") == 0)
-        return npg_http_send_file(req, U.conf->http.wsdl_dir[0] ? U.conf->http.wsdl_dir
-                                                                : NPGW_DATADIR "/wsdl",
-                                  "uk-mnp.wsdl");
+        return npg_http_send_file(
+            req, U.conf->http.wsdl_dir[0] ? U.conf->http.wsdl_dir : NPGW_DATADIR "/wsdl",
+            "uk-mnp.wsdl");
     if (req->method == NPG_HTTP_GET && strcmp(req->path, "/health") == 0)
         return npg_http_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
     if (req->method != NPG_HTTP_GET || strcmp(req->path, "/uk/log") != 0)
@@ -376,8 +376,11 @@ int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt)
     listen_conf = *conf;
     npg_strlcpy(listen_conf.http.listen, opt->listen, sizeof(listen_conf.http.listen));
     listen_conf.http.port = opt->port;
-    npg_http_options_t hopt = {.conf = &listen_conf, .handle = http, .is_soap = is_soap,
-                               .namespaces = namespaces, .app = NULL};
+    npg_http_options_t hopt = {.conf = &listen_conf,
+                               .handle = http,
+                               .is_soap = is_soap,
+                               .namespaces = namespaces,
+                               .app = NULL};
     npg_ukm_set_handlers(&handlers);
     rc = npg_http_server_new(&hopt, &U.http);
     if (rc != NPG_OK)

@@ -98,8 +98,8 @@ int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *res
     }
     char *wire = NULL;
     size_t wlen = 0;
-    if (npg_xslt_apply(uk->from_canonical, canonical, strlen(canonical), NULL, &wire, &wlen,
-                       result, len) != NPG_OK)
+    if (npg_xslt_apply(uk->from_canonical, canonical, strlen(canonical), NULL, &wire, &wlen, result,
+                       len) != NPG_OK)
         return NPG_EINVAL;
     npg_uk_tap_t tap;
     struct soap *s = npg_uk_call_open(uk->conf, &tap);
@@ -121,8 +121,7 @@ int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *res
         rc = npg_uk_call_close(s, &tap, outbound[i].op, x, uk->conf, code, sizeof(code), result,
                                len);
         if (rc == NPG_OK)
-            snprintf(result, len, "%s %s %s: acknowledged", outbound[i].op, m.pac,
-                     m.msgidentifier);
+            snprintf(result, len, "%s %s %s: acknowledged", outbound[i].op, m.pac, m.msgidentifier);
     }
     free(wire);
     return rc;
@@ -136,14 +135,23 @@ int npg_uk_answer_event(npg_uk_t *uk, const npg_uk_xchg_t *x, const char *msgide
     char ts[32], id[80];
     npg_time_iso(time(NULL), true, ts, sizeof(ts));
     snprintf(id, sizeof(id), "%.59s-ack", x->message_id); /* 64 at most, as canonical says */
-    const char *params[] = {"msgidentifier", msgidentifier, "timestamp", ts,
-                            "sender", uk->conf->uk.platform_operator,
-                            "receiver", uk->conf->general.operator_code,
-                            "answers", x->op, "message_id", id, NULL};
+    const char *params[] = {"msgidentifier",
+                            msgidentifier,
+                            "timestamp",
+                            ts,
+                            "sender",
+                            uk->conf->uk.platform_operator,
+                            "receiver",
+                            uk->conf->general.operator_code,
+                            "answers",
+                            x->op,
+                            "message_id",
+                            id,
+                            NULL};
     char *canonical = NULL;
     size_t clen = 0;
-    int rc = npg_xslt_apply(uk->to_canonical, x->recv, x->recv_len, params, &canonical, &clen,
-                            err, errlen);
+    int rc = npg_xslt_apply(uk->to_canonical, x->recv, x->recv_len, params, &canonical, &clen, err,
+                            errlen);
     if (rc == NPG_OK)
         rc = npg_canon_parse(canonical, clen, out, err, errlen);
     free(canonical);
@@ -201,9 +209,15 @@ int npg_uk_decode_notify(npg_uk_t *uk, npg_db_t *db, const char *body, size_t le
     }
     if (rc == NPG_OK) {
         npg_time_iso(time(NULL), true, ts, sizeof(ts));
-        const char *params[] = {"msgidentifier", v.msgid, "timestamp", ts,
-                                "sender", conf->uk.platform_operator,
-                                "receiver", conf->general.operator_code, NULL};
+        const char *params[] = {"msgidentifier",
+                                v.msgid,
+                                "timestamp",
+                                ts,
+                                "sender",
+                                conf->uk.platform_operator,
+                                "receiver",
+                                conf->general.operator_code,
+                                NULL};
         char *canonical = NULL;
         size_t clen = 0;
         rc = npg_xslt_apply_doc(uk->to_canonical, doc, params, &canonical, &clen, err, errlen);

@@ -88,8 +88,7 @@ struct soap *npg_uk_call_open(const npg_conf_t *conf, tap_t *t)
 
 /* After the call: the exchange into x, the outcome into code/err; frees s. */
 int npg_uk_call_close(struct soap *s, tap_t *t, const char *op, npg_uk_xchg_t *x,
-                      const npg_conf_t *conf, char *code, size_t codelen, char *err,
-                      size_t errlen)
+                      const npg_conf_t *conf, char *code, size_t codelen, char *err, size_t errlen)
 {
     int rc = NPG_OK;
     npg_strlcpy(x->op, op, sizeof(x->op));
@@ -143,17 +142,17 @@ static int parse_date(const char *s, npg_uk_day_t *day, const char *what, char *
     return NPG_EPEER;
 }
 
-int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *number,
-                        char donor[11], npg_uk_day_t *issued, npg_uk_xchg_t *x, char *code,
-                        size_t codelen, char *err, size_t errlen)
+int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *number, char donor[11],
+                        npg_uk_day_t *issued, npg_uk_xchg_t *x, char *code, size_t codelen,
+                        char *err, size_t errlen)
 {
     tap_t t;
     struct soap *s = npg_uk_call_open(conf, &t);
     if (!s)
         return NPG_ENOMEM;
     new_message_id(conf, x->message_id);
-    struct _ukm__ValidatePAC req = {.MessageId = x->message_id, .PACCode = (char *)pac,
-                                    .Number = (char *)number};
+    struct _ukm__ValidatePAC req = {
+        .MessageId = x->message_id, .PACCode = (char *)pac, .Number = (char *)number};
     struct _ukm__ValidatePACResponse resp;
     soap_call___ukm__ValidatePAC(s, conf->uk.platform_url, "urn:npgw:uk:mnp:1#ValidatePAC", &req,
                                  &resp);
@@ -170,8 +169,7 @@ int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *num
 
 int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char *number,
                              npg_uk_day_t wanted, bool error_on_invalid, npg_uk_day_t *granted,
-                             npg_uk_xchg_t *x, char *code, size_t codelen, char *err,
-                             size_t errlen)
+                             npg_uk_xchg_t *x, char *code, size_t codelen, char *err, size_t errlen)
 {
     tap_t t;
     struct soap *s = npg_uk_call_open(conf, &t);
@@ -181,12 +179,14 @@ int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char
     npg_uk_date_format(wanted, date);
     new_message_id(conf, x->message_id);
     struct _ukm__RequestPortDate req = {
-        .MessageId = x->message_id, .PACCode = (char *)pac, .Number = (char *)number,
+        .MessageId = x->message_id,
+        .PACCode = (char *)pac,
+        .Number = (char *)number,
         .PortDate = date,
         .ErrorOnInvalidPortDate = error_on_invalid ? xsd__boolean__true_ : xsd__boolean__false_};
     struct _ukm__RequestPortDateResponse resp;
-    soap_call___ukm__RequestPortDate(s, conf->uk.platform_url,
-                                     "urn:npgw:uk:mnp:1#RequestPortDate", &req, &resp);
+    soap_call___ukm__RequestPortDate(s, conf->uk.platform_url, "urn:npgw:uk:mnp:1#RequestPortDate",
+                                     &req, &resp);
     if (s->error == SOAP_OK)
         npg_strlcpy(got, resp.PortDate ? resp.PortDate : "", sizeof(got));
     int rc = npg_uk_call_close(s, &t, "RequestPortDate", x, conf, code, codelen, err, errlen);
@@ -204,7 +204,8 @@ int npg_uk_create_pac(const npg_conf_t *conf, const char *number, char pac[10],
     if (!s)
         return NPG_ENOMEM;
     new_message_id(conf, x->message_id);
-    struct _ukm__CreatePAC req = {.MessageId = x->message_id, .Number = (char *)number,
+    struct _ukm__CreatePAC req = {.MessageId = x->message_id,
+                                  .Number = (char *)number,
                                   .DonorOperator = (char *)conf->general.operator_code};
     struct _ukm__CreatePACResponse resp;
     soap_call___ukm__CreatePAC(s, conf->uk.platform_url, "urn:npgw:uk:mnp:1#CreatePAC", &req,

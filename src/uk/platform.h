@@ -10,9 +10,9 @@ struct soap;
 
 /* One request/answer exchange as it crossed the wire, for the archive. free with _clear. */
 typedef struct npg_uk_xchg {
-    char op[24];          /* ValidatePAC, RequestPortDate, ... */
-    char message_id[65];  /* the MessageId we sent */
-    char *sent, *recv;    /* SOAP envelopes (no HTTP headers), NULL when none */
+    char op[24];         /* ValidatePAC, RequestPortDate, ... */
+    char message_id[65]; /* the MessageId we sent */
+    char *sent, *recv;   /* SOAP envelopes (no HTTP headers), NULL when none */
     size_t sent_len, recv_len;
 } npg_uk_xchg_t;
 void npg_uk_xchg_clear(npg_uk_xchg_t *x);
@@ -24,9 +24,9 @@ void npg_uk_xchg_clear(npg_uk_xchg_t *x);
  * Returns NPG_OK, NPG_EINVAL (the platform refused), NPG_EPEER (unreachable,
  * timed out, not a SOAP answer: retrying may help).
  */
-int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *number,
-                        char donor[11], npg_uk_day_t *issued, npg_uk_xchg_t *x, char *code,
-                        size_t codelen, char *err, size_t errlen) NPG_WUR;
+int npg_uk_validate_pac(const npg_conf_t *conf, const char *pac, const char *number, char donor[11],
+                        npg_uk_day_t *issued, npg_uk_xchg_t *x, char *code, size_t codelen,
+                        char *err, size_t errlen) NPG_WUR;
 int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char *number,
                              npg_uk_day_t wanted, bool error_on_invalid, npg_uk_day_t *granted,
                              npg_uk_xchg_t *x, char *code, size_t codelen, char *err,

@@ -71,9 +71,9 @@ int npg_uk_date_parse(const char *s, npg_uk_day_t *day)
             return NPG_EINVAL;
     const char *tz = s + 10;
     bool tz_ok = !*tz || strcmp(tz, "Z") == 0 ||
-                 (strlen(tz) == 6 && (tz[0] == '+' || tz[0] == '-') && isdigit((unsigned char)tz[1]) &&
-                  isdigit((unsigned char)tz[2]) && tz[3] == ':' && isdigit((unsigned char)tz[4]) &&
-                  isdigit((unsigned char)tz[5]));
+                 (strlen(tz) == 6 && (tz[0] == '+' || tz[0] == '-') &&
+                  isdigit((unsigned char)tz[1]) && isdigit((unsigned char)tz[2]) && tz[3] == ':' &&
+                  isdigit((unsigned char)tz[4]) && isdigit((unsigned char)tz[5]));
     if (!tz_ok)
         return NPG_EINVAL;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);

@@ -7,9 +7,9 @@
 #include <time.h>
 #include "common/error.h"
 
-#define NPG_UK_PAC_DAYS 30     /* a PAC is valid this many days from its issue date */
+#define NPG_UK_PAC_DAYS 30 /* a PAC is valid this many days from its issue date */
 #define NPG_UK_MAX_HOLIDAYS 128
-#define NPG_UK_DATE_LEN 11     /* "YYYY-MM-DD" and its NUL */
+#define NPG_UK_DATE_LEN 11 /* "YYYY-MM-DD" and its NUL */
 
 /* A calendar day: days since 1970-01-01 (UK local dates, no time of day). */
 typedef int32_t npg_uk_day_t;

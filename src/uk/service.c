@@ -31,9 +31,9 @@ typedef struct call {
     size_t len;
     npg_uk_calendar_t cal;
     time_t now;
-    char code[32];   /* fault code, "" on success */
+    char code[32]; /* fault code, "" on success */
     char reason[600];
-    bool server;     /* a fault on our side (Server) rather than the request's (Client) */
+    bool server; /* a fault on our side (Server) rather than the request's (Client) */
 } call_t;
 
 static int fail(call_t *c, const char *code, bool server, const char *fmt, ...) NPG_PRINTF(4, 5);
@@ -109,8 +109,8 @@ struct portin_tx {
 };
 
 /* Inside the creating transaction: the BSS request and the platform exchanges, the link. */
-static int portin_in_tx(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *auth_xml,
-                        char *err, size_t errlen)
+static int portin_in_tx(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *auth_xml, char *err,
+                        size_t errlen)
 {
     struct portin_tx *t = arg;
     t->link.port_in_id = port_id;
@@ -119,8 +119,8 @@ static int portin_in_tx(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *aut
     for (int i = 0; i < 2 && rc == NPG_OK; i++)
         rc = npg_uk_archive_xchg(db, port_id, t->x[i], i == 1 ? auth_xml : NULL);
     if (rc == NPG_OK && t->answer)
-        rc = npg_uk_archive(db, "output_XML", port_id, "PortInResponse", t->link.number,
-                            t->answer, strlen(t->answer), NULL);
+        rc = npg_uk_archive(db, "output_XML", port_id, "PortInResponse", t->link.number, t->answer,
+                            strlen(t->answer), NULL);
     if (rc == NPG_OK)
         rc = npg_uk_link_store(db, &t->link);
     if (rc != NPG_OK)
@@ -139,8 +139,8 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
     if (npg_uk_date_parse(d->PortDate, &want) != NPG_OK)
         return fail(c, "INVALID_ELEMENT", false, "PortDate: '%s' is not a date (YYYY-MM-DD)",
                     d->PortDate);
-    bool suggest = d->UseSuggestedDateOnConflict &&
-                   *d->UseSuggestedDateOnConflict == xsd__boolean__true_;
+    bool suggest =
+        d->UseSuggestedDateOnConflict && *d->UseSuggestedDateOnConflict == xsd__boolean__true_;
     npg_uk_day_t earliest = npg_uk_earliest_port_date(&c->cal, c->now);
     const char *why = why_not(&c->cal, want, earliest);
     if (why && !suggest) {
@@ -254,7 +254,8 @@ static bool cancellable(call_t *c, const npg_uk_port_view_t *v)
            npg_uk_cancellable(&c->cal, v->port_date, c->now);
 }
 
-static int do_cancel(call_t *c, struct _ukp__CancelPortIn *in, struct _ukp__CancelPortInResponse *out)
+static int do_cancel(call_t *c, struct _ukp__CancelPortIn *in,
+                     struct _ukp__CancelPortInResponse *out)
 {
     npg_db_t *db = NULL;
     npg_uk_port_view_t v;
@@ -287,7 +288,8 @@ static int do_cancel(call_t *c, struct _ukp__CancelPortIn *in, struct _ukp__Canc
     return rc;
 }
 
-static int do_status(call_t *c, struct _ukp__PortInStatus *in, struct _ukp__PortInStatusResponse *out)
+static int do_status(call_t *c, struct _ukp__PortInStatus *in,
+                     struct _ukp__PortInStatusResponse *out)
 {
     npg_db_t *db = NULL;
     npg_uk_port_view_t v;
@@ -326,7 +328,8 @@ static int do_create_pac(call_t *c, struct _ukp__CreatePAC *in, struct _ukp__Cre
         else if (rc != NPG_OK)
             fail(c, "SERVICE_UNAVAILABLE", true, "database error: %s", npg_strerror(rc));
     }
-    npg_uk_pac_t pac = {.number = n, .subscription_number = (unsigned)in->SubscriptionNumber,
+    npg_uk_pac_t pac = {.number = n,
+                        .subscription_number = (unsigned)in->SubscriptionNumber,
                         .external_reference = in->ExternalReference};
     npg_uk_xchg_t x = {0};
     if (rc == NPG_OK) {
@@ -407,7 +410,7 @@ static void contract_error(call_t *c, const char *elem)
             contract_error(c, #T);                                                                 \
             return NULL;                                                                           \
         }                                                                                          \
-        return fn(c, &in, &out) == NPG_OK ? npg_uk_envelope(c->s, put_##T##Response, &out) : NULL;       \
+        return fn(c, &in, &out) == NPG_OK ? npg_uk_envelope(c->s, put_##T##Response, &out) : NULL; \
     }
 OP(PortIn, do_portin)
 OP(CancelPortIn, do_cancel)
@@ -424,8 +427,8 @@ static const struct {
     {"ukp:CreatePAC", op_CreatePAC},
 };
 
-int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const char *body,
-                          size_t len, char **reply, int *status)
+int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const char *body, size_t len,
+                          char **reply, int *status)
 {
     call_t c = {.conf = conf, .pool = pool, .body = body, .len = len};
     char err[400] = "";
@@ -458,7 +461,8 @@ int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const cha
             if (i == NPG_ARRAY_LEN(ops))
                 fail(&c, "UNKNOWN_OPERATION", false,
                      "%s is not an operation of this service (PortIn, CancelPortIn,"
-                     " PortInStatus, CreatePAC)", c.s->tag);
+                     " PortInStatus, CreatePAC)",
+                     c.s->tag);
             else
                 *reply = ops[i].fn(&c);
         }

@@ -34,12 +34,12 @@ int npg_uk_archive_xchg(npg_db_t *db, uint64_t port_id, const npg_uk_xchg_t *x, 
     char answer[40];
     int rc = NPG_OK;
     if (x->sent)
-        rc = npg_uk_archive(db, "output_XML", port_id, x->op, x->message_id, x->sent,
-                            x->sent_len, NULL);
+        rc = npg_uk_archive(db, "output_XML", port_id, x->op, x->message_id, x->sent, x->sent_len,
+                            NULL);
     snprintf(answer, sizeof(answer), "%sResponse", x->op);
     if (rc == NPG_OK && x->recv)
-        rc = npg_uk_archive(db, "input_XML", port_id, answer, x->message_id, x->recv,
-                            x->recv_len, recv_id);
+        rc = npg_uk_archive(db, "input_XML", port_id, answer, x->message_id, x->recv, x->recv_len,
+                            recv_id);
     return rc;
 }
 
@@ -119,17 +119,15 @@ int npg_uk_pac_store(npg_db_t *db, const npg_uk_pac_t *pac, const npg_uk_xchg_t 
         return rc;
     rc = npg_uk_archive_xchg(db, 0, x, &xml_id);
     if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO uk_pacs (pac, number, subscription_number,"
-                         " external_reference, issue_date, expiry_date, xml_message_id)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         NPG_DB_P(NPG_DB_S(pac->pac), NPG_DB_U(pac->number),
-                                  NPG_DB_U(pac->subscription_number),
-                                  pac->external_reference ? NPG_DB_S(pac->external_reference)
-                                                          : NPG_DB_NUL,
-                                  NPG_DB_S(issued), NPG_DB_S(expiry),
-                                  xml_id ? NPG_DB_U(xml_id) : NPG_DB_NUL),
-                         NULL, NULL);
+        rc = npg_db_exec(
+            db,
+            "INSERT INTO uk_pacs (pac, number, subscription_number,"
+            " external_reference, issue_date, expiry_date, xml_message_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            NPG_DB_P(NPG_DB_S(pac->pac), NPG_DB_U(pac->number), NPG_DB_U(pac->subscription_number),
+                     pac->external_reference ? NPG_DB_S(pac->external_reference) : NPG_DB_NUL,
+                     NPG_DB_S(issued), NPG_DB_S(expiry), xml_id ? NPG_DB_U(xml_id) : NPG_DB_NUL),
+            NULL, NULL);
     if (rc == NPG_OK)
         rc = npg_db_commit(db);
     else
