@@ -39,6 +39,8 @@ static const char *const section_help[][2] = {
     {"pxs", "PortingXS clearinghouse: where we send, and the receiver it delivers to."},
     {"outbox", "Delivery of outbound messages: retries with exponential back-off."},
     {"dns", "External DNS servers fed by RFC 2136 UPDATE (TSIG) whenever routing changes."},
+    {"uk", "UK porting: the PortIn service for BSS clients (/np_api/uk/portin) and the UK porting"
+           " platform npgwd calls (PAC validation, port dates, PAC close and creation)."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
     {"enum", "npenumd, the authoritative ENUM responder (UDP and TCP)."},
 };
@@ -184,6 +186,29 @@ static const conf_item_t schema[] = {
      "Most numbers per UPDATE message; a message also stops short of 64 KiB."},
     {"dns", "timeout", CONF_INT, F(dns.timeout), 1, 3600, NULL, "10",
      "Seconds to connect to a server, and to wait for each answer."},
+
+    {"uk", "platform_url", CONF_STR, F(uk.platform_url), 1, 0, NULL, "http://127.0.0.1:8782/uk",
+     "UK porting platform SOAP endpoint (wsdl/uk-mnp.wsdl)."},
+    {"uk", "platform_user", CONF_STR, F(uk.platform_user), 0, 0, NULL, "",
+     "HTTP Basic user for the platform (empty: none)."},
+    {"uk", "platform_password", CONF_SECRET, F(uk.platform_password), 0, 0, NULL, "",
+     "HTTP Basic password for the platform (never logged)."},
+    {"uk", "platform_operator", CONF_STR, F(uk.platform_operator), 2, 10, NULL, "UKMNP",
+     "The platform's own operator code (the sender of what it delivers to us)."},
+    {"uk", "connect_timeout", CONF_INT, F(uk.connect_timeout), 1, 60, NULL, "3",
+     "Seconds to connect to the platform; a BSS waits for PAC and date checks."},
+    {"uk", "io_timeout", CONF_INT, F(uk.io_timeout), 1, 300, NULL, "10",
+     "Seconds to wait for the platform's answer."},
+    {"uk", "bank_holidays", CONF_STR, F(uk.bank_holidays), 0, 0, NULL, "",
+     "Bank holidays (YYYY-MM-DD, comma separated): no port dates on these days nor at weekends."},
+    {"uk", "cutoff_hour", CONF_INT, F(uk.cutoff_hour), 0, 23, NULL, "18",
+     "A port-in may be cancelled until this hour (UK time) on the working day before its date."},
+    {"uk", "timezone", CONF_CHOICE, F(uk.timezone), 0, 0, "Europe/London", "Europe/London",
+     "Time zone of port dates and the cut-off (GMT, BST from the last Sunday of March to the"
+     " last Sunday of October)."},
+    {"uk", "test_clock_file", CONF_STR, F(uk.test_clock_file), 0, 0, NULL, "",
+     "Tests only: when set, the UK rules take \"now\" from this file (YYYY-MM-DDTHH:MM:SSZ);"
+     " empty: the real clock."},
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)

@@ -90,6 +90,18 @@ typedef struct npg_conf {
         int batch_size;
         int timeout;
     } dns;
+    struct {
+        char platform_url[NPG_CONF_STRLEN];
+        char platform_user[64];
+        char platform_password[128];
+        char platform_operator[11]; /* the platform's own code, sender of its messages */
+        int connect_timeout;
+        int io_timeout;
+        char bank_holidays[2048]; /* YYYY-MM-DD, comma separated */
+        int cutoff_hour;          /* cancellation cut-off, UK time, working day before the port */
+        char timezone[32];        /* only Europe/London: GMT/BST rules built in */
+        char test_clock_file[NPG_CONF_STRLEN]; /* tests only: "now" read from this file */
+    } uk;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */

@@ -9,6 +9,8 @@
 #include "common/log.h"
 #include "porting/port.h"
 #include "xml/canon.h"
+#include "uk/adapter.h"
+#include "uk/store.h"
 
 /* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
 static __thread char *sent_xml;
@@ -98,8 +100,43 @@ static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, cons
     return rc;
 }
 
+/* UK: ClosePAC (porting_request), CancelPort (abort), ConfirmPort (instruction). */
+static __thread npg_uk_xchg_t uk_sent;
+
+static int uk_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
+{
+    npg_gw_t *gw = ctx;
+    npg_uk_xchg_clear(&uk_sent);
+    return npg_uk_send(gw->uk, item->payload, &uk_sent, result, len);
+}
+
+/* Archive both halves; the ConfirmPort acknowledgement moves the port on (same transaction). */
+static int uk_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
+{
+    npg_gw_t *gw = ctx;
+    (void)result;
+    npg_canon_msg_t port, ev;
+    char err[400] = "";
+    int rc = npg_uk_archive_xchg(db, item->port_id, &uk_sent, NULL);
+    if (rc == NPG_OK &&
+        npg_canon_parse(item->payload, strlen(item->payload), &port, err, sizeof(err)) == NPG_OK) {
+        int r = npg_uk_answer_event(gw->uk, &uk_sent, port.msgidentifier, &ev, err, sizeof(err));
+        if (r == NPG_OK)
+            rc = npg_port_apply_answer(db, gw->conf, &ev, uk_sent.recv, uk_sent.recv_len, err,
+                                       sizeof(err));
+        else if (r != NPG_ENOTFOUND)
+            rc = r;
+        if (rc != NPG_OK)
+            npg_log(LOG_WARNING, "uk", "answer to %s on %s: %s", uk_sent.op, port.msgidentifier,
+                    err);
+    }
+    npg_uk_xchg_clear(&uk_sent);
+    return rc;
+}
+
 const npg_outbox_handler_t npg_gw_outbox_handlers[] = {
     {"pxs", pxs_deliver, pxs_done, note_failed},
+    {"uk", uk_deliver, uk_done, note_failed},
     {"dns", dns_deliver, dns_done, note_failed},
 };
 const size_t npg_gw_outbox_nhandlers = NPG_ARRAY_LEN(npg_gw_outbox_handlers);

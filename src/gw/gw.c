@@ -56,6 +56,9 @@ static const npg_route_t gw_routes[] = {
     {NPG_HTTP_GET, "/wsdl/{file}", get_wsdl, 0},
     {NPG_HTTP_POST, "/np_api/{prefix}/recv/", npg_gw_receive, 0},
     {NPG_HTTP_GET, "/np_api/{prefix}/recv/", get_receiver_wsdl, 0},
+    {NPG_HTTP_POST, "/np_api/uk/portin", npg_gw_uk_portin, 0},
+    {NPG_HTTP_GET, "/np_api/uk/portin", npg_gw_uk_wsdl, 0},
+    {NPG_HTTP_POST, "/np_api/uk/notify", npg_gw_uk_notify, 0},
 };
 
 static int gw_handle(npg_http_req_t *req)
@@ -89,6 +92,8 @@ static void *timer_main(void *arg)
         if (npg_db_pool_get(gw->pool, 1000, &db) == NPG_OK) {
             if (npg_port_run_timers(db, gw->conf, &changed) != NPG_OK)
                 npg_log(LOG_WARNING, "timer", "timer pass failed");
+            if (npg_uk_run_timers(db, gw->conf, &changed) != NPG_OK)
+                npg_log(LOG_WARNING, "timer", "UK cut-off pass failed");
             npg_db_pool_put(gw->pool, &db);
         }
         for (int i = 0; i < 10 && !gw->stopping; i++)
@@ -114,6 +119,8 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
         if (rc != NPG_OK)
             npg_log(LOG_ERR, "dns", "%s", err[0] ? err : npg_strerror(rc));
     }
+    if (rc == NPG_OK)
+        rc = npg_uk_new(conf, &gw->uk);
     if (rc == NPG_OK)
         rc = npg_outbox_new(conf, gw->pool, npg_gw_outbox_handlers, npg_gw_outbox_nhandlers, gw,
                             &gw->outbox);
@@ -168,6 +175,7 @@ void npg_gw_free(npg_gw_t **gwp)
     npg_outbox_free(&gw->outbox);
     npg_pxs_free(&gw->pxs);
     npg_publish_free(&gw->publish);
+    npg_uk_free(&gw->uk);
     npg_db_pool_free(&gw->pool);
     free(gw);
     *gwp = NULL;

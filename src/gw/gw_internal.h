@@ -9,6 +9,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "outbox/outbox.h"
+#include "uk/adapter.h"
 
 struct npg_gw {
     const npg_conf_t *conf;
@@ -16,6 +17,7 @@ struct npg_gw {
     npg_http_server_t *http;
     npg_pxs_t *pxs;
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
+    npg_uk_t *uk;
     npg_outbox_t *outbox;
     pthread_t timer;
     bool timer_running;
@@ -25,6 +27,11 @@ struct npg_gw {
 
 int npg_gw_authenticate(npg_gw_t *gw, npg_http_req_t *req, npg_tier_t *tier);
 int npg_gw_receive(npg_http_req_t *req, const npg_route_match_t *m);
+/* UK PortIn service for BSS clients (uk.c): POST and GET ?wsdl of /np_api/uk/portin. */
+int npg_gw_uk_portin(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_gw_uk_wsdl(npg_http_req_t *req, const npg_route_match_t *m);
+/* The UK platform's PortCompleted (uk-mnp.wsdl, UKGateway) at /np_api/uk/notify. */
+int npg_gw_uk_notify(npg_http_req_t *req, const npg_route_match_t *m);
 
 /* The outbox kinds npgwd delivers (clearinghouse messages, DNS publication). */
 extern const npg_outbox_handler_t npg_gw_outbox_handlers[];

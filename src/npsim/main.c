@@ -10,13 +10,76 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "sim/sim.h"
+#include "sim/uk.h"
 
 static npg_sim_t *the_sim;
+
+static void usage(FILE *out);
 
 static void on_signal(int sig)
 {
     (void)sig;
     npg_sim_stop(the_sim);
+    npg_uksim_stop();
+}
+
+static void on_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    signal(SIGPIPE, SIG_IGN);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* npsim uk: the UK porting platform (wsdl/uk-mnp.wsdl). */
+static int main_uk(const char *conf_path, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},      {"port", required_argument, NULL, 'p'},
+        {"pac", required_argument, NULL, 'P'},         {"unavailable", required_argument, NULL, 'u'},
+        {"refuse", required_argument, NULL, 'r'},      {"clock-file", required_argument, NULL, 'c'},
+        {"gateway", required_argument, NULL, 'g'},     {"user", required_argument, NULL, 'U'},
+        {"key", required_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
+    };
+    npg_uksim_options_t opt = {.listen = "127.0.0.1", .port = 8782,
+                               .gateway_url = "http://127.0.0.1:8780/np_api/uk/notify",
+                               .user = "", .key = ""};
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l': opt.listen = optarg; break;
+        case 'p': opt.port = atoi(optarg); break;
+        case 'P':
+            if (opt.npacs < NPG_ARRAY_LEN(opt.pacs))
+                opt.pacs[opt.npacs++] = optarg;
+            break;
+        case 'u':
+            if (opt.nunavailable < NPG_ARRAY_LEN(opt.unavailable))
+                opt.unavailable[opt.nunavailable++] = optarg;
+            break;
+        case 'r':
+            if (opt.nrefuse < NPG_ARRAY_LEN(opt.refuse))
+                opt.refuse[opt.nrefuse++] = optarg;
+            break;
+        case 'c': opt.clock_file = optarg; break;
+        case 'g': opt.gateway_url = optarg; break;
+        case 'U': opt.user = optarg; break;
+        case 'k': opt.key = optarg; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    npg_conf_t conf;
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (npg_cli_setup("npsim", conf_path, &conf) != NPG_OK)
+        return 1;
+    on_signals();
+    return npg_uksim_run(&conf, &opt) == NPG_OK ? 0 : 1;
 }
 
 static void usage(FILE *out)
@@ -27,6 +90,9 @@ static void usage(FILE *out)
             "       npsim [-c FILE] pxs [options] send-authorisation-request field=value ...\n"
             "options: --listen ADDR --port N --gateway URL --user U --key K --key-file FILE\n"
             "         --operator CODE --delay MS --retry-max S --rule 'MATCH ACTIONS' --scenario F\n"
+            "       npsim [-c FILE] uk [--listen ADDR] [--port N] [--pac PAC:NUMBER:DONOR:ISSUED]...\n"
+            "                 [--unavailable YYYY-MM-DD]... [--refuse OP[:NUMBER]]... [--clock-file F]\n"
+            "                 [--gateway URL --user U --key K]   (PortCompleted on the port date)\n"
             "TYPE: AuthorisationResponse InstructionResponse Ported TimedOut Terminated\n"
             "      AuthorisationRequest; fields: msgidentifier message_id recipient donor\n"
             "      account_type number_type from to reject_code reason receiver\n");
@@ -79,6 +145,8 @@ int main(int argc, char **argv)
         argv += 2;
         argc -= 2;
     }
+    if (argc >= 2 && strcmp(argv[1], "uk") == 0)
+        return main_uk(conf_path, argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "pxs") != 0) {
         usage(stderr);
         return 2;
@@ -144,11 +212,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "npsim: %s\n", err);
         return 2;
     }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    signal(SIGPIPE, SIG_IGN);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    on_signals();
     int rc = npg_sim_run(the_sim);
     npg_sim_free(&the_sim);
     return rc == NPG_OK ? 0 : 1;

@@ -19,19 +19,23 @@ const char *port_kind_str(npg_port_kind_t kind)
 }
 
 static const char *const load_sql[2][2] = {
-    {"SELECT id, state, msgidentifier, donor_operator, recipient_operator, account_type,"
-     " number_type, email, contact_number, override_cooloff, COALESCE(original_id, 0),"
-     " COALESCE(UNIX_TIMESTAMP(port_time), 0) FROM port_in WHERE msgidentifier = ? OR id = ?",
-     "SELECT id, state, msgidentifier, donor_operator, recipient_operator, account_type,"
-     " number_type, email, contact_number, override_cooloff, COALESCE(original_id, 0),"
-     " COALESCE(UNIX_TIMESTAMP(port_time), 0) FROM port_in WHERE msgidentifier = ? OR id = ?"
+    {"SELECT id, state, msgidentifier, donor_operator, recipient_operator,"
+     " COALESCE(account_type, ''), number_type, email, contact_number, override_cooloff,"
+     " COALESCE(original_id, 0), COALESCE(UNIX_TIMESTAMP(port_time), 0), clearinghouse,"
+     " COALESCE(pac, '') FROM port_in WHERE msgidentifier = ? OR id = ?",
+     "SELECT id, state, msgidentifier, donor_operator, recipient_operator,"
+     " COALESCE(account_type, ''), number_type, email, contact_number, override_cooloff,"
+     " COALESCE(original_id, 0), COALESCE(UNIX_TIMESTAMP(port_time), 0), clearinghouse,"
+     " COALESCE(pac, '') FROM port_in WHERE msgidentifier = ? OR id = ?"
      " FOR UPDATE"},
     {"SELECT id, state, msgidentifier, donor_operator, recipient_operator,"
      " COALESCE(account_type, ''), number_type, '', '', 0, 0,"
-     " COALESCE(UNIX_TIMESTAMP(port_time), 0) FROM port_out WHERE msgidentifier = ? OR id = ?",
+     " COALESCE(UNIX_TIMESTAMP(port_time), 0), clearinghouse, ''"
+     " FROM port_out WHERE msgidentifier = ? OR id = ?",
      "SELECT id, state, msgidentifier, donor_operator, recipient_operator,"
      " COALESCE(account_type, ''), number_type, '', '', 0, 0,"
-     " COALESCE(UNIX_TIMESTAMP(port_time), 0) FROM port_out WHERE msgidentifier = ? OR id = ?"
+     " COALESCE(UNIX_TIMESTAMP(port_time), 0), clearinghouse, ''"
+     " FROM port_out WHERE msgidentifier = ? OR id = ?"
      " FOR UPDATE"},
 };
 
@@ -67,6 +71,8 @@ int port_load(npg_db_t *db, npg_port_kind_t kind, const char *msgid, uint64_t id
     row->override_cooloff = (int)npg_db_rows_int(rows, 0, 9, 0);
     row->original_id = (uint64_t)npg_db_rows_int(rows, 0, 10, 0);
     row->port_time = (time_t)npg_db_rows_int(rows, 0, 11, 0);
+    npg_strlcpy(row->clearinghouse, npg_db_rows_get(rows, 0, 12), sizeof(row->clearinghouse));
+    npg_strlcpy(row->pac, npg_db_rows_get(rows, 0, 13), sizeof(row->pac));
     npg_db_rows_free(&rows);
     rc = npg_db_query(db, ranges_sql[kind], NPG_DB_P(NPG_DB_U(row->id)), &rows);
     if (rc != NPG_OK)
@@ -223,7 +229,8 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
     npg_canon_init(&m);
     npg_strlcpy(m.type, type, sizeof(m.type));
     npg_strlcpy(m.direction, "out", sizeof(m.direction));
-    npg_strlcpy(m.clearinghouse, "pxs", sizeof(m.clearinghouse));
+    const char *ch = row->clearinghouse[0] ? row->clearinghouse : "pxs";
+    npg_strlcpy(m.clearinghouse, ch, sizeof(m.clearinghouse));
     port_new_message_id(conf, m.message_id);
     npg_strlcpy(m.msgidentifier, row->msgid, sizeof(m.msgidentifier));
     m.timestamp = time(NULL);
@@ -237,7 +244,7 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
         npg_strlcpy(m.number_type, row->number_type, sizeof(m.number_type));
         npg_strlcpy(m.contact_number, row->contact, sizeof(m.contact_number));
         npg_strlcpy(m.email, row->email, sizeof(m.email));
-        m.override_cooloff = row->override_cooloff;
+        m.override_cooloff = row->pac[0] ? -1 : row->override_cooloff;
         for (size_t i = 0; i < row->nranges; i++) {
             char a[NPG_E164_BUFLEN], b[NPG_E164_BUFLEN];
             npg_e164_from_u64(row->starts[i], a);
@@ -258,16 +265,25 @@ static int queue_message(npg_db_t *db, const npg_conf_t *conf, const port_row_t 
     } else if (strcmp(type, "abort") == 0 && step->reason) {
         npg_strlcpy(m.reason, step->reason, sizeof(m.reason));
     }
+    if (row->pac[0] && row->nranges) { /* a PAC port: every message names its PAC and number */
+        char a[NPG_E164_BUFLEN];
+        npg_e164_from_u64(row->starts[0], a);
+        npg_strlcpy(m.number, npg_e164_local_part(a, conf->general.country_code),
+                    sizeof(m.number));
+        npg_strlcpy(m.pac, row->pac, sizeof(m.pac));
+        m.port_time = row->port_time;
+    }
     char *xml = NULL;
     size_t len = 0;
     int rc = npg_canon_write(&m, &xml, &len);
     if (rc != NPG_OK)
         return rc;
     char key[80], idem[96];
-    snprintf(key, sizeof(key), "pxs:%s:%llu", port_kind_str(row->kind),
+    /* The outbox kind is the port's adapter: each delivers its own clearinghouse's messages. */
+    snprintf(key, sizeof(key), "%s:%s:%llu", ch, port_kind_str(row->kind),
              (unsigned long long)row->id);
-    snprintf(idem, sizeof(idem), "pxs:%s", m.message_id);
-    rc = npg_outbox_put(db, "pxs", key, idem, port_kind_str(row->kind), row->id, xml);
+    snprintf(idem, sizeof(idem), "%s:%s", ch, m.message_id);
+    rc = npg_outbox_put(db, ch, key, idem, port_kind_str(row->kind), row->id, xml);
     free(xml);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "common/conf.h"
 #include "db/db.h"
 #include "porting/state.h"
@@ -28,6 +29,16 @@ typedef struct npg_port_in_req {
     npg_port_range_in_t ranges[NPG_PORT_MAX_RANGES];
     size_t nranges;
     const char *external_reference; /* optional, up to 69 characters */
+    /* A port authorised by a PAC (UK): no email or account type needed; the adapter's
+     * synchronous checks are the authorisation, recorded as an authorisation_response. */
+    const char *clearinghouse; /* NULL: "pxs" */
+    const char *pac;           /* NULL or "": an ordinary request */
+    time_t port_time;          /* 0: none yet */
+    /* Called inside the creating transaction once the port row exists (archive, links);
+     * *auth_xml_id may be set to the archived answer that authorised a PAC port. */
+    int (*in_tx)(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *auth_xml_id, char *err,
+                 size_t errlen);
+    void *in_tx_arg;
 } npg_port_in_req_t;
 
 /*
@@ -63,6 +74,13 @@ int npg_port_out_reject(npg_db_t *db, const npg_conf_t *conf, const char *msgid,
  */
 int npg_port_apply_inbound(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
                            const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
+
+/*
+ * The same inside the caller's open transaction: for an adapter whose synchronous answer
+ * to a delivered message is the event (the UK platform's ConfirmPort acknowledgement).
+ */
+int npg_port_apply_answer(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
+                          const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
 
 /* A port's routing was published everywhere: Number_Ported -> Number_Ported_Complete (port-in). */
 int npg_port_routing_done(npg_db_t *db, const npg_conf_t *conf, const char *port_kind,

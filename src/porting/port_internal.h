@@ -11,8 +11,10 @@ typedef struct port_row {
     int state;
     char msgid[NPG_MSGID_LEN];
     char donor[11], recipient[11];
-    char account_type[9], number_type[7];
+    char account_type[9], number_type[7]; /* account_type "" for a PAC port */
     char email[255], contact[21];
+    char clearinghouse[17]; /* the adapter that carries the port's messages */
+    char pac[10];           /* UK PAC port: the authorisation code, else "" */
     int override_cooloff;
     uint64_t original_id; /* 0: none */
     time_t port_time;

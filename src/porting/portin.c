@@ -24,7 +24,8 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
 {
     memset(row, 0, sizeof(*row));
     row->kind = NPG_PORT_IN;
-    if (!email_valid(req->email)) {
+    bool pac_port = req->pac && req->pac[0];
+    if (!pac_port && !email_valid(req->email)) {
         snprintf(err, errlen, "email is missing or not an address");
         return NPG_EINVAL;
     }
@@ -33,8 +34,9 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
         snprintf(err, errlen, "Type_of_Numbers must be \"mobile\" or \"fixed\"");
         return NPG_EINVAL;
     }
-    if (!req->account_type || (strcmp(req->account_type, "Prepaid") != 0 &&
-                               strcmp(req->account_type, "Postpaid") != 0)) {
+    if ((!pac_port || req->account_type) &&
+        (!req->account_type || (strcmp(req->account_type, "Prepaid") != 0 &&
+                                strcmp(req->account_type, "Postpaid") != 0))) {
         snprintf(err, errlen, "AccountType must be \"Prepaid\" or \"Postpaid\"");
         return NPG_EINVAL;
     }
@@ -86,9 +88,14 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
         return NPG_EINVAL;
     }
     npg_strlcpy(row->contact, contact, sizeof(row->contact));
-    npg_strlcpy(row->email, req->email, sizeof(row->email));
+    npg_strlcpy(row->email, req->email ? req->email : "", sizeof(row->email));
     npg_strlcpy(row->number_type, req->number_type, sizeof(row->number_type));
-    npg_strlcpy(row->account_type, req->account_type, sizeof(row->account_type));
+    npg_strlcpy(row->account_type, req->account_type ? req->account_type : "",
+                sizeof(row->account_type));
+    npg_strlcpy(row->clearinghouse, req->clearinghouse ? req->clearinghouse : "pxs",
+                sizeof(row->clearinghouse));
+    npg_strlcpy(row->pac, pac_port ? req->pac : "", sizeof(row->pac));
+    row->port_time = req->port_time;
     row->override_cooloff = req->override_cooloff;
     npg_strlcpy(row->recipient, conf->general.operator_code, sizeof(row->recipient));
     return NPG_OK;
@@ -167,11 +174,15 @@ int port_insert_in(npg_db_t *db, const npg_conf_t *conf, port_row_t *row, char *
     if (rc != NPG_OK)
         return rc;
     rc = npg_db_exec(db,
-                     "INSERT INTO port_in (msgidentifier, state, donor_operator, recipient_operator,"
-                     " account_type, number_type, email, contact_number, override_cooloff,"
-                     " original_id) VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     NPG_DB_P(NPG_DB_S(row->msgid), NPG_DB_S(row->donor),
-                              NPG_DB_S(row->recipient), NPG_DB_S(row->account_type),
+                     "INSERT INTO port_in (msgidentifier, clearinghouse, pac, port_time, state,"
+                     " donor_operator, recipient_operator, account_type, number_type, email,"
+                     " contact_number, override_cooloff, original_id)"
+                     " VALUES (?, ?, ?, FROM_UNIXTIME(?), 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     NPG_DB_P(NPG_DB_S(row->msgid), NPG_DB_S(row->clearinghouse),
+                              row->pac[0] ? NPG_DB_S(row->pac) : NPG_DB_NUL,
+                              row->port_time ? NPG_DB_I(row->port_time) : NPG_DB_NUL,
+                              NPG_DB_S(row->donor), NPG_DB_S(row->recipient),
+                              row->account_type[0] ? NPG_DB_S(row->account_type) : NPG_DB_NUL,
                               NPG_DB_S(row->number_type), NPG_DB_S(row->email),
                               NPG_DB_S(row->contact), NPG_DB_I(row->override_cooloff),
                               row->original_id ? NPG_DB_U(row->original_id) : NPG_DB_NUL),
@@ -185,10 +196,13 @@ int port_insert_in(npg_db_t *db, const npg_conf_t *conf, port_row_t *row, char *
     if (row->original_id)
         snprintf(text, sizeof(text), "Resubmitted with AccountType %s after rejection 35",
                  row->account_type);
+    else if (row->pac[0])
+        snprintf(text, sizeof(text), "PAC %s checked by the %s platform; submitted", row->pac,
+                 row->clearinghouse);
     else
         snprintf(text, sizeof(text), "Submitted to clearinghouse");
     port_step_t step = {.event = NPG_EV_CREATE,
-                        .msgtype = "PortingRequest",
+                        .msgtype = row->pac[0] ? "ClosePAC" : "PortingRequest",
                         .direction = PORT_DIR_SENT,
                         .eventlog = text,
                         .reject_code = -1};
@@ -224,6 +238,19 @@ static int create_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *err,
         rc = npg_db_exec(db, "UPDATE port_in SET external_reference = ? WHERE id = ?",
                          NPG_DB_P(NPG_DB_S(a->req->external_reference), NPG_DB_U(a->row.id)),
                          NULL, NULL);
+    uint64_t auth_xml = 0;
+    if (rc == NPG_OK && a->req->in_tx)
+        rc = a->req->in_tx(db, a->row.id, a->req->in_tx_arg, &auth_xml, err, errlen);
+    if (rc == NPG_OK && a->row.pac[0]) {
+        /* The platform validated the PAC and granted the date before we got here. */
+        port_step_t ok = {.event = NPG_EV_AUTH_ACCEPT,
+                          .msgtype = "RequestPortDate",
+                          .direction = PORT_DIR_RECEIVED,
+                          .eventlog = "PAC valid and port date granted by the platform",
+                          .xml_id = auth_xml,
+                          .reject_code = -1};
+        rc = port_apply(db, conf, &a->row, &ok, err, errlen);
+    }
     return rc;
 }
 

@@ -229,6 +229,14 @@ int npg_port_apply_inbound(npg_db_t *db, const npg_conf_t *conf, const npg_canon
     return rc;
 }
 
+int npg_port_apply_answer(npg_db_t *db, const npg_conf_t *conf, const npg_canon_msg_t *msg,
+                          const char *raw, size_t rawlen, char *err, size_t errlen)
+{
+    struct inbound_args a = {.m = msg, .raw = raw, .rawlen = rawlen};
+    err[0] = '\0';
+    return inbound_tx(db, conf, &a, err, errlen);
+}
+
 static int routing_done_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *err,
                            size_t errlen)
 {

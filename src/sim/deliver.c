@@ -22,18 +22,26 @@ static struct pxs__NumberRanges *ranges(struct soap *s, const sim_msg_t *m)
     return r;
 }
 
-/* Send m to url; *status gets the acknowledgement's Status. Returns the gSOAP error code. */
-int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key,
-             char *status, size_t len)
+struct soap *sim_client(const char *user, const char *key)
 {
     struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
     if (!s)
-        return SOAP_EOM;
+        return NULL;
     soap_set_namespaces(s, namespaces);
     s->connect_timeout = 5;
     s->send_timeout = s->recv_timeout = 10;
     s->userid = user;
     s->passwd = key;
+    return s;
+}
+
+/* Send m to url; *status gets the acknowledgement's Status. Returns the gSOAP error code. */
+int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key,
+             char *status, size_t len)
+{
+    struct soap *s = sim_client(user, key);
+    if (!s)
+        return SOAP_EOM;
     struct pxs__MessageHeader h = {
         .MessageId = (char *)m->message_id,
         .MessageIdentifier = (char *)m->msgidentifier,

@@ -24,7 +24,7 @@ enum {
     F_TYPE, F_MESSAGE_ID, F_MSGIDENTIFIER, F_TIMESTAMP, F_SENDER, F_RECEIVER, F_DONOR,
     F_RECIPIENT, F_ACCOUNT_TYPE, F_NUMBER_TYPE, F_CONTACT_NUMBER, F_EMAIL, F_OVERRIDE_COOLOFF,
     F_RANGES, F_DECISION, F_REJECT_CODE, F_REASON, F_PORT_TIME, F_NUMBER, F_CURRENT_OPERATOR,
-    F_ORIGINAL_OPERATOR, F_PORTED, F_LAST_PORT_TIME, F_COUNT
+    F_ORIGINAL_OPERATOR, F_PORTED, F_LAST_PORT_TIME, F_PAC, F_COUNT
 };
 /* clang-format on */
 #define M(f) (1u << (f))
@@ -115,6 +115,12 @@ static bool check_msgidentifier(const char *s)
     return span_ok(op + oplen + 1, DIGIT, 5, 5);
 }
 
+/* A UK porting authorisation code: [A-Z]{3}[0-9]{6} */
+static bool check_pac(const char *s)
+{
+    return strlen(s) == 9 && strspn(s, UPPER) == 3 && span_ok(s + 3, DIGIT, 6, 6);
+}
+
 /* True when s is one of the words of list, written "|word|word|". */
 static bool one_of(const char *s, const char *list)
 {
@@ -178,6 +184,7 @@ static const field_t fields[F_COUNT] = {
                              "2 to 10 of A-Z 0-9"},
     [F_PORTED] = {"ported", K_BOOL, S(ported), NULL, NULL},
     [F_LAST_PORT_TIME] = {"last_port_time", K_TIME, S(last_port_time), NULL, NULL},
+    [F_PAC] = {"pac", K_STR, S(pac), check_pac, "3 capitals and 6 digits"},
 };
 
 void npg_canon_init(npg_canon_msg_t *msg)
@@ -252,6 +259,10 @@ int npg_canon_validate(const npg_canon_msg_t *msg, char *err, size_t errlen)
     }
     int t = find_type(msg->type);
     unsigned need = t >= 0 ? types[t].need : M(F_TYPE);
+    /* A PAC port is authorised by its code: no account details, but a port date. */
+    if (t >= 0 && msg->pac[0] && strcmp(msg->type, "porting_request") == 0)
+        need = HDR | M(F_DONOR) | M(F_RECIPIENT) | M(F_NUMBER_TYPE) | M(F_RANGES) |
+               M(F_PORT_TIME) | M(F_PAC);
     for (size_t i = 0; i < F_COUNT; i++) {
         if ((need & M(i)) && !present(msg, &fields[i])) {
             snprintf(err, errlen, "%s: missing (required for type %s)", fields[i].name,

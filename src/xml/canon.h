@@ -37,6 +37,7 @@ typedef struct npg_canon_msg {
     char current_operator[11], original_operator[11];
     int ported; /* -1 absent, 0, 1 */
     time_t last_port_time;
+    char pac[10]; /* UK porting authorisation code, "" absent */
 } npg_canon_msg_t;
 
 /* Clear msg and set every absent marker. */

@@ -188,3 +188,28 @@ naptr() {
   echo "$out" | grep -q 'status: NOERROR' && echo "$out" | grep -E '\sNAPTR\s' | grep -v '^;' | sed -n 's/.*"\(![^"]*!\)".*/\1/p' | head -n1 | grep . \
     || echo "$out" | sed -n 's/.*status: \([A-Z]*\).*/\1/p'
 }
+# --- UK: npsim uk and the BSS PortIn service -------------------------------------------
+# A test clock both npgwd ([uk] test_clock_file) and npsim uk read: set_clock 2030-03-05T10:00:00Z
+set_clock() { echo "$1" >"$WORK/uk-clock"; }
+# Point npgwd's [uk] section at an npsim uk port and the test clock; call before start_npgwd.
+use_npsim_uk() {
+  UK_PORT=$(free_port)
+  set_clock "${1:-2030-03-05T10:00:00Z}"
+  conf_add uk "platform_url = http://127.0.0.1:$UK_PORT/uk" "test_clock_file = $WORK/uk-clock" \
+    "bank_holidays = ${UK_HOLIDAYS:-2030-03-08}" "connect_timeout = 2" "io_timeout = 5"
+  BSSKEY=$("$NPGWCTL" -c "$CONF" key create bss admin | cut -d' ' -f2)
+}
+# start_npsim_uk [--pac PAC:NUMBER:DONOR:ISSUED]... [--unavailable DATE]... [--refuse OP]
+start_npsim_uk() {
+  "$NPSIM" -c "$CONF" uk --port "$UK_PORT" --clock-file "$WORK/uk-clock" \
+    --gateway "http://127.0.0.1:$HTTP_PORT/np_api/uk/notify" --user clearinghouse --key "${CHKEY#clearinghouse:}" \
+    "$@" >>"$WORK/npsim-uk.log" 2>&1 &
+  NPSIM_UK_PID=$!
+  add_cleanup stop_npsim_uk
+  wait_until 5 curl -sf "http://127.0.0.1:$UK_PORT/health"
+}
+stop_npsim_uk() { [ -n "${NPSIM_UK_PID:-}" ] && kill "$NPSIM_UK_PID" 2>/dev/null && wait "$NPSIM_UK_PID" 2>/dev/null; NPSIM_UK_PID=""; return 0; }
+# uk OPERATION [name=value]...: call npgwd's PortIn service with zeep; prints the JSON result line.
+uk() { /usr/bin/python3 "$top_srcdir/tests/integration/uk_client.py" "http://127.0.0.1:$HTTP_PORT" "$BSSKEY" "$@" 2>>"$WORK/zeep.log"; }
+# jf JSON FIELD: one field of a JSON line ("null" when absent)
+jf() { echo "$1" | /usr/bin/python3 -c "import json,sys; v=json.load(sys.stdin).get('$2'); print('null' if v is None else (str(v).lower() if isinstance(v, bool) else v))"; }

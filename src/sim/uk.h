@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* sim/uk.h - npsim uk: the UK porting platform (PAC registry, port calendar, scripted refusals). */
+#pragma once
+#include "common/conf.h"
+
+typedef struct npg_uksim_options {
+    const char *listen;
+    int port;
+    const char *pacs[64]; /* "PAC:NUMBER:DONOR:ISSUED" (issued YYYY-MM-DD) */
+    size_t npacs;
+    const char *unavailable[64]; /* YYYY-MM-DD dates the calendar has no room on */
+    size_t nunavailable;
+    const char *refuse[16]; /* "OPERATION" or "OPERATION:NUMBER": answer REFUSED */
+    size_t nrefuse;
+    const char *clock_file;  /* "today" from this file, as npgwd's test clock; NULL: real */
+    const char *gateway_url; /* where PortCompleted goes (npgwd's /np_api/uk/notify) */
+    const char *user, *key;  /* the gateway's credentials for us (tier pxs) */
+} npg_uksim_options_t;
+
+/* Serve wsdl/uk-mnp.wsdl at /uk until SIGTERM/SIGINT; the calendar uses conf's [uk] holidays.
+ * A confirmed port (ConfirmPort) is completed on its port date: PortCompleted to gateway_url,
+ * retried until acknowledged. */
+int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt) NPG_WUR;
+/* Async-signal-safe. */
+void npg_uksim_stop(void);

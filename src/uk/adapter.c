@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "uk/adapter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "porting/port.h"
+#include "porting/state.h"
+#include "soapH.h"
+#include "uk/store.h"
+#include "xml/xml.h"
+#include "xml/xslt.h"
+
+extern struct Namespace namespaces[];
+
+struct npg_uk {
+    const npg_conf_t *conf;
+    npg_xslt_t *to_canonical, *from_canonical;
+};
+
+int npg_uk_new(const npg_conf_t *conf, npg_uk_t **out)
+{
+    char path[NPG_CONF_STRLEN + 64], err[512] = "";
+    const char *dir = conf->general.xslt_dir[0] ? conf->general.xslt_dir : NPGW_DATADIR "/xslt";
+    npg_uk_t *uk = calloc(1, sizeof(*uk));
+    if (!uk)
+        return NPG_ENOMEM;
+    npg_xml_init();
+    uk->conf = conf;
+    snprintf(path, sizeof(path), "%s/uk/to-canonical.xsl", dir);
+    int rc = npg_xslt_load(path, &uk->to_canonical, err, sizeof(err));
+    if (rc == NPG_OK) {
+        snprintf(path, sizeof(path), "%s/uk/from-canonical.xsl", dir);
+        rc = npg_xslt_load(path, &uk->from_canonical, err, sizeof(err));
+    }
+    if (rc != NPG_OK) {
+        npg_log(LOG_ERR, "uk", "cannot load %s: %s", path, err[0] ? err : npg_strerror(rc));
+        npg_uk_free(&uk);
+        return rc;
+    }
+    *out = uk;
+    return NPG_OK;
+}
+
+void npg_uk_free(npg_uk_t **ukp)
+{
+    npg_uk_t *uk = ukp ? *ukp : NULL;
+    if (!uk)
+        return;
+    npg_xslt_free(&uk->to_canonical);
+    npg_xslt_free(&uk->from_canonical);
+    free(uk);
+    *ukp = NULL;
+}
+
+/* Read the stylesheet's element strictly (the contract's types) and call the platform. */
+#define UK_CALL(T)                                                                                 \
+    static int call_##T(struct soap *s, const char *url, char message_id[65])                      \
+    {                                                                                              \
+        struct _ukm__##T req;                                                                      \
+        struct _ukm__Acknowledgement ack;                                                          \
+        soap_default__ukm__##T(s, &req);                                                           \
+        if (soap_begin_recv(s) || !soap_get__ukm__##T(s, &req, "ukm:" #T, NULL) ||                 \
+            soap_end_recv(s))                                                                      \
+            return -1;                                                                             \
+        s->is = NULL;                                                                              \
+        npg_strlcpy(message_id, req.MessageId, 65);                                                \
+        return soap_call___ukm__##T(s, url, "urn:npgw:uk:mnp:1#" #T, &req, &ack);                  \
+    }
+UK_CALL(ClosePAC)
+UK_CALL(CancelPort)
+UK_CALL(ConfirmPort)
+
+static const struct {
+    const char *type, *op;
+    int (*call)(struct soap *, const char *, char[65]);
+} outbound[] = {
+    {"porting_request", "ClosePAC", call_ClosePAC},
+    {"abort", "CancelPort", call_CancelPort},
+    {"instruction", "ConfirmPort", call_ConfirmPort},
+};
+
+int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *result, size_t len)
+{
+    npg_canon_msg_t m;
+    if (npg_canon_parse(canonical, strlen(canonical), &m, result, len) != NPG_OK)
+        return NPG_EINVAL;
+    size_t i;
+    for (i = 0; i < NPG_ARRAY_LEN(outbound); i++)
+        if (strcmp(outbound[i].type, m.type) == 0)
+            break;
+    if (i == NPG_ARRAY_LEN(outbound)) {
+        snprintf(result, len, "%s is not sent to the UK platform", m.type);
+        return NPG_EINVAL;
+    }
+    char *wire = NULL;
+    size_t wlen = 0;
+    if (npg_xslt_apply(uk->from_canonical, canonical, strlen(canonical), NULL, &wire, &wlen, result,
+                       len) != NPG_OK)
+        return NPG_EINVAL;
+    npg_uk_tap_t tap;
+    struct soap *s = npg_uk_call_open(uk->conf, &tap);
+    if (!s) {
+        free(wire);
+        return NPG_ENOMEM;
+    }
+    s->is = wire;
+    int err = outbound[i].call(s, uk->conf->uk.platform_url, x->message_id);
+    char code[32] = "";
+    int rc;
+    if (err == -1) {
+        snprintf(result, len, "our %s does not match wsdl/uk-mnp.wsdl", outbound[i].op);
+        s->error = SOAP_OK;
+        rc = npg_uk_call_close(s, &tap, outbound[i].op, x, uk->conf, code, sizeof(code), result,
+                               len);
+        rc = NPG_EINVAL;
+    } else {
+        rc = npg_uk_call_close(s, &tap, outbound[i].op, x, uk->conf, code, sizeof(code), result,
+                               len);
+        if (rc == NPG_OK)
+            snprintf(result, len, "%s %s %s: acknowledged", outbound[i].op, m.pac, m.msgidentifier);
+    }
+    free(wire);
+    return rc;
+}
+
+int npg_uk_answer_event(npg_uk_t *uk, const npg_uk_xchg_t *x, const char *msgidentifier,
+                        npg_canon_msg_t *out, char *err, size_t errlen)
+{
+    if (strcmp(x->op, "ConfirmPort") != 0 || !x->recv)
+        return NPG_ENOTFOUND;
+    char ts[32], id[80];
+    npg_time_iso(time(NULL), true, ts, sizeof(ts));
+    snprintf(id, sizeof(id), "%.59s-ack", x->message_id); /* 64 at most, as canonical says */
+    const char *params[] = {"msgidentifier",
+                            msgidentifier,
+                            "timestamp",
+                            ts,
+                            "sender",
+                            uk->conf->uk.platform_operator,
+                            "receiver",
+                            uk->conf->general.operator_code,
+                            "answers",
+                            x->op,
+                            "message_id",
+                            id,
+                            NULL};
+    char *canonical = NULL;
+    size_t clen = 0;
+    int rc = npg_xslt_apply(uk->to_canonical, x->recv, x->recv_len, params, &canonical, &clen, err,
+                            errlen);
+    if (rc == NPG_OK)
+        rc = npg_canon_parse(canonical, clen, out, err, errlen);
+    free(canonical);
+    return rc;
+}
+
+/* The PortCompleted's PAC and number, read strictly against the contract. */
+static int read_notify(const npg_conf_t *conf, const char *body, char pac[10], char number[16],
+                       char *err, size_t errlen)
+{
+    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+    if (!s)
+        return NPG_ENOMEM;
+    soap_set_namespaces(s, namespaces);
+    s->maxlevel = (unsigned)conf->http.max_xml_depth;
+    s->is = body;
+    struct _ukm__PortCompleted n;
+    soap_default__ukm__PortCompleted(s, &n);
+    int rc = NPG_OK;
+    if (soap_begin_recv(s) || soap_envelope_begin_in(s) || soap_recv_header(s) ||
+        soap_body_begin_in(s) || !soap_get__ukm__PortCompleted(s, &n, "ukm:PortCompleted", NULL) ||
+        soap_body_end_in(s) || soap_envelope_end_in(s) || soap_end_recv(s)) {
+        char why[300];
+        soap_sprint_fault(s, why, sizeof(why));
+        for (char *p = why; *p; p++)
+            if (*p == '\n' || *p == '\r')
+                *p = ' ';
+        snprintf(err, errlen, "not a PortCompleted of wsdl/uk-mnp.wsdl: %s", why);
+        rc = NPG_EINVAL;
+    } else {
+        npg_strlcpy(pac, n.PACCode, 10);
+        npg_strlcpy(number, n.Number, 16);
+    }
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+    return rc;
+}
+
+int npg_uk_decode_notify(npg_uk_t *uk, npg_db_t *db, const char *body, size_t len,
+                         npg_canon_msg_t *out, char *err, size_t errlen)
+{
+    const npg_conf_t *conf = uk->conf;
+    xmlDocPtr doc = NULL;
+    char pac[10], number[16], ts[32];
+    npg_uk_port_view_t v;
+    int rc = npg_xml_parse(body, len, (size_t)conf->http.max_request_bytes,
+                           conf->http.max_xml_depth, &doc, err, errlen);
+    if (rc == NPG_OK)
+        rc = read_notify(conf, body, pac, number, err, errlen);
+    if (rc == NPG_OK) {
+        rc = npg_uk_port_find(db, number, pac, &v);
+        if (rc == NPG_ENOTFOUND)
+            snprintf(err, errlen, "no UK port-in of %s with PAC %s", number, pac);
+    }
+    if (rc == NPG_OK) {
+        npg_time_iso(time(NULL), true, ts, sizeof(ts));
+        const char *params[] = {"msgidentifier",
+                                v.msgid,
+                                "timestamp",
+                                ts,
+                                "sender",
+                                conf->uk.platform_operator,
+                                "receiver",
+                                conf->general.operator_code,
+                                NULL};
+        char *canonical = NULL;
+        size_t clen = 0;
+        rc = npg_xslt_apply_doc(uk->to_canonical, doc, params, &canonical, &clen, err, errlen);
+        if (rc == NPG_OK)
+            rc = npg_canon_parse(canonical, clen, out, err, errlen);
+        free(canonical);
+    }
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
+{
+    npg_uk_calendar_t cal;
+    char msg[200];
+    if (npg_uk_calendar_init(&cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, msg,
+                             sizeof(msg)) != NPG_OK)
+        return NPG_ECONF;
+    time_t now = npg_uk_now(conf->uk.test_clock_file);
+    npg_db_rows_t *rows;
+    /* Waiting_for_Instruction UK ports whose date is near: the cut-off is at most a few
+     * working days before it, so a week's margin (and holidays) is plenty. */
+    int rc = npg_db_query(db,
+                          "SELECT p.msgidentifier, DATE_FORMAT(u.port_date, '%Y-%m-%d')"
+                          " FROM port_in p JOIN uk_port_in u ON u.port_in_id = p.id"
+                          " WHERE p.clearinghouse = 'uk' AND p.state = 2"
+                          " AND u.port_date <= DATE(FROM_UNIXTIME(?)) + INTERVAL 30 DAY"
+                          " ORDER BY u.port_date LIMIT 100",
+                          NPG_DB_P(NPG_DB_I(now)), &rows);
+    if (rc != NPG_OK)
+        return rc;
+    for (size_t i = 0; i < npg_db_rows_count(rows); i++) {
+        npg_uk_day_t day;
+        char err[300];
+        if (npg_uk_date_parse(npg_db_rows_get(rows, i, 1), &day) != NPG_OK ||
+            npg_uk_cancellable(&cal, day, now))
+            continue;
+        int r = npg_port_in_instruct(db, conf, npg_db_rows_get(rows, i, 0), err, sizeof(err));
+        if (r == NPG_OK)
+            (*changed)++;
+        else if (r != NPG_ESTATE && r != NPG_ECONFLICT)
+            npg_log(LOG_WARNING, "uk", "cannot confirm %s after its cut-off: %s",
+                    npg_db_rows_get(rows, i, 0), err);
+    }
+    npg_db_rows_free(&rows);
+    return NPG_OK;
+}
+
+char *npg_uk_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v)
+{
+    const char *out = NULL;
+    s->os = &out;
+    s->omode = (s->omode & ~SOAP_IO) | SOAP_IO_BUFFER;
+    int rc = soap_begin_send(s) || soap_envelope_begin_out(s) || soap_body_begin_out(s) ||
+             put(s, v) || soap_body_end_out(s) || soap_envelope_end_out(s) || soap_end_send(s);
+    s->os = NULL;
+    return rc || !out ? NULL : strdup(out);
+}
+
+static int put_ack(struct soap *s, const void *v)
+{
+    return soap_put__ukm__Acknowledgement(s, v, "ukm:Acknowledgement", "");
+}
+
+static int put_fault(struct soap *s, const void *v)
+{
+    return soap_put_SOAP_ENV__Fault(s, v, "SOAP-ENV:Fault", "");
+}
+
+static struct soap *writer(void)
+{
+    struct soap *s = soap_new1(SOAP_C_UTFSTRING);
+    if (s)
+        soap_set_namespaces(s, namespaces);
+    return s;
+}
+
+static char *done_writing(struct soap *s, char *out)
+{
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+    return out;
+}
+
+char *npg_uk_ack_envelope(const char *message_id, const char *status)
+{
+    struct soap *s = writer();
+    if (!s)
+        return NULL;
+    struct _ukm__Acknowledgement a = {.MessageId = (char *)message_id, .Status = (char *)status};
+    return done_writing(s, npg_uk_envelope(s, put_ack, &a));
+}
+
+char *npg_uk_fault_envelope(bool client, const char *code, const char *reason)
+{
+    struct soap *s = writer();
+    if (!s)
+        return NULL;
+    struct _ukm__MnpFault f = {.Code = (char *)code, .Reason = (char *)reason};
+    struct SOAP_ENV__Detail d;
+    struct SOAP_ENV__Fault fault;
+    soap_default_SOAP_ENV__Detail(s, &d);
+    soap_default_SOAP_ENV__Fault(s, &fault);
+    d.ukm__MnpFault = &f;
+    fault.faultcode = client ? "SOAP-ENV:Client" : "SOAP-ENV:Server";
+    fault.faultstring = (char *)reason;
+    fault.detail = &d;
+    return done_writing(s, npg_uk_envelope(s, put_fault, &fault));
+}
