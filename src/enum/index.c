@@ -467,3 +467,11 @@ void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out)
                  ix->nranges * sizeof(range_t) + MAX_OPS * sizeof(npg_enum_op_t);
     pthread_rwlock_unlock(&ix->lock);
 }
+
+uint64_t npg_enum_index_last_change(npg_enum_index_t *ix)
+{
+    pthread_rwlock_rdlock(&ix->lock);
+    uint64_t id = ix->last_change;
+    pthread_rwlock_unlock(&ix->lock);
+    return id;
+}

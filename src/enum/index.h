@@ -70,3 +70,5 @@ void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answe
 bool npg_enum_index_has_below(npg_enum_index_t *ix, uint64_t prefix, int ndigits);
 
 void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out);
+/* The routing_changes id applied last (the SOA serial), cheaply. */
+uint64_t npg_enum_index_last_change(npg_enum_index_t *ix);

@@ -161,12 +161,11 @@ static const enum_zone_t *find_zone(const npg_enum_responder_t *r, const char *q
 
 static void put_soa(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner, uint32_t ttl)
 {
-    npg_enum_stats_t st;
-    npg_enum_index_stats(r->ix, &st);
+    uint64_t serial = npg_enum_index_last_change(r->ix);
     size_t at = npg_dns_rr_begin(o, owner, NPG_DNS_T_SOA, ttl);
     npg_dns_put_name(o, r->nns ? r->ns[0] : ".");
     npg_dns_put_name(o, r->conf->enumd.soa_rname);
-    npg_dns_put_u32(o, (uint32_t)(st.last_change ? st.last_change : 1)); /* moves with routing */
+    npg_dns_put_u32(o, (uint32_t)(serial ? serial : 1)); /* moves with routing */
     npg_dns_put_u32(o, 3600);
     npg_dns_put_u32(o, 600);
     npg_dns_put_u32(o, 604800);

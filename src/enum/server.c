@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,25 +77,54 @@ static bool wait_readable(npg_enum_server_t *s, int fd, int timeout_ms)
     return false;
 }
 
+#define UDP_BATCH 64 /* datagrams per recvmmsg/sendmmsg: one system call for many queries */
+
 static void *udp_main(void *arg)
 {
     int *fdp = arg;
     npg_enum_server_t *s = *(npg_enum_server_t **)(fdp + 1);
     int fd = *fdp;
-    uint8_t in[4096], out[4096];
-    while (!atomic_load(&s->stopping)) {
-        struct sockaddr_storage from;
-        socklen_t fl = sizeof(from);
-        ssize_t n = recvfrom(fd, in, sizeof(in), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
+    /* heap, not TLS: static TLS would be carved from every thread's stack, TCP ones included */
+    uint8_t(*in)[1500] = malloc(UDP_BATCH * sizeof(*in));
+    uint8_t(*out)[4096] = malloc(UDP_BATCH * sizeof(*out));
+    struct sockaddr_storage from[UDP_BATCH];
+    struct iovec iov_in[UDP_BATCH], iov_out[UDP_BATCH];
+    struct mmsghdr rx[UDP_BATCH], tx[UDP_BATCH];
+    while (in && out && !atomic_load(&s->stopping)) {
+        for (int i = 0; i < UDP_BATCH; i++) {
+            iov_in[i] = (struct iovec){.iov_base = in[i], .iov_len = sizeof(in[i])};
+            rx[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof(from[i]),
+                                            .msg_iov = &iov_in[i], .msg_iovlen = 1};
+        }
+        int n = recvmmsg(fd, rx, UDP_BATCH, MSG_DONTWAIT, NULL);
+        if (n <= 0) {
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                 wait_readable(s, fd, -1);
             continue;
         }
-        size_t len = npg_enum_respond(s->resp, in, (size_t)n, out, sizeof(out), true);
-        if (len)
-            sendto(fd, out, len, 0, (struct sockaddr *)&from, fl);
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (rx[i].msg_hdr.msg_flags & MSG_TRUNC)
+                continue; /* larger than any query we answer */
+            size_t len = npg_enum_respond(s->resp, in[i], rx[i].msg_len, out[m], sizeof(out[m]),
+                                          true);
+            if (!len)
+                continue;
+            iov_out[m] = (struct iovec){.iov_base = out[m], .iov_len = len};
+            tx[m].msg_hdr = (struct msghdr){.msg_name = &from[i],
+                                            .msg_namelen = rx[i].msg_hdr.msg_namelen,
+                                            .msg_iov = &iov_out[m], .msg_iovlen = 1};
+            m++;
+        }
+        for (int sent = 0; sent < m;) {
+            int k = sendmmsg(fd, tx + sent, (unsigned)(m - sent), 0);
+            if (k <= 0)
+                break; /* a full socket buffer drops answers, as UDP may */
+            sent += k;
+        }
     }
+    free(in);
+    free(out);
     free(arg);
     return NULL;
 }
@@ -166,6 +196,7 @@ static void *tcp_main(void *arg)
         pthread_attr_setstacksize(&attr, 256 * 1024);
         atomic_fetch_add(&s->tcp_clients, 1);
         if (!c || (c->s = s, c->fd = fd, pthread_create(&t, &attr, tcp_client_main, c) != 0)) {
+            npg_log(LOG_WARNING, "enum", "cannot serve a TCP client: %s", strerror(errno));
             atomic_fetch_sub(&s->tcp_clients, 1);
             close(fd);
             free(c);
