@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "api/rest_routes.h"
-#include "clearinghouse/pxs.h"
+#include "adapters/pxs/pxs.h"
 #include "common/e164.h"
 #include "common/util.h"
 #include "gw/gw_internal.h"

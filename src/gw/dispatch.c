@@ -9,8 +9,8 @@
 #include "common/log.h"
 #include "porting/port.h"
 #include "xml/canon.h"
-#include "uk/adapter.h"
-#include "uk/store.h"
+#include "adapters/uk/adapter.h"
+#include "adapters/uk/store.h"
 
 /* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
 static __thread char *sent_xml;

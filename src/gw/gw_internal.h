@@ -3,13 +3,13 @@
 #pragma once
 #include <pthread.h>
 #include "api/apikey.h"
-#include "clearinghouse/pxs.h"
+#include "adapters/pxs/pxs.h"
 #include "enum/publish.h"
 #include "gw/gw.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "outbox/outbox.h"
-#include "uk/adapter.h"
+#include "adapters/uk/adapter.h"
 
 struct npg_gw {
     const npg_conf_t *conf;

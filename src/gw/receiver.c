@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "api/apikey.h"
-#include "clearinghouse/pxs.h"
+#include "adapters/pxs/pxs.h"
 #include "common/log.h"
 #include "porting/port.h"
 #include "stdsoap2.h"

@@ -10,7 +10,7 @@
 #include "common/util.h"
 #include "stdsoap2.h"
 #include "porting/port.h"
-#include "uk/service.h"
+#include "adapters/uk/service.h"
 
 #define UK_PATH "/np_api/uk/portin"
 

@@ -10,7 +10,7 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "db/migrate.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 #include "porting/port.h"
 #include "porting/query.h"
 #include "npgwctl/ctl.h"

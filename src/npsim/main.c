@@ -9,8 +9,8 @@
 #include "common/cli.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "sim/sim.h"
-#include "sim/uk.h"
+#include "adapters/pxs/sim.h"
+#include "adapters/uk/sim.h"
 
 static npg_sim_t *the_sim;
 

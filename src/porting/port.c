@@ -11,7 +11,7 @@
 #include "common/util.h"
 #include "enum/publish.h"
 #include "outbox/outbox.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 
 const char *port_kind_str(npg_port_kind_t kind)
 {

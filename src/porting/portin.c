@@ -9,7 +9,7 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 
 static bool email_valid(const char *s)
 {

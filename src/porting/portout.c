@@ -10,7 +10,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "outbox/outbox.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 #include "routing/routing.h"
 
 int npg_port_out_authorise(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "db/db.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 
 /*
  * What npgw knows of one number. A number is "ported" when the routing table

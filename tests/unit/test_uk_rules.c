@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "uk/rules.h"
+#include "adapters/uk/rules.h"
 
 static npg_uk_day_t D(const char *s)
 {

@@ -3,7 +3,7 @@
  * registered handlers (npsim uk). The BSS PortIn operations are never reached through
  * soap_serve: npgwd routes /np_api/uk/portin to uk/service.c, which parses and answers itself,
  * so these only refuse. */
-#include "soap/uk_service.h"
+#include "adapters/uk/operations.h"
 
 #include "soap/fault.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* soap/uk_service.h - UK operations (BSS PortIn service, UK platform): each binary registers
+/* adapters/uk/operations.h - UK operations (BSS PortIn service, UK platform): each binary registers
  * the ones it serves through soap_serve (npsim uk serves the platform). */
 #pragma once
 #include "soapH.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* clearinghouse/pxs.h - the PortingXS adapter: wire XML <-> canonical, through gSOAP and XSLT. */
+/* adapters/pxs/pxs.h - the PortingXS adapter: wire XML <-> canonical, through gSOAP and XSLT. */
 #pragma once
 #include <stddef.h>
 #include <jansson.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* sim/sim_internal.h - npsim's parts: messages it sends and the sender. */
+/* adapters/pxs/sim_internal.h - npsim's parts: messages it sends and the sender. */
 #pragma once
 #include <stdint.h>
 #include <time.h>
-#include "sim/sim.h"
+#include "adapters/pxs/sim.h"
 
 #define SIM_CLIENT_FAULT (-2) /* the gateway refused the message: retrying will not help */
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "uk/store.h"
+#include "adapters/uk/store.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "common/util.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 
 int npg_uk_archive(npg_db_t *db, const char *folder, uint64_t port_id, const char *msgtype,
                    const char *message_id, const char *body, size_t len, uint64_t *xml_id)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "uk/rules.h"
+#include "adapters/uk/rules.h"
 
 #include <ctype.h>
 #include <stdio.h>

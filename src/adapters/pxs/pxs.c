@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "clearinghouse/pxs.h"
+#include "adapters/pxs/pxs.h"
 
 #include <stdio.h>
 #include <stdlib.h>

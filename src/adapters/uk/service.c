@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The BSS PortIn service: PortIn, CancelPortIn, PortInStatus, CreatePAC. */
-#include "uk/service.h"
+#include "adapters/uk/service.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,14 +10,14 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "porting/operator.h"
+#include "numbering/operator.h"
 #include "porting/port.h"
 #include "porting/state.h"
 #include "soapH.h"
-#include "uk/adapter.h"
-#include "uk/platform.h"
-#include "uk/rules.h"
-#include "uk/store.h"
+#include "adapters/uk/adapter.h"
+#include "adapters/uk/platform.h"
+#include "adapters/uk/rules.h"
+#include "adapters/uk/store.h"
 #include "xml/xml.h"
 
 extern struct Namespace namespaces[];

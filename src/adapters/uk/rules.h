@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* uk/rules.h - UK porting rules: PAC format and validity, working days, port dates, cut-off. */
+/* adapters/uk/rules.h - UK porting rules: PAC format and validity, working days, port dates, cut-off. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

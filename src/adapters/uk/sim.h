@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* sim/uk.h - npsim uk: the UK porting platform (PAC registry, port calendar, scripted refusals). */
+/* adapters/uk/sim.h - npsim uk: the UK porting platform (PAC registry, port calendar, scripted refusals). */
 #pragma once
 #include "common/conf.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "uk/adapter.h"
+#include "adapters/uk/adapter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "porting/port.h"
 #include "porting/state.h"
 #include "soapH.h"
-#include "uk/store.h"
+#include "adapters/uk/store.h"
 #include "xml/xml.h"
 #include "xml/xslt.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* npsim pxs: the clearinghouse side of PortingXS, scripted per number or port. */
-#include "sim/sim_internal.h"
+#include "adapters/pxs/sim_internal.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include "http/files.h"
 #include "http/server.h"
 #include "soap/fault.h"
-#include "soap/pxs_service.h"
+#include "adapters/pxs/operations.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* soap/pxs_service.h - PortingXS service operations: each binary registers the ones it serves. */
+/* adapters/pxs/operations.h - PortingXS service operations: each binary registers the ones it serves. */
 #pragma once
 #include "soapH.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The gSOAP service functions for PortingXS. They only forward to the registered
  * handler, so npgwd (receiver side) and npsim (clearinghouse side) share one stub set. */
-#include "soap/pxs_service.h"
+#include "adapters/pxs/operations.h"
 
 #include "soap/fault.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "uk/platform.h"
+#include "adapters/uk/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>

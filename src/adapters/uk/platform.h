@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* uk/platform.h - npgwd as the client of the UK porting platform (wsdl/uk-mnp.wsdl). */
+/* adapters/uk/platform.h - npgwd as the client of the UK porting platform (wsdl/uk-mnp.wsdl). */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include "common/conf.h"
-#include "uk/rules.h"
+#include "adapters/uk/rules.h"
 
 struct soap;
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "porting/operator.h"
+#include "numbering/operator.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* sim/sim.h - npsim's PortingXS clearinghouse: scripted answers, ordered deliveries with retries. */
+/* adapters/pxs/sim.h - npsim's PortingXS clearinghouse: scripted answers, ordered deliveries with retries. */
 #pragma once
 #include <stdbool.h>
 #include "common/conf.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* npsim uk: the UK platform's side of wsdl/uk-mnp.wsdl, in memory. */
-#include "sim/uk.h"
-#include "sim/sim_internal.h"
+#include "adapters/uk/sim.h"
+#include "adapters/pxs/sim_internal.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -13,9 +13,9 @@
 #include "common/util.h"
 #include "http/files.h"
 #include "http/server.h"
-#include "soap/uk_service.h"
+#include "adapters/uk/operations.h"
 #include "soapH.h"
-#include "uk/rules.h"
+#include "adapters/uk/rules.h"
 
 extern struct Namespace namespaces[];
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* porting/operator.h - operators, their routing numbers and home number ranges; donor detection. */
+/* numbering/operator.h - operators, their routing numbers and home number ranges; donor detection. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* npsim's side of the PortingXSReceiver contract: build and send one message with the generated stubs. */
-#include "sim/sim_internal.h"
+#include "adapters/pxs/sim_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* uk/adapter.h - the UK clearinghouse adapter: canonical <-> UK platform XML (xslt/uk/),
+/* adapters/uk/adapter.h - the UK clearinghouse adapter: canonical <-> UK platform XML (xslt/uk/),
  * the outbox's deliveries, the platform's PortCompleted, and the cut-off timer. */
 #pragma once
 #include <stddef.h>
 #include "common/conf.h"
 #include "db/db.h"
-#include "uk/platform.h"
+#include "adapters/uk/platform.h"
 #include "xml/canon.h"
 
 struct soap;

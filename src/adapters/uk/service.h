@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* uk/service.h - the UK PortIn SOAP service for BSS clients (wsdl/portin.wsdl). */
+/* adapters/uk/service.h - the UK PortIn SOAP service for BSS clients (wsdl/portin.wsdl). */
 #pragma once
 #include <stddef.h>
 #include "common/conf.h"

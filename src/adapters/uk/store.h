@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* uk/store.h - UK tables (db/005_uk.sql): port links, issued PACs, the message archive. */
+/* adapters/uk/store.h - UK tables (db/005_uk.sql): port links, issued PACs, the message archive. */
 #pragma once
 #include <stdint.h>
 #include "common/conf.h"
 #include "db/db.h"
 #include "porting/port.h"
-#include "uk/platform.h"
-#include "uk/rules.h"
+#include "adapters/uk/platform.h"
+#include "adapters/uk/rules.h"
 
 /* What a BSS sent with a UK port-in, beside its port_in row. */
 typedef struct npg_uk_port_link {
