@@ -10,8 +10,7 @@
 static const struct {
     const char *name;
     npg_tier_t tier;
-} tiers[] = {
-    {"admin", NPG_TIER_ADMIN}, {"pxs", NPG_TIER_PXS}, {"read_only", NPG_TIER_READ_ONLY}};
+} tiers[] = {{"admin", NPG_TIER_ADMIN}, {"pxs", NPG_TIER_PXS}, {"read_only", NPG_TIER_READ_ONLY}};
 
 npg_tier_t npg_tier_parse(const char *name)
 {
@@ -34,9 +33,9 @@ static int hash_key(const unsigned char salt[16], const char *key, unsigned char
 {
     unsigned int len = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-             EVP_DigestUpdate(ctx, salt, 16) && EVP_DigestUpdate(ctx, key, strlen(key)) &&
-             EVP_DigestFinal_ex(ctx, out, &len) && len == 32;
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, salt, 16) &&
+             EVP_DigestUpdate(ctx, key, strlen(key)) && EVP_DigestFinal_ex(ctx, out, &len) &&
+             len == 32;
     EVP_MD_CTX_free(ctx);
     return ok ? NPG_OK : NPG_EIO;
 }
@@ -61,11 +60,11 @@ int npg_apikey_create(npg_db_t *db, const char *user, npg_tier_t tier, char key[
     npg_hex(raw, sizeof(raw), key);
     if ((rc = hash_key(salt, key, hash)) != NPG_OK)
         return rc;
-    return npg_db_exec(db,
-                       "INSERT INTO api_keys (username, tier, salt, key_hash) VALUES (?, ?, ?, ?)",
-                       NPG_DB_P(NPG_DB_S(user), NPG_DB_S(npg_tier_name(tier)),
-                                NPG_DB_SN((const char *)salt, 16), NPG_DB_SN((const char *)hash, 32)),
-                       NULL, NULL);
+    return npg_db_exec(
+        db, "INSERT INTO api_keys (username, tier, salt, key_hash) VALUES (?, ?, ?, ?)",
+        NPG_DB_P(NPG_DB_S(user), NPG_DB_S(npg_tier_name(tier)), NPG_DB_SN((const char *)salt, 16),
+                 NPG_DB_SN((const char *)hash, 32)),
+        NULL, NULL);
 }
 
 int npg_apikey_verify(npg_db_t *db, const char *user, const char *key, npg_tier_t *tier)
@@ -109,4 +108,24 @@ int npg_apikey_revoke(npg_db_t *db, const char *user)
     if (rc == NPG_OK && n == 0)
         rc = NPG_ENOTFOUND;
     return rc;
+}
+
+int npg_apikey_check(npg_db_pool_t *pool, const char *user, const char *key, npg_tier_t *tier)
+{
+    npg_db_t *db = NULL;
+    if (!user || !key)
+        return NPG_EAUTH;
+    if (npg_db_pool_get(pool, 5000, &db) != NPG_OK)
+        return NPG_EDBDOWN;
+    int rc = npg_apikey_verify(db, user, key, tier);
+    npg_db_pool_put(pool, &db);
+    return rc;
+}
+
+int npg_apikey_list(npg_db_t *db, npg_db_row_fn fn, void *arg)
+{
+    return npg_db_query_each(db,
+                             "SELECT username, tier, created_at, last_used_at, revoked_at"
+                             " FROM api_keys ORDER BY username",
+                             NULL, 0, fn, arg);
 }

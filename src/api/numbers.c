@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* /np_api/info, /np_api/terminate and /np_api/validate: adapters over the clearinghouse and porting. */
+/* /np_api/info, /np_api/terminate and /np_api/validate: adapters over the clearinghouse and
+ * porting. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api/rest_routes.h"
-#include "adapters/pxs/pxs.h"
 #include "common/e164.h"
 #include "common/util.h"
-#include "gw/gw_internal.h"
 #include "porting/port.h"
 
 #define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
@@ -20,8 +19,12 @@ int npg_rest_info(npg_http_req_t *req, const npg_route_match_t *m)
     if (npg_rest_msisdn(c, m->params[0], e164) != NPG_OK)
         return NPG_OK;
     json_t *info = NULL;
-    int rc = npg_pxs_number_info(c->gw->pxs, npg_e164_local_part(e164, c->conf->general.country_code),
-                                 &info, why, sizeof(why));
+    if (!c->env->number_info)
+        return npg_rest_error(c, 501, "the %s clearinghouse answers no number queries",
+                              c->conf->general.clearinghouse);
+    int rc = c->env->number_info(c->env->number_info_arg,
+                                 npg_e164_local_part(e164, c->conf->general.country_code), &info,
+                                 why, sizeof(why));
     if (rc == NPG_EINVAL)
         return npg_rest_error(c, 400, "the clearinghouse refused the query: %s", why);
     if (rc != NPG_OK)
@@ -38,9 +41,9 @@ int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m)
     const char *type = m->params[1];
     if (strcasecmp(type, "mobile") != 0 && strcasecmp(type, "fixed") != 0)
         return npg_rest_error(c, 400, "type_of_numbers must be mobile or fixed, not '%s'", type);
-    int rc = npg_port_terminate(c->db, c->conf, e164, strcasecmp(type, "mobile") == 0 ? "mobile"
-                                                                                     : "fixed",
-                                msgid, err, sizeof(err));
+    int rc =
+        npg_port_terminate(c->db, c->pt, e164, strcasecmp(type, "mobile") == 0 ? "mobile" : "fixed",
+                           msgid, err, sizeof(err));
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, err);
     snprintf(c->audit_detail, sizeof(c->audit_detail), "termination %s queued", msgid);
@@ -48,8 +51,9 @@ int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m)
                                     "message", "Termination submitted; routing record removed"));
 }
 
-/* The providers of the reference; delivery through them is a later feature (not configured here). */
-static const char *const sms_providers[] = {"Enet",   "GTT",    "Digicel", "Sinch",   "Twilio",
+/* The providers of the reference; delivery through them is a later feature (not configured here).
+ */
+static const char *const sms_providers[] = {"Enet",   "GTT",    "Digicel", "Sinch",    "Twilio",
                                             "Vonage", "Telnyx", "Pilvo",   "ClickSend"};
 
 int npg_rest_sms_validate(npg_http_req_t *req, const npg_route_match_t *m)

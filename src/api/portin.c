@@ -54,24 +54,28 @@ int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
     in.override_cooloff = json_is_true(oc);
     json_t *ps = json_object_get(c->body, "PortingState");
     if (ps && !json_is_null(ps) && (!json_is_integer(ps) || json_integer_value(ps) != 0))
-        return npg_rest_error(c, 400, "field PortingState must be the integer 0: a port starts"
-                                      " at the clearinghouse, not in a later state");
+        return npg_rest_error(c, 400,
+                              "field PortingState must be the integer 0: a port starts"
+                              " at the clearinghouse, not in a later state");
     /* The reference spells the values "mobile"/"fixed"; accept any case, store lower case. */
-    in.number_type = strcasecmp(type, "mobile") == 0 ? "mobile"
+    in.number_type = strcasecmp(type, "mobile") == 0  ? "mobile"
                      : strcasecmp(type, "fixed") == 0 ? "fixed"
-                                                        : type;
+                                                      : type;
     in.nranges = 1;
     char msgid[NPG_MSGID_LEN], err[512];
-    int rc = npg_port_in_create(c->db, c->conf, &in, msgid, err, sizeof(err));
+    int rc = npg_port_in_create(c->db, c->pt, &in, msgid, err, sizeof(err));
     snprintf(c->audit_target, sizeof(c->audit_target), "%s-%s", in.ranges[0].start,
              in.ranges[0].end);
     /* an unknown donor is a bad field value (400), not a missing resource */
     if (rc != NPG_OK)
-        return npg_rest_fail(c, rc == NPG_ECONF ? NPG_EIO : rc == NPG_ENOTFOUND ? NPG_EINVAL : rc,
+        return npg_rest_fail(c,
+                             rc == NPG_ECONF       ? NPG_EIO
+                             : rc == NPG_ENOTFOUND ? NPG_EINVAL
+                                                   : rc,
                              err);
     snprintf(c->audit_detail, sizeof(c->audit_detail), "created %s", msgid);
-    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier",
-                                    msgid, "message", "Port-in request created successfully"));
+    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier", msgid,
+                                    "message", "Port-in request created successfully"));
 }
 
 /* ?limit=N&offset=N&state=N (30 most recent by default). */
@@ -86,9 +90,10 @@ static int list(npg_rest_ctx_t *c, npg_port_kind_t kind)
             continue;
         *eq = '\0';
         const char *v = eq + 1;
-        int *dst = strcmp(kv, "limit") == 0 ? &limit : strcmp(kv, "offset") == 0 ? &offset
-                   : strcmp(kv, "state") == 0                                   ? &state
-                                                                                : NULL;
+        int *dst = strcmp(kv, "limit") == 0    ? &limit
+                   : strcmp(kv, "offset") == 0 ? &offset
+                   : strcmp(kv, "state") == 0  ? &state
+                                               : NULL;
         if (!dst)
             continue;
         if (!npg_is_digits(v) || strlen(v) > 6)
@@ -142,15 +147,15 @@ static int action(npg_rest_ctx_t *c, int rc, const char *err, const char *msgid,
         return npg_rest_error(c, 404, "%s", err);
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, err);
-    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier",
-                                    msgid, "message", message));
+    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier", msgid,
+                                    "message", message));
 }
 
 int npg_rest_portin_instruct(npg_http_req_t *req, const npg_route_match_t *m)
 {
     npg_rest_ctx_t *c = CTX(req);
     char err[512];
-    int rc = npg_port_in_instruct(c->db, c->conf, m->params[0], err, sizeof(err));
+    int rc = npg_port_in_instruct(c->db, c->pt, m->params[0], err, sizeof(err));
     return action(c, rc, err, m->params[0], "Instruction sent");
 }
 
@@ -158,7 +163,7 @@ int npg_rest_portin_abort(npg_http_req_t *req, const npg_route_match_t *m)
 {
     npg_rest_ctx_t *c = CTX(req);
     char err[512];
-    int rc = npg_port_in_abort(c->db, c->conf, m->params[0], err, sizeof(err));
+    int rc = npg_port_in_abort(c->db, c->pt, m->params[0], err, sizeof(err));
     return action(c, rc, err, m->params[0], "Port-in aborted");
 }
 
@@ -166,7 +171,7 @@ int npg_rest_portout_authorise(npg_http_req_t *req, const npg_route_match_t *m)
 {
     npg_rest_ctx_t *c = CTX(req);
     char err[512];
-    int rc = npg_port_out_authorise(c->db, c->conf, m->params[0], err, sizeof(err));
+    int rc = npg_port_out_authorise(c->db, c->pt, m->params[0], err, sizeof(err));
     return action(c, rc, err, m->params[0], "Port-out authorised");
 }
 
@@ -178,8 +183,8 @@ int npg_rest_portout_reject(npg_http_req_t *req, const npg_route_match_t *m)
     if (field_str(c, "reason", false, 64, &reason))
         return NPG_OK;
     char err[512];
-    int rc = npg_port_out_reject(c->db, c->conf, m->params[0], reason ? reason : "99", err,
-                                 sizeof(err));
+    int rc =
+        npg_port_out_reject(c->db, c->pt, m->params[0], reason ? reason : "99", err, sizeof(err));
     return action(c, rc, err, m->params[0], "Port-out rejected");
 }
 
@@ -195,7 +200,8 @@ int npg_rest_portin_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
     json_t *names = json_array();
     const char *folder;
     json_t *files;
-    json_object_foreach(by_folder, folder, files) {
+    json_object_foreach(by_folder, folder, files)
+    {
         size_t i;
         json_t *f;
         json_array_foreach(files, i, f)

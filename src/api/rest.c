@@ -8,7 +8,6 @@
 #include "api/rest_routes.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "gw/gw_internal.h"
 #include "stdsoap2.h"
 
 const char *npg_rest_route_name(const npg_route_t *r)
@@ -37,8 +36,10 @@ int npg_rest_error(npg_rest_ctx_t *c, int status, const char *fmt, ...)
 int npg_rest_msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN])
 {
     if (!npg_is_digits(in) || npg_e164_validate(in) != NPG_OK) {
-        npg_rest_error(c, 400, "msisdn '%s' must be a full E.164 number: up to 15 digits, no '+',"
-                               " no leading 0", in);
+        npg_rest_error(c, 400,
+                       "msisdn '%s' must be a full E.164 number: up to 15 digits, no '+',"
+                       " no leading 0",
+                       in);
         return NPG_EINVAL;
     }
     npg_strlcpy(out, in, NPG_E164_BUFLEN);
@@ -56,8 +57,9 @@ static void audit(npg_rest_ctx_t *c, int status)
 {
     char action[96];
     snprintf(action, sizeof(action), "%s %s",
-             c->req->method == NPG_HTTP_POST ? "POST" : c->req->method == NPG_HTTP_DELETE ? "DELETE"
-                                                                                          : "PUT",
+             c->req->method == NPG_HTTP_POST     ? "POST"
+             : c->req->method == NPG_HTTP_DELETE ? "DELETE"
+                                                 : "PUT",
              c->m->route ? npg_rest_route_name(c->m->route) : c->req->path);
     char result[16];
     snprintf(result, sizeof(result), "%d", status);
@@ -83,11 +85,10 @@ static int deny(npg_rest_ctx_t *c, const char *reason)
     return npg_rest_error(c, 401, "Authentication failed: %s", reason);
 }
 
-int npg_rest_handle(npg_http_req_t *req)
+int npg_rest_handle(npg_http_req_t *req, const npg_rest_env_t *env)
 {
-    npg_gw_t *gw = req->app;
     npg_route_match_t m = {0};
-    npg_rest_ctx_t c = {.req = req, .m = &m, .gw = gw, .conf = gw->conf};
+    npg_rest_ctx_t c = {.req = req, .m = &m, .env = env, .conf = env->conf, .pt = env->pt};
     size_t n;
     const npg_route_t *routes = npg_rest_routes(&n);
     int rc = npg_route_find(routes, n, req, &m);
@@ -99,14 +100,14 @@ int npg_rest_handle(npg_http_req_t *req)
     if (tiers) { /* public routes (the API document) have no tiers */
         if (!req->user || !req->password)
             return deny(&c, "HTTP Basic credentials (user and API key) are required");
-        rc = npg_gw_authenticate(gw, req, &c.tier);
+        rc = npg_apikey_check(env->pool, req->user, req->password, &c.tier);
         if (rc == NPG_EDBDOWN)
             return npg_rest_error(&c, 503, "database unavailable");
         if (rc != NPG_OK)
             return deny(&c, "unknown user or wrong API key");
         c.user = req->user;
     }
-    if (npg_db_pool_get(gw->pool, 5000, &c.db) != NPG_OK)
+    if (npg_db_pool_get(env->pool, 5000, &c.db) != NPG_OK)
         return npg_rest_error(&c, 503, "database unavailable");
     req->ctx = &c;
     rc = NPG_OK;
@@ -127,6 +128,6 @@ int npg_rest_handle(npg_http_req_t *req)
     if (m.route->flags & NPG_REST_MUTATING)
         audit(&c, req->status);
     json_decref(c.body);
-    npg_db_pool_put(gw->pool, &c.db);
+    npg_db_pool_put(env->pool, &c.db);
     return NPG_OK;
 }

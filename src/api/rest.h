@@ -5,25 +5,36 @@
 #include "api/apikey.h"
 #include "common/e164.h"
 #include "http/router.h"
+#include "porting/porting.h"
 
-struct npg_gw;
+/* What the REST API works with, set up once by the gateway. */
+typedef struct npg_rest_env {
+    const npg_conf_t *conf;
+    npg_db_pool_t *pool;
+    npg_porting_t *pt;
+    /* GET /np_api/info: ask the deployment's clearinghouse who serves a number (local
+     * digits); NULL when its adapter answers no such question. */
+    int (*number_info)(void *arg, const char *number, json_t **out, char *result, size_t len);
+    void *number_info_arg;
+} npg_rest_env_t;
 
 /* Everything a REST handler gets: the request, the caller, a pooled connection, the body. */
 typedef struct npg_rest_ctx {
     npg_http_req_t *req;
     const npg_route_match_t *m;
-    struct npg_gw *gw;
+    const npg_rest_env_t *env;
     const npg_conf_t *conf;
+    npg_porting_t *pt;
     npg_db_t *db;
     const char *user;
     npg_tier_t tier;
-    json_t *body;        /* parsed JSON object, or NULL when the request had no body */
+    json_t *body; /* parsed JSON object, or NULL when the request had no body */
     char audit_target[128];
     char audit_detail[512];
 } npg_rest_ctx_t;
 
-/* Handle any /np_api/ request (not the clearinghouse receiver). Returns once replied. */
-int npg_rest_handle(npg_http_req_t *req);
+/* Handle any /np_api/ request (not an adapter's endpoint). Returns once replied. */
+int npg_rest_handle(npg_http_req_t *req, const npg_rest_env_t *env);
 
 /* Reply helpers for handlers: the seed's shapes. */
 int npg_rest_ok(npg_rest_ctx_t *c, json_t *json);

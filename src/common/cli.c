@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "common/cli.h"
 
+#include <signal.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -18,7 +19,16 @@ int npg_cli_setup(const char *ident, const char *path, npg_conf_t *conf)
         prio = LOG_INFO;
     npg_log_init(ident,
                  strcasecmp(conf->general.log_target, "syslog") == 0 ? NPG_LOG_SYSLOG
-                                                                      : NPG_LOG_STDERR,
+                                                                     : NPG_LOG_STDERR,
                  prio);
     return NPG_OK;
+}
+
+void npg_cli_on_stop_signals(void (*stop)(int sig))
+{
+    struct sigaction sa = {.sa_handler = stop};
+    sigemptyset(&sa.sa_mask);
+    signal(SIGPIPE, SIG_IGN);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
 }

@@ -11,3 +11,6 @@
  * logging as configured under ident. Errors are printed to stderr.
  */
 int npg_cli_setup(const char *ident, const char *path, npg_conf_t *conf) NPG_WUR;
+
+/* SIGTERM and SIGINT call stop (it must be async-signal-safe); SIGPIPE is ignored. */
+void npg_cli_on_stop_signals(void (*stop)(int sig));

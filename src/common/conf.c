@@ -61,6 +61,9 @@ static const conf_item_t schema[] = {
     {"general", "xslt_dir", CONF_STR, F(general.xslt_dir), 0, 0, NULL, "",
      "Folder with canonical.xsd and one folder of stylesheets per clearinghouse "
      "(pxs/to-canonical.xsl, pxs/from-canonical.xsl); empty: the installed ones."},
+    {"general", "clearinghouse", CONF_STR, F(general.clearinghouse), 1, 16, NULL, "pxs",
+     "The clearinghouse adapter (pxs, uk) that carries port-ins created through the REST API"
+     " and npgwctl, and terminations."},
 
     {"database", "host", CONF_STR, F(database.host), 0, 0, NULL, "127.0.0.1",
      "Server address, used when socket is empty."},
@@ -79,8 +82,8 @@ static const conf_item_t schema[] = {
      "Seconds to wait while sending a query."},
     {"database", "pool_size", CONF_INT, F(database.pool_size), 1, 256, NULL, "8",
      "Connections shared by the worker threads."},
-    {"database", "migrations_dir", CONF_STR, F(database.migrations_dir), 0, 0, NULL,
-     "", "Folder of numbered SQL migrations for 'npgwctl db migrate'; empty: the installed ones."},
+    {"database", "migrations_dir", CONF_STR, F(database.migrations_dir), 0, 0, NULL, "",
+     "Folder of numbered SQL migrations for 'npgwctl db migrate'; empty: the installed ones."},
 
     {"http", "listen", CONF_STR, F(http.listen), 1, 0, NULL, "127.0.0.1",
      "Address npgwd listens on."},
@@ -115,10 +118,10 @@ static const conf_item_t schema[] = {
      "http://127.0.0.1:8781/pxs", "PortingXS clearinghouse SOAP endpoint."},
     {"pxs", "clearinghouse_user", CONF_STR, F(pxs.clearinghouse_user), 0, 0, NULL, "",
      "HTTP Basic user for the clearinghouse (empty: none)."},
-    {"pxs", "clearinghouse_password", CONF_SECRET, F(pxs.clearinghouse_password), 0, 0, NULL,
-     "", "HTTP Basic password for the clearinghouse (never logged)."},
-    {"pxs", "clearinghouse_operator", CONF_STR, F(pxs.clearinghouse_operator), 2, 10, NULL,
-     "PXS", "The clearinghouse's own operator code."},
+    {"pxs", "clearinghouse_password", CONF_SECRET, F(pxs.clearinghouse_password), 0, 0, NULL, "",
+     "HTTP Basic password for the clearinghouse (never logged)."},
+    {"pxs", "clearinghouse_operator", CONF_STR, F(pxs.clearinghouse_operator), 2, 10, NULL, "PXS",
+     "The clearinghouse's own operator code."},
     {"pxs", "answer_timeout", CONF_INT, F(pxs.answer_timeout), 1, 2592000, NULL, "86400",
      "Seconds to wait for a clearinghouse answer before a port times out locally."},
     {"pxs", "connect_timeout", CONF_INT, F(pxs.connect_timeout), 1, 300, NULL, "5",
@@ -195,6 +198,9 @@ static const conf_item_t schema[] = {
      "HTTP Basic password for the platform (never logged)."},
     {"uk", "platform_operator", CONF_STR, F(uk.platform_operator), 2, 10, NULL, "UKMNP",
      "The platform's own operator code (the sender of what it delivers to us)."},
+    {"uk", "answer_timeout", CONF_INT, F(uk.answer_timeout), 1, 2592000, NULL, "604800",
+     "Seconds to wait for the platform's next message before a UK port times out locally"
+     " (PortCompleted comes on the port date, days after the confirmation)."},
     {"uk", "connect_timeout", CONF_INT, F(uk.connect_timeout), 1, 60, NULL, "3",
      "Seconds to connect to the platform; a BSS waits for PAC and date checks."},
     {"uk", "io_timeout", CONF_INT, F(uk.io_timeout), 1, 300, NULL, "10",
@@ -253,8 +259,7 @@ static int set_item(npg_conf_t *conf, const conf_item_t *it, const char *value, 
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || end == value || *end) {
-            snprintf(msg, msglen, "%s.%s: '%s' is not a whole number", it->section, it->key,
-                     value);
+            snprintf(msg, msglen, "%s.%s: '%s' is not a whole number", it->section, it->key, value);
             return NPG_ECONF;
         }
         if (v < it->min || v > it->max) {
@@ -274,8 +279,7 @@ static int set_item(npg_conf_t *conf, const conf_item_t *it, const char *value, 
         break;
     case CONF_DIGITS:
         if (strspn(value, "0123456789") != len) {
-            snprintf(msg, msglen, "%s.%s: '%s' must be digits only", it->section, it->key,
-                     value);
+            snprintf(msg, msglen, "%s.%s: '%s' must be digits only", it->section, it->key, value);
             return NPG_ECONF;
         }
         /* fall through */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* common/conf.h - configuration: one schema table drives parsing, defaults, checks and the sample file. */
+/* common/conf.h - configuration: one schema table drives parsing, defaults, checks and the sample
+ * file. */
 #pragma once
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@ typedef struct npg_conf {
         char log_level[16];
         char log_target[16];
         char xslt_dir[NPG_CONF_STRLEN]; /* stylesheets, one folder per clearinghouse */
+        char clearinghouse[17];         /* the adapter of new port-ins and terminations */
     } general;
     struct {
         char host[NPG_CONF_STRLEN];
@@ -47,7 +49,7 @@ typedef struct npg_conf {
         char swagger_ui_dir[NPG_CONF_STRLEN]; /* the swagger-ui-dist package's files */
     } http;
     struct {
-        char deployment_prefix[33];     /* receiver path: /np_api/{prefix}/recv/ */
+        char deployment_prefix[33]; /* receiver path: /np_api/{prefix}/recv/ */
         char clearinghouse_url[NPG_CONF_STRLEN];
         char clearinghouse_user[64];
         char clearinghouse_password[128];
@@ -95,6 +97,7 @@ typedef struct npg_conf {
         char platform_user[64];
         char platform_password[128];
         char platform_operator[11]; /* the platform's own code, sender of its messages */
+        int answer_timeout;         /* seconds to wait for the platform's next message */
         int connect_timeout;
         int io_timeout;
         char bank_holidays[2048]; /* YYYY-MM-DD, comma separated */

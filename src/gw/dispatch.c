@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What npgwd's outbox delivers, kind by kind. */
+/* What npgwd's outbox delivers: each adapter's messages to its clearinghouse, and "dns". */
 #include "gw/gw_internal.h"
 
 #include <stdio.h>
@@ -7,57 +7,60 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "porting/archive.h"
 #include "porting/port.h"
 #include "xml/canon.h"
-#include "adapters/uk/adapter.h"
-#include "adapters/uk/store.h"
 
 /* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
-static __thread char *sent_xml;
-static __thread size_t sent_len;
+static __thread npg_xchg_t sent;
 
-static int pxs_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
+static int adapter_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
 {
-    npg_gw_t *gw = ctx;
-    free(sent_xml);
-    sent_xml = NULL;
-    return npg_pxs_send(gw->pxs, item->payload, &sent_xml, &sent_len, result, len);
+    gw_adapter_t *a = npg_gw_adapter(ctx, item->kind);
+    npg_xchg_clear(&sent);
+    if (!a) {
+        snprintf(result, len, "no adapter delivers outbox kind %s", item->kind);
+        return NPG_EINVAL;
+    }
+    return a->ops->send(a->state, item->payload, &sent, result, len);
 }
 
-/* Archive the envelope exactly as it went out (output_XML), linked to its port. */
-static int pxs_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
+/*
+ * Archive what went out and what came back, linked to the port; an adapter whose
+ * answer is itself an event (the UK platform's ConfirmPort acknowledgement) moves
+ * the port on, in the same transaction.
+ */
+static int adapter_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
 {
-    (void)ctx, (void)result;
-    npg_canon_msg_t m;
-    char err[256];
-    int rc = npg_canon_parse(item->payload, strlen(item->payload), &m, err, sizeof(err));
-    if (rc == NPG_OK && sent_xml) {
-        char filename[160];
-        snprintf(filename, sizeof(filename), "%s_%s_%s.xml", m.msgidentifier,
-                 npg_pxs_element(m.type), m.message_id);
-        rc = npg_db_exec(db,
-                         "INSERT INTO xml_messages (folder, filename, port_kind, port_id, msgtype,"
-                         " message_id, body) VALUES ('output_XML', ?, ?, ?, ?, ?, ?)",
-                         NPG_DB_P(NPG_DB_S(filename), NPG_DB_S(item->port_kind),
-                                  NPG_DB_U(item->port_id), NPG_DB_S(npg_pxs_element(m.type)),
-                                  NPG_DB_S(m.message_id), NPG_DB_SN(sent_xml, sent_len)),
-                         NULL, NULL);
-        if (rc == NPG_EEXIST)
-            rc = NPG_OK; /* delivered again after a crash: archived the first time */
+    npg_gw_t *gw = ctx;
+    gw_adapter_t *a = npg_gw_adapter(gw, item->kind);
+    npg_canon_msg_t port, ev;
+    char err[400] = "";
+    uint64_t answer_id = 0;
+    (void)result;
+    int rc = npg_canon_parse(item->payload, strlen(item->payload), &port, err, sizeof(err));
+    if (rc == NPG_OK)
+        rc = npg_archive_xchg(db, item->port_kind, item->port_id, port.msgidentifier, &sent,
+                              &answer_id);
+    if (rc == NPG_OK && a && a->ops->answer) {
+        int r = a->ops->answer(a->state, &sent, port.msgidentifier, &ev, err, sizeof(err));
+        if (r == NPG_OK)
+            rc = npg_port_apply_answer(db, gw->pt, &ev, answer_id, NULL, err, sizeof(err));
+        else if (r != NPG_ENOTFOUND)
+            rc = r;
+        if (rc != NPG_OK)
+            npg_log(LOG_WARNING, a->ops->name, "answer to %s on %s: %s", sent.op,
+                    port.msgidentifier, err);
     }
-    free(sent_xml);
-    sent_xml = NULL;
+    npg_xchg_clear(&sent);
     return rc;
 }
 
-static int note_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error)
+static int delivery_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *item,
+                           const char *error)
 {
     (void)ctx;
-    char text[700];
-    snprintf(text, sizeof(text), "Delivery failed for good (%s): %s", item->kind, error);
-    if (strcmp(item->port_kind, "none") == 0)
-        return NPG_OK;
-    return npg_port_note(db, item->port_kind, item->port_id, "DeliveryFailed", text);
+    return npg_port_delivery_failed(db, item->port_kind, item->port_id, item->kind, error);
 }
 
 /*
@@ -96,47 +99,16 @@ static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, cons
         return NPG_OK; /* a manual route change: no port to tell */
     int rc = npg_port_note(db, item->port_kind, item->port_id, "DnsPublished", result);
     if (rc == NPG_OK)
-        rc = npg_port_routing_done(db, gw->conf, item->port_kind, item->port_id);
+        rc = npg_port_routing_done(db, gw->pt, item->port_kind, item->port_id);
     return rc;
 }
 
-/* UK: ClosePAC (porting_request), CancelPort (abort), ConfirmPort (instruction). */
-static __thread npg_uk_xchg_t uk_sent;
-
-static int uk_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
+void npg_gw_outbox_handlers(npg_gw_t *gw)
 {
-    npg_gw_t *gw = ctx;
-    npg_uk_xchg_clear(&uk_sent);
-    return npg_uk_send(gw->uk, item->payload, &uk_sent, result, len);
+    gw->nhandlers = 0;
+    for (size_t i = 0; i < gw->nadapters; i++)
+        gw->handlers[gw->nhandlers++] = (npg_outbox_handler_t){
+            gw->adapters[i].ops->name, adapter_deliver, adapter_done, delivery_failed};
+    gw->handlers[gw->nhandlers++] =
+        (npg_outbox_handler_t){"dns", dns_deliver, dns_done, delivery_failed};
 }
-
-/* Archive both halves; the ConfirmPort acknowledgement moves the port on (same transaction). */
-static int uk_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
-{
-    npg_gw_t *gw = ctx;
-    (void)result;
-    npg_canon_msg_t port, ev;
-    char err[400] = "";
-    int rc = npg_uk_archive_xchg(db, item->port_id, &uk_sent, NULL);
-    if (rc == NPG_OK &&
-        npg_canon_parse(item->payload, strlen(item->payload), &port, err, sizeof(err)) == NPG_OK) {
-        int r = npg_uk_answer_event(gw->uk, &uk_sent, port.msgidentifier, &ev, err, sizeof(err));
-        if (r == NPG_OK)
-            rc = npg_port_apply_answer(db, gw->conf, &ev, uk_sent.recv, uk_sent.recv_len, err,
-                                       sizeof(err));
-        else if (r != NPG_ENOTFOUND)
-            rc = r;
-        if (rc != NPG_OK)
-            npg_log(LOG_WARNING, "uk", "answer to %s on %s: %s", uk_sent.op, port.msgidentifier,
-                    err);
-    }
-    npg_uk_xchg_clear(&uk_sent);
-    return rc;
-}
-
-const npg_outbox_handler_t npg_gw_outbox_handlers[] = {
-    {"pxs", pxs_deliver, pxs_done, note_failed},
-    {"uk", uk_deliver, uk_done, note_failed},
-    {"dns", dns_deliver, dns_done, note_failed},
-};
-const size_t npg_gw_outbox_nhandlers = NPG_ARRAY_LEN(npg_gw_outbox_handlers);

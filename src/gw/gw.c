@@ -6,21 +6,18 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "http/files.h"
-#include "api/rest.h"
+#include "common/util.h"
 #include "porting/port.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
 
-const npg_conf_t *npg_gw_conf(const npg_gw_t *gw)
+gw_adapter_t *npg_gw_adapter(npg_gw_t *gw, const char *name)
 {
-    return gw->conf;
-}
-
-npg_db_pool_t *npg_gw_pool(npg_gw_t *gw)
-{
-    return gw->pool;
+    for (size_t i = 0; i < gw->nadapters; i++)
+        if (strcmp(gw->adapters[i].ops->name, name) == 0)
+            return &gw->adapters[i];
+    return NULL;
 }
 
 static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
@@ -36,39 +33,14 @@ static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
     return npg_http_reply_json(req, up ? 200 : 503, j);
 }
 
-static int get_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
-{
-    npg_gw_t *gw = req->app;
-    return npg_http_send_file(req, gw->wsdl_dir, m->params[0]);
-}
-
-/* Each SOAP endpoint answers ?wsdl with its contract. */
-static int get_receiver_wsdl(npg_http_req_t *req, const npg_route_match_t *m)
-{
-    npg_gw_t *gw = req->app;
-    if (strcmp(req->query, "wsdl") != 0 || strcmp(m->params[0], gw->conf->pxs.deployment_prefix))
-        return npg_http_reply_error(req, 404, "error", "no such resource (try ?wsdl)");
-    return npg_http_send_file(req, gw->wsdl_dir, "portingxs.wsdl");
-}
-
-static const npg_route_t gw_routes[] = {
-    {NPG_HTTP_GET, "/health", get_health, 0},
-    {NPG_HTTP_GET, "/wsdl/{file}", get_wsdl, 0},
-    {NPG_HTTP_POST, "/np_api/{prefix}/recv/", npg_gw_receive, 0},
-    {NPG_HTTP_GET, "/np_api/{prefix}/recv/", get_receiver_wsdl, 0},
-    {NPG_HTTP_POST, "/np_api/uk/portin", npg_gw_uk_portin, 0},
-    {NPG_HTTP_GET, "/np_api/uk/portin", npg_gw_uk_wsdl, 0},
-    {NPG_HTTP_POST, "/np_api/uk/notify", npg_gw_uk_notify, 0},
-};
-
 static int gw_handle(npg_http_req_t *req)
 {
+    npg_gw_t *gw = req->app;
     npg_route_match_t m;
-    /* /np_api/ is the REST API, except the clearinghouse receiver below. */
-    if (strncmp(req->path, "/np_api/", 8) == 0 &&
-        npg_route_find(gw_routes, NPG_ARRAY_LEN(gw_routes), req, &m) != NPG_OK)
-        return npg_rest_handle(req);
-    int rc = npg_route_find(gw_routes, NPG_ARRAY_LEN(gw_routes), req, &m);
+    int rc = npg_route_find(gw->routes, gw->nroutes, req, &m);
+    /* /np_api/ is the REST API, except the adapters' endpoints. */
+    if (rc != NPG_OK && strncmp(req->path, "/np_api/", 8) == 0)
+        return npg_rest_handle(req, &gw->rest);
     if (rc == NPG_ENOTSUP)
         return npg_http_reply_error(req, 405, "error", "method not allowed for this path");
     if (rc != NPG_OK)
@@ -82,7 +54,7 @@ static bool gw_is_soap(const char *path, void *app)
     return strncmp(path, "/soap/", 6) == 0;
 }
 
-/* Local timers: overdue clearinghouse answers, port-out terminations at their port time. */
+/* Local timers: the engine's (overdue answers, terminations) and each adapter's own. */
 static void *timer_main(void *arg)
 {
     npg_gw_t *gw = arg;
@@ -90,16 +62,63 @@ static void *timer_main(void *arg)
         npg_db_t *db = NULL;
         int changed = 0;
         if (npg_db_pool_get(gw->pool, 1000, &db) == NPG_OK) {
-            if (npg_port_run_timers(db, gw->conf, &changed) != NPG_OK)
+            if (npg_port_run_timers(db, gw->pt, &changed) != NPG_OK)
                 npg_log(LOG_WARNING, "timer", "timer pass failed");
-            if (npg_uk_run_timers(db, gw->conf, &changed) != NPG_OK)
-                npg_log(LOG_WARNING, "timer", "UK cut-off pass failed");
+            for (size_t i = 0; i < gw->nadapters; i++) {
+                gw_adapter_t *a = &gw->adapters[i];
+                if (a->ops->run_timers &&
+                    a->ops->run_timers(a->state, &gw->env, db, &changed) != NPG_OK)
+                    npg_log(LOG_WARNING, "timer", "%s timer pass failed", a->ops->name);
+            }
             npg_db_pool_put(gw->pool, &db);
         }
         for (int i = 0; i < 10 && !gw->stopping; i++)
             usleep(100000);
     }
     return NULL;
+}
+
+static int number_info(void *arg, const char *number, json_t **out, char *result, size_t len)
+{
+    gw_adapter_t *a = arg;
+    return a->ops->number_info(a->state, number, out, result, len);
+}
+
+/* Every adapter of the build, running, and the routes of their endpoints. */
+static int start_adapters(npg_gw_t *gw)
+{
+    static const npg_route_t fixed[GW_STATIC_ROUTES] = {
+        {NPG_HTTP_GET, "/health", get_health, 0},
+        {NPG_HTTP_GET, "/wsdl/{file}", npg_gw_contract, 0},
+    };
+    memcpy(gw->routes, fixed, sizeof(fixed));
+    gw->nroutes = GW_STATIC_ROUTES;
+    for (size_t i = 0; npg_adapters[i] && gw->nadapters < GW_MAX_ADAPTERS; i++) {
+        gw_adapter_t *a = &gw->adapters[gw->nadapters];
+        a->ops = npg_adapters[i];
+        int rc = a->ops->create(gw->conf, &a->state);
+        if (rc != NPG_OK)
+            return rc;
+        gw->nadapters++;
+        npg_adapter_endpoint_t eps[NPG_ADAPTER_MAX_ENDPOINTS];
+        size_t n = a->ops->endpoints ? a->ops->endpoints(gw->conf, eps) : 0;
+        for (size_t j = 0; j < n && gw->nendpoints < GW_MAX_ENDPOINTS; j++) {
+            gw_endpoint_t *e = &gw->endpoints[gw->nendpoints];
+            e->ep = eps[j];
+            e->adapter = a;
+            gw->routes[gw->nroutes++] =
+                (npg_route_t){NPG_HTTP_POST, e->ep.path, npg_gw_endpoint_post, gw->nendpoints};
+            gw->routes[gw->nroutes++] =
+                (npg_route_t){NPG_HTTP_GET, e->ep.path, npg_gw_endpoint_wsdl, gw->nendpoints};
+            gw->nendpoints++;
+        }
+    }
+    gw_adapter_t *info = npg_gw_adapter(gw, gw->conf->general.clearinghouse);
+    if (info && info->ops->number_info) {
+        gw->rest.number_info = number_info;
+        gw->rest.number_info_arg = info;
+    }
+    return NPG_OK;
 }
 
 int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
@@ -112,18 +131,22 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
              conf->http.wsdl_dir[0] ? conf->http.wsdl_dir : NPGW_DATADIR "/wsdl");
     int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
     if (rc == NPG_OK)
-        rc = npg_pxs_new(conf, &gw->pxs);
+        rc = npg_adapters_porting(conf, &gw->pt);
+    if (rc == NPG_OK) {
+        gw->env = (npg_adapter_env_t){.conf = conf, .pool = gw->pool, .pt = gw->pt};
+        gw->rest = (npg_rest_env_t){.conf = conf, .pool = gw->pool, .pt = gw->pt};
+        rc = start_adapters(gw);
+    }
     if (rc == NPG_OK) {
         char err[256] = "";
         rc = npg_publish_new(conf, &gw->publish, err, sizeof(err));
         if (rc != NPG_OK)
             npg_log(LOG_ERR, "dns", "%s", err[0] ? err : npg_strerror(rc));
     }
-    if (rc == NPG_OK)
-        rc = npg_uk_new(conf, &gw->uk);
-    if (rc == NPG_OK)
-        rc = npg_outbox_new(conf, gw->pool, npg_gw_outbox_handlers, npg_gw_outbox_nhandlers, gw,
-                            &gw->outbox);
+    if (rc == NPG_OK) {
+        npg_gw_outbox_handlers(gw);
+        rc = npg_outbox_new(conf, gw->pool, gw->handlers, gw->nhandlers, gw, &gw->outbox);
+    }
     if (rc != NPG_OK)
         goto fail;
     npg_http_options_t opt = {
@@ -173,9 +196,10 @@ void npg_gw_free(npg_gw_t **gwp)
         return;
     npg_http_server_free(&gw->http);
     npg_outbox_free(&gw->outbox);
-    npg_pxs_free(&gw->pxs);
+    for (size_t i = 0; i < gw->nadapters; i++)
+        gw->adapters[i].ops->destroy(&gw->adapters[i].state);
     npg_publish_free(&gw->publish);
-    npg_uk_free(&gw->uk);
+    npg_porting_free(&gw->pt);
     npg_db_pool_free(&gw->pool);
     free(gw);
     *gwp = NULL;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* gw/gw.h - the npgwd gateway: wires configuration, database pool, HTTP listener and workers. */
+/* gw/gw.h - the npgwd gateway: wires configuration, database pool, adapters, HTTP listener,
+ * the outbox dispatcher and the timers. */
 #pragma once
 #include "common/conf.h"
-#include "db/db.h"
 
 typedef struct npg_gw npg_gw_t;
 
@@ -13,7 +13,3 @@ int npg_gw_run(npg_gw_t *gw) NPG_WUR;
 /* Async-signal-safe request to stop. */
 void npg_gw_stop(npg_gw_t *gw);
 void npg_gw_free(npg_gw_t **gw);
-
-/* What handlers need from the gateway. */
-const npg_conf_t *npg_gw_conf(const npg_gw_t *gw);
-npg_db_pool_t *npg_gw_pool(npg_gw_t *gw);

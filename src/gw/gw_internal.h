@@ -1,38 +1,62 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* gw/gw_internal.h - the gateway's parts, shared by gw.c, receiver.c and the dispatch glue. */
+/* gw/gw_internal.h - the gateway's parts, shared by gw.c, endpoints.c and dispatch.c. */
 #pragma once
 #include <pthread.h>
+#include "adapters/adapter.h"
 #include "api/apikey.h"
-#include "adapters/pxs/pxs.h"
+#include "api/rest.h"
 #include "enum/publish.h"
 #include "gw/gw.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "outbox/outbox.h"
-#include "adapters/uk/adapter.h"
+
+#define GW_MAX_ADAPTERS 16
+#define GW_MAX_ENDPOINTS (GW_MAX_ADAPTERS * NPG_ADAPTER_MAX_ENDPOINTS)
+#define GW_STATIC_ROUTES 2
+
+/* One adapter of this build, running. */
+typedef struct gw_adapter {
+    const npg_adapter_ops_t *ops;
+    void *state;
+} gw_adapter_t;
+
+/* One HTTP endpoint an adapter serves. */
+typedef struct gw_endpoint {
+    npg_adapter_endpoint_t ep;
+    gw_adapter_t *adapter;
+} gw_endpoint_t;
 
 struct npg_gw {
     const npg_conf_t *conf;
     npg_db_pool_t *pool;
+    npg_porting_t *pt;
     npg_http_server_t *http;
-    npg_pxs_t *pxs;
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
-    npg_uk_t *uk;
     npg_outbox_t *outbox;
+    gw_adapter_t adapters[GW_MAX_ADAPTERS];
+    size_t nadapters;
+    gw_endpoint_t endpoints[GW_MAX_ENDPOINTS];
+    size_t nendpoints;
+    npg_route_t routes[GW_STATIC_ROUTES + 2 * GW_MAX_ENDPOINTS];
+    size_t nroutes;
+    npg_outbox_handler_t handlers[GW_MAX_ADAPTERS + 1];
+    size_t nhandlers;
+    npg_rest_env_t rest;
+    npg_adapter_env_t env;
     pthread_t timer;
     bool timer_running;
     volatile int stopping;
     char wsdl_dir[NPG_CONF_STRLEN];
 };
 
-int npg_gw_authenticate(npg_gw_t *gw, npg_http_req_t *req, npg_tier_t *tier);
-int npg_gw_receive(npg_http_req_t *req, const npg_route_match_t *m);
-/* UK PortIn service for BSS clients (uk.c): POST and GET ?wsdl of /np_api/uk/portin. */
-int npg_gw_uk_portin(npg_http_req_t *req, const npg_route_match_t *m);
-int npg_gw_uk_wsdl(npg_http_req_t *req, const npg_route_match_t *m);
-/* The UK platform's PortCompleted (uk-mnp.wsdl, UKGateway) at /np_api/uk/notify. */
-int npg_gw_uk_notify(npg_http_req_t *req, const npg_route_match_t *m);
+/* The adapter called name, or NULL. */
+gw_adapter_t *npg_gw_adapter(npg_gw_t *gw, const char *name);
 
-/* The outbox kinds npgwd delivers (clearinghouse messages, DNS publication). */
-extern const npg_outbox_handler_t npg_gw_outbox_handlers[];
-extern const size_t npg_gw_outbox_nhandlers;
+/* endpoints.c: an adapter endpoint's POST (flags: its index), its ?wsdl, and /wsdl/{file}. */
+int npg_gw_endpoint_post(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_gw_endpoint_wsdl(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_gw_contract(npg_http_req_t *req, const npg_route_match_t *m);
+
+/* dispatch.c: the outbox kinds npgwd delivers, one per adapter and "dns". */
+void npg_gw_outbox_handlers(npg_gw_t *gw);

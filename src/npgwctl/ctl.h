@@ -3,10 +3,12 @@
 #pragma once
 #include "common/conf.h"
 #include "db/db.h"
+#include "porting/porting.h"
 
 typedef struct ctl {
     npg_conf_t conf;
     npg_db_t *db;
+    npg_porting_t *pt;
 } ctl_t;
 
 /* Print "npgwctl: what: reason" and return the exit status 1. */

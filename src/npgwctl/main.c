@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/adapter.h"
 #include "api/apikey.h"
 #include "common/cli.h"
 #include "common/e164.h"
@@ -14,7 +15,6 @@
 #include "porting/port.h"
 #include "porting/query.h"
 #include "npgwctl/ctl.h"
-
 
 typedef int (*cmd_fn)(ctl_t *ctl, int argc, char **argv);
 
@@ -87,7 +87,8 @@ static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
     }
     int rc = npg_operator_put(ctl->db, &op);
     if (rc != NPG_OK)
-        return ctl_fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel)");
+        return ctl_fail(rc,
+                        "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel)");
     printf("operator %s saved\n", op.code);
     return 0;
 }
@@ -105,10 +106,7 @@ static int cmd_operator_list(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc, (void)argv;
     printf("code\tname\trouting_number\tims_domain\tnaptr\tself\n");
-    int rc = npg_db_query_each(ctl->db,
-                               "SELECT code, name, routing_number, ims_domain, naptr_form, is_self"
-                               " FROM operators ORDER BY code",
-                               NULL, 0, print_row, NULL);
+    int rc = npg_operator_list(ctl->db, print_row, NULL);
     return rc == NPG_OK ? 0 : ctl_fail(rc, "operator list");
 }
 
@@ -133,11 +131,7 @@ static int cmd_range_list(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc, (void)argv;
     printf("operator\tfirst\tlast\ttype\n");
-    int rc = npg_db_query_each(ctl->db,
-                               "SELECT o.code, r.range_start, r.range_end, r.number_type FROM"
-                               " operator_ranges r JOIN operators o ON o.id = r.operator_id"
-                               " ORDER BY r.range_start",
-                               NULL, 0, print_row, NULL);
+    int rc = npg_operator_ranges_list(ctl->db, print_row, NULL);
     return rc == NPG_OK ? 0 : ctl_fail(rc, "range list");
 }
 
@@ -165,10 +159,7 @@ static int cmd_key_list(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc, (void)argv;
     printf("user\ttier\tcreated\tlast_used\trevoked\n");
-    int rc = npg_db_query_each(ctl->db,
-                               "SELECT username, tier, created_at, last_used_at, revoked_at"
-                               " FROM api_keys ORDER BY username",
-                               NULL, 0, print_row, NULL);
+    int rc = npg_apikey_list(ctl->db, print_row, NULL);
     return rc == NPG_OK ? 0 : ctl_fail(rc, "key list");
 }
 
@@ -217,7 +208,7 @@ static int cmd_port_in_create(ctl_t *ctl, int argc, char **argv)
         i++;
     }
     char msgid[NPG_MSGID_LEN], err[512];
-    int rc = npg_port_in_create(ctl->db, &ctl->conf, &req, msgid, err, sizeof(err));
+    int rc = npg_port_in_create(ctl->db, ctl->pt, &req, msgid, err, sizeof(err));
     if (rc != NPG_OK) {
         fprintf(stderr, "npgwctl: port-in create: %s\n", err[0] ? err : npg_strerror(rc));
         return 1;
@@ -253,9 +244,11 @@ static int port_list(ctl_t *ctl, npg_port_kind_t kind, int argc, char **argv)
     size_t i;
     json_t *p;
     printf("msgidentifier\tstate\toperator\ttype\tranges\tupdated\n");
-    json_array_foreach(list, i, p) {
+    json_array_foreach(list, i, p)
+    {
         json_t *r = json_array_get(json_object_get(p, "phone_number_ranges"), 0);
-        printf("%s\t%s\t%s\t%s\t%s-%s\t%s\n", json_string_value(json_object_get(p, "msgidentifier")),
+        printf("%s\t%s\t%s\t%s\t%s-%s\t%s\n",
+               json_string_value(json_object_get(p, "msgidentifier")),
                json_string_value(json_object_get(p, "PortingStateString")),
                json_string_value(json_object_get(
                    p, kind == NPG_PORT_IN ? "donornetworkoperator" : "recipientnetworkoperator")),
@@ -309,7 +302,7 @@ static int cmd_port_in_instruct(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc;
     char err[512];
-    int rc = npg_port_in_instruct(ctl->db, &ctl->conf, argv[0], err, sizeof(err));
+    int rc = npg_port_in_instruct(ctl->db, ctl->pt, argv[0], err, sizeof(err));
     return port_action(rc, err, argv[0], "instructed");
 }
 
@@ -317,7 +310,7 @@ static int cmd_port_in_abort(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc;
     char err[512];
-    int rc = npg_port_in_abort(ctl->db, &ctl->conf, argv[0], err, sizeof(err));
+    int rc = npg_port_in_abort(ctl->db, ctl->pt, argv[0], err, sizeof(err));
     return port_action(rc, err, argv[0], "aborted");
 }
 
@@ -325,7 +318,7 @@ static int cmd_port_out_authorise(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc;
     char err[512];
-    int rc = npg_port_out_authorise(ctl->db, &ctl->conf, argv[0], err, sizeof(err));
+    int rc = npg_port_out_authorise(ctl->db, ctl->pt, argv[0], err, sizeof(err));
     return port_action(rc, err, argv[0], "authorised");
 }
 
@@ -333,7 +326,7 @@ static int cmd_port_out_reject(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc;
     char err[512];
-    int rc = npg_port_out_reject(ctl->db, &ctl->conf, argv[0], argv[1], err, sizeof(err));
+    int rc = npg_port_out_reject(ctl->db, ctl->pt, argv[0], argv[1], err, sizeof(err));
     return port_action(rc, err, argv[0], "rejected");
 }
 
@@ -349,7 +342,8 @@ static const cmd_t commands[] = {
     {"port-out", "show", 1, cmd_port_out_show, "MSGIDENTIFIER"},
     {"port-out", "authorise", 1, cmd_port_out_authorise, "MSGIDENTIFIER"},
     {"port-out", "reject", 2, cmd_port_out_reject,
-     "MSGIDENTIFIER account_mismatch|outstanding_balance|fraudulent_request|number_not_active|CODE"},
+     "MSGIDENTIFIER "
+     "account_mismatch|outstanding_balance|fraudulent_request|number_not_active|CODE"},
     {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
     {"db", "version", 0, cmd_db_version, "print the schema version"},
     {"operator", "add", 1, cmd_operator_add,
@@ -403,10 +397,15 @@ int main(int argc, char **argv)
     ctl_t ctl = {0};
     if (npg_cli_setup("npgwctl", conf_path, &ctl.conf) != NPG_OK)
         return 1;
-    int rc = npg_db_open(&ctl.conf, &ctl.db);
+    int rc = npg_adapters_porting(&ctl.conf, &ctl.pt);
     if (rc != NPG_OK)
+        return ctl_fail(rc, "configuration");
+    if ((rc = npg_db_open(&ctl.conf, &ctl.db)) != NPG_OK) {
+        npg_porting_free(&ctl.pt);
         return ctl_fail(rc, "database");
+    }
     int ret = cmd->fn(&ctl, nargs, argv + optind + 2);
     npg_db_close(&ctl.db);
+    npg_porting_free(&ctl.pt);
     return ret;
 }

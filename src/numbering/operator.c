@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "numbering/numbering.h"
 
 bool npg_operator_code_valid(const char *code)
 {
@@ -69,31 +70,36 @@ int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint6
     int rc = npg_operator_get(db, code, &op);
     if (rc != NPG_OK)
         return rc;
-    return npg_db_exec(db,
-                       "INSERT INTO operator_ranges (operator_id, range_start, range_end,"
-                       " number_type) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-                       " operator_id = VALUES(operator_id), number_type = VALUES(number_type)",
-                       NPG_DB_P(NPG_DB_U(op.id), NPG_DB_U(first), NPG_DB_U(last),
-                                NPG_DB_S(number_type)),
-                       NULL, NULL);
+    if ((rc = npg_db_begin(db)) != NPG_OK)
+        return rc;
+    rc = npg_db_exec(
+        db,
+        "INSERT INTO operator_ranges (operator_id, range_start, range_end,"
+        " number_type) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+        " operator_id = VALUES(operator_id), number_type = VALUES(number_type)",
+        NPG_DB_P(NPG_DB_U(op.id), NPG_DB_U(first), NPG_DB_U(last), NPG_DB_S(number_type)), NULL,
+        NULL);
+    if (rc == NPG_OK)
+        rc = npg_numbering_bump(db); /* every process reloads its home ranges */
+    if (rc == NPG_OK)
+        return npg_db_commit(db);
+    npg_db_rollback(db);
+    return rc;
 }
 
-int npg_operator_owner(npg_db_t *db, uint64_t number, char code[NPG_OPERATOR_CODE_LEN])
+int npg_operator_list(npg_db_t *db, npg_db_row_fn fn, void *arg)
 {
-    npg_db_rows_t *rows;
-    /* Ranges never cross a length boundary, so range_start <= n <= range_end is exact. */
-    int rc = npg_db_query(db,
-                          "SELECT o.code FROM operator_ranges r JOIN operators o"
-                          " ON o.id = r.operator_id WHERE r.range_start <= ? AND r.range_end >= ?"
-                          " ORDER BY r.range_end - r.range_start ASC LIMIT 1",
-                          NPG_DB_P(NPG_DB_U(number), NPG_DB_U(number)), &rows);
-    if (rc != NPG_OK)
-        return rc;
-    rc = NPG_ENOTFOUND;
-    if (npg_db_rows_count(rows) == 1) {
-        npg_strlcpy(code, npg_db_rows_get(rows, 0, 0), NPG_OPERATOR_CODE_LEN);
-        rc = NPG_OK;
-    }
-    npg_db_rows_free(&rows);
-    return rc;
+    return npg_db_query_each(db,
+                             "SELECT code, name, routing_number, ims_domain, naptr_form, is_self"
+                             " FROM operators ORDER BY code",
+                             NULL, 0, fn, arg);
+}
+
+int npg_operator_ranges_list(npg_db_t *db, npg_db_row_fn fn, void *arg)
+{
+    return npg_db_query_each(db,
+                             "SELECT o.code, r.range_start, r.range_end, r.number_type FROM"
+                             " operator_ranges r JOIN operators o ON o.id = r.operator_id"
+                             " ORDER BY r.range_start",
+                             NULL, 0, fn, arg);
 }

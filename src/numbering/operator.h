@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* numbering/operator.h - operators, their routing numbers and home number ranges; donor detection. */
+/* numbering/operator.h - operators, their routing numbers and home number ranges. */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,11 +24,12 @@ bool npg_operator_code_valid(const char *code);
 int npg_operator_put(npg_db_t *db, const npg_operator_t *op) NPG_WUR;
 /* Load by code. Errors: NPG_ENOTFOUND. */
 int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out) NPG_WUR;
-/* Add a home range (E.164 ends, same length). Re-adding the same range updates its owner. */
+/* Add a home range (E.164 ends, same length), in a transaction of its own. Re-adding the
+ * same range updates its owner. Who serves a number: numbering/numbering.h. */
 int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
                            const char *number_type) NPG_WUR;
-/*
- * The operator whose home range holds number; when ranges nest, the smallest
- * (most specific) wins. Errors: NPG_ENOTFOUND when no range holds it.
- */
-int npg_operator_owner(npg_db_t *db, uint64_t number, char code[NPG_OPERATOR_CODE_LEN]) NPG_WUR;
+
+/* Every operator (code, name, routing_number, ims_domain, naptr_form, is_self), by code. */
+int npg_operator_list(npg_db_t *db, npg_db_row_fn fn, void *arg) NPG_WUR;
+/* Every home range (operator, first, last, number_type), by first number. */
+int npg_operator_ranges_list(npg_db_t *db, npg_db_row_fn fn, void *arg) NPG_WUR;

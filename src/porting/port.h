@@ -7,6 +7,7 @@
 #include <time.h>
 #include "common/conf.h"
 #include "db/db.h"
+#include "porting/porting.h"
 #include "porting/state.h"
 
 #define NPG_MSGID_LEN 33
@@ -20,7 +21,7 @@ typedef struct npg_port_range_in {
 
 /* A port-in request as BSS, the CLI or the REST API submit it. */
 typedef struct npg_port_in_req {
-    const char *donor;          /* NULL, "" or "Auto": the owner of the numbers' home range */
+    const char *donor; /* NULL, "" or "Auto": the owner of the numbers' home range */
     const char *email;
     bool override_cooloff;
     const char *contact_number; /* NULL or "": the first number */
@@ -29,11 +30,13 @@ typedef struct npg_port_in_req {
     npg_port_range_in_t ranges[NPG_PORT_MAX_RANGES];
     size_t nranges;
     const char *external_reference; /* optional, up to 69 characters */
-    /* A port authorised by a PAC (UK): no email or account type needed; the adapter's
-     * synchronous checks are the authorisation, recorded as an authorisation_response. */
-    const char *clearinghouse; /* NULL: "pxs" */
-    const char *pac;           /* NULL or "": an ordinary request */
-    time_t port_time;          /* 0: none yet */
+    const char *clearinghouse;      /* NULL: [general] clearinghouse */
+    /* A port authorised by a code (the UK PAC): no email or account type needed; the
+     * adapter's synchronous checks are the authorisation, recorded as the event
+     * authorised_msgtype ("RequestPortDate") with authorised_text. */
+    const char *pac; /* NULL or "": an ordinary request */
+    const char *authorised_msgtype, *authorised_text;
+    time_t port_time; /* 0: none yet */
     /* Called inside the creating transaction once the port row exists (archive, links);
      * *auth_xml_id may be set to the archived answer that authorised a PAC port. */
     int (*in_tx)(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *auth_xml_id, char *err,
@@ -48,55 +51,79 @@ typedef struct npg_port_in_req {
  * recorded (applied = 0) on the port.
  */
 
-/* Validate, detect the donor, store the port in Waiting_for_Authorisation_Response, queue the request. */
-int npg_port_in_create(npg_db_t *db, const npg_conf_t *conf, const npg_port_in_req_t *req,
+/*
+ * Validate, refuse numbers we already serve (NPG_EEXIST, naming them) or that another
+ * port-in has under way (NPG_EEXIST), detect the donor (the operator serving the
+ * numbers now), store the port in Waiting_for_Authorisation_Response, queue the request.
+ */
+int npg_port_in_create(npg_db_t *db, npg_porting_t *pt, const npg_port_in_req_t *req,
                        char msgid[NPG_MSGID_LEN], char *err, size_t errlen) NPG_WUR;
 /* Only in Waiting_for_Instruction. Errors: NPG_ENOTFOUND, NPG_ESTATE. */
-int npg_port_in_instruct(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+int npg_port_in_instruct(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err,
                          size_t errlen) NPG_WUR;
 /* Only in Waiting_for_Authorisation_Response or Waiting_for_Instruction. */
-int npg_port_in_abort(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+int npg_port_in_abort(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err,
                       size_t errlen) NPG_WUR;
 /* The active record's id and msgidentifier for msgid, following automatic resubmissions. */
 int npg_port_in_resolve(npg_db_t *db, const char *msgid, uint64_t *id,
                         char active[NPG_MSGID_LEN]) NPG_WUR;
 
-int npg_port_out_authorise(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+int npg_port_out_authorise(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err,
                            size_t errlen) NPG_WUR;
 /* reason: a legitimate reason name or a rejection code (see npg_port_out_reject_code). */
-int npg_port_out_reject(npg_db_t *db, const npg_conf_t *conf, const char *msgid,
-                        const char *reason, char *err, size_t errlen) NPG_WUR;
+int npg_port_out_reject(npg_db_t *db, npg_porting_t *pt, const char *msgid, const char *reason,
+                        char *err, size_t errlen) NPG_WUR;
+
+/* What became of an inbound message that was acknowledged. */
+typedef enum npg_inbound_outcome {
+    NPG_INBOUND_APPLIED,     /* the port moved on */
+    NPG_INBOUND_DUPLICATE,   /* its message id was seen before: nothing changed */
+    NPG_INBOUND_NOT_APPLIED, /* valid, but the port's state no longer allows it (it crossed
+                              * one of ours): recorded on the port as not applied, with an
+                              * alarm and the follow-up where npgw and the clearinghouse now
+                              * disagree */
+} npg_inbound_outcome_t;
 
 /*
- * Apply one inbound clearinghouse message (already mapped to canonical form)
- * with its raw XML, in one transaction: de-duplicate, archive, transition,
- * queue effects. NPG_EDUPLICATE: seen before, nothing changed (acknowledge it).
+ * Apply one inbound clearinghouse message (already mapped to canonical form; its
+ * clearinghouse attribute names the adapter) with its raw XML, in one transaction:
+ * de-duplicate, archive, transition or record, queue effects. NPG_OK means
+ * committed and to be acknowledged, whatever *outcome says. Anything else is a
+ * refusal (err says why: unknown port, message a gateway never receives, bad
+ * number) and nothing was stored.
  */
-int npg_port_apply_inbound(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
-                           const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
+int npg_port_apply_inbound(npg_db_t *db, npg_porting_t *pt, const struct npg_canon_msg *msg,
+                           const char *raw, size_t rawlen, npg_inbound_outcome_t *outcome,
+                           char *err, size_t errlen) NPG_WUR;
 
 /*
- * The same inside the caller's open transaction: for an adapter whose synchronous answer
- * to a delivered message is the event (the UK platform's ConfirmPort acknowledgement).
+ * The same inside the caller's open transaction, for an adapter whose synchronous answer
+ * to a delivered message is the event (the UK platform's ConfirmPort acknowledgement);
+ * the caller archived the answer already, as row xml_id.
  */
-int npg_port_apply_answer(npg_db_t *db, const npg_conf_t *conf, const struct npg_canon_msg *msg,
-                          const char *raw, size_t rawlen, char *err, size_t errlen) NPG_WUR;
+int npg_port_apply_answer(npg_db_t *db, npg_porting_t *pt, const struct npg_canon_msg *msg,
+                          uint64_t xml_id, npg_inbound_outcome_t *outcome, char *err,
+                          size_t errlen) NPG_WUR;
 
 /* A port's routing was published everywhere: Number_Ported -> Number_Ported_Complete (port-in). */
-int npg_port_routing_done(npg_db_t *db, const npg_conf_t *conf, const char *port_kind,
+int npg_port_routing_done(npg_db_t *db, npg_porting_t *pt, const char *port_kind,
                           uint64_t port_id) NPG_WUR;
 
 /* Local timers: answers overdue -> TimeOut; ported-out numbers due -> complete. *changed counts. */
-int npg_port_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed) NPG_WUR;
+int npg_port_run_timers(npg_db_t *db, npg_porting_t *pt, int *changed) NPG_WUR;
 
 /*
- * A number leaves service: queue a TerminationRequest to the clearinghouse and
- * remove its routing record, in one transaction. e164: full number.
+ * A number we serve leaves service: queue a TerminationRequest to the clearinghouse,
+ * remove its routing record and publish the removal, in one transaction. e164: full
+ * number. NPG_ESTATE (err names who serves it) when we do not serve it.
  */
-int npg_port_terminate(npg_db_t *db, const npg_conf_t *conf, const char *e164,
-                       const char *number_type, char msgid[NPG_MSGID_LEN], char *err,
-                       size_t errlen) NPG_WUR;
+int npg_port_terminate(npg_db_t *db, npg_porting_t *pt, const char *e164, const char *number_type,
+                       char msgid[NPG_MSGID_LEN], char *err, size_t errlen) NPG_WUR;
 
-/* Record an outbound delivery failure on its port (event, not applied). */
+/* Record a note on a port (an event that changes nothing): deliveries, publications. */
 int npg_port_note(npg_db_t *db, const char *port_kind, uint64_t port_id, const char *msgtype,
                   const char *text) NPG_WUR;
+
+/* A delivery to the clearinghouse failed for good: note it on the port and raise an alarm. */
+int npg_port_delivery_failed(npg_db_t *db, const char *port_kind, uint64_t port_id,
+                             const char *kind, const char *error) NPG_WUR;

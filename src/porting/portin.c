@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Port-in: create (with donor detection), instruct, abort, resubmission look-up; routing writes. */
-#include "porting/port_internal.h"
-
+/* Port-in commands: create (numbering checks, donor detection), instruct, abort, and the
+ * look-up that follows automatic resubmissions. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -9,7 +9,8 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "numbering/operator.h"
+#include "numbering/numbering.h"
+#include "porting/engine.h"
 
 static bool email_valid(const char *s)
 {
@@ -19,9 +20,10 @@ static bool email_valid(const char *s)
 }
 
 /* Everything about the request that can be checked without the database. */
-static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, port_row_t *row,
-                       char *err, size_t errlen)
+static int validate_in(npg_porting_t *pt, const npg_port_in_req_t *req, port_row_t *row, char *err,
+                       size_t errlen)
 {
+    const npg_conf_t *conf = pt->conf;
     memset(row, 0, sizeof(*row));
     row->kind = NPG_PORT_IN;
     bool pac_port = req->pac && req->pac[0];
@@ -29,8 +31,8 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
         snprintf(err, errlen, "email is missing or not an address");
         return NPG_EINVAL;
     }
-    if (!req->number_type || (strcmp(req->number_type, "mobile") != 0 &&
-                              strcmp(req->number_type, "fixed") != 0)) {
+    if (!req->number_type ||
+        (strcmp(req->number_type, "mobile") != 0 && strcmp(req->number_type, "fixed") != 0)) {
         snprintf(err, errlen, "Type_of_Numbers must be \"mobile\" or \"fixed\"");
         return NPG_EINVAL;
     }
@@ -57,9 +59,9 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
                      a ? a : "", b ? b : "");
             return NPG_EINVAL;
         }
-        int rc = npg_e164_range(a, b, conf->general.country_code,
-                                conf->general.max_range_size - total, &row->starts[i],
-                                &row->ends[i], &count);
+        int rc =
+            npg_e164_range(a, b, conf->general.country_code, conf->general.max_range_size - total,
+                           &row->starts[i], &row->ends[i], &count);
         if (rc == NPG_ETOOBIG) {
             snprintf(err, errlen, "range %zu (%s-%s): more than the %d numbers one port may carry",
                      i + 1, a, b, conf->general.max_range_size);
@@ -81,8 +83,8 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
         total += count;
     }
     row->nranges = req->nranges;
-    const char *contact = req->contact_number && req->contact_number[0] ? req->contact_number
-                                                                         : req->ranges[0].start;
+    const char *contact =
+        req->contact_number && req->contact_number[0] ? req->contact_number : req->ranges[0].start;
     if (!npg_is_digits(contact) || strlen(contact) > 20) {
         snprintf(err, errlen, "contacttelephonenumber must be up to 20 digits");
         return NPG_EINVAL;
@@ -92,8 +94,12 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
     npg_strlcpy(row->number_type, req->number_type, sizeof(row->number_type));
     npg_strlcpy(row->account_type, req->account_type ? req->account_type : "",
                 sizeof(row->account_type));
-    npg_strlcpy(row->clearinghouse, req->clearinghouse ? req->clearinghouse : "pxs",
-                sizeof(row->clearinghouse));
+    const char *ch = req->clearinghouse ? req->clearinghouse : pt->default_ch->name;
+    if (!port_ch(pt, ch)) {
+        snprintf(err, errlen, "clearinghouse '%s' is not configured", ch);
+        return NPG_EINVAL;
+    }
+    npg_strlcpy(row->clearinghouse, ch, sizeof(row->clearinghouse));
     npg_strlcpy(row->pac, pac_port ? req->pac : "", sizeof(row->pac));
     row->port_time = req->port_time;
     row->override_cooloff = req->override_cooloff;
@@ -101,54 +107,125 @@ static int validate_in(const npg_conf_t *conf, const npg_port_in_req_t *req, por
     return NPG_OK;
 }
 
-/* Empty or "Auto": the operator whose home range holds every number; an explicit code wins. */
-static int detect_donor(npg_db_t *db, const npg_port_in_req_t *req, port_row_t *row, char *err,
-                        size_t errlen)
+/* What the numbering says about a request's numbers, gathered run by run. */
+typedef struct served {
+    const npg_conf_t *conf;
+    char ours[400]; /* runs we already serve, as text */
+    size_t nours;
+    char serving[NPG_OPERATOR_CODE_LEN]; /* the one operator serving every other number */
+    bool mixed;                          /* more than one */
+    char nobody[64];                     /* a run nobody serves, as text ("" when none) */
+    char others[200];                    /* the operators seen, for the message */
+} served_t;
+
+static void add_text(char *buf, size_t len, const char *s)
 {
+    size_t at = strlen(buf);
+    snprintf(buf + at, len - at, "%s%s", at ? ", " : "", s);
+}
+
+static int served_run(const npg_number_run_t *run, void *arg)
+{
+    served_t *s = arg;
+    char text[80], item[120];
+    npg_numbering_run_text(run, s->conf->general.country_code, text, sizeof(text));
+    if (strcmp(run->serving, s->conf->general.operator_code) == 0) {
+        if (s->nours++ < 6) {
+            snprintf(item, sizeof(item), "%s (%s)", text,
+                     run->ported ? "ported in to us" : "our home range");
+            add_text(s->ours, sizeof(s->ours), item);
+        }
+    } else if (!run->serving[0]) {
+        if (!s->nobody[0])
+            npg_strlcpy(s->nobody, text, sizeof(s->nobody));
+    } else if (!s->serving[0]) {
+        npg_strlcpy(s->serving, run->serving, sizeof(s->serving));
+        snprintf(s->others, sizeof(s->others), "%s: %s", run->serving, text);
+    } else if (strcmp(s->serving, run->serving) != 0) {
+        s->mixed = true;
+        snprintf(item, sizeof(item), "%s: %s", run->serving, text);
+        add_text(s->others, sizeof(s->others), item);
+    }
+    return 0;
+}
+
+/*
+ * Who serves the numbers decides: numbers we serve already are refused; the donor is
+ * the operator serving them now (so a number ported DONOR -> OTHER comes from OTHER,
+ * and our own home number served elsewhere comes back from where it is: repatriation).
+ * An explicit donor code overrides the detection.
+ */
+static int check_numbers(npg_db_t *db, npg_porting_t *pt, const npg_port_in_req_t *req,
+                         port_row_t *row, char *err, size_t errlen)
+{
+    served_t s = {.conf = pt->conf};
+    int rc = NPG_OK;
+    for (size_t i = 0; rc == NPG_OK && i < row->nranges; i++)
+        rc = npg_numbering_lock(db, row->starts[i], row->ends[i]);
+    for (size_t i = 0; rc == NPG_OK && i < row->nranges; i++)
+        rc = npg_numbering_runs(db, row->starts[i], row->ends[i], served_run, &s);
+    if (rc != NPG_OK)
+        return rc;
+    if (s.nours) {
+        snprintf(err, errlen, "numbers already served by %s: %s%s", pt->conf->general.operator_code,
+                 s.ours, s.nours > 6 ? " and more" : "");
+        return NPG_EEXIST;
+    }
     if (req->donor && req->donor[0] && strcasecmp(req->donor, "Auto") != 0) {
         npg_operator_t op;
         if (!npg_operator_code_valid(req->donor)) {
             snprintf(err, errlen, "donornetworkoperator '%s' is not an operator code", req->donor);
             return NPG_EINVAL;
         }
-        int rc = npg_operator_get(db, req->donor, &op);
+        rc = npg_operator_get(db, req->donor, &op);
         if (rc == NPG_ENOTFOUND)
             snprintf(err, errlen, "donornetworkoperator '%s' is not a known operator", req->donor);
+        if (rc == NPG_OK && strcmp(req->donor, pt->conf->general.operator_code) == 0) {
+            snprintf(err, errlen, "donornetworkoperator %s is this gateway's own operator",
+                     req->donor);
+            rc = NPG_EINVAL;
+        }
         if (rc == NPG_OK)
             npg_strlcpy(row->donor, req->donor, sizeof(row->donor));
         return rc;
     }
-    for (size_t i = 0; i < row->nranges; i++) {
-        char a[NPG_OPERATOR_CODE_LEN], b[NPG_OPERATOR_CODE_LEN];
-        int rc = npg_operator_owner(db, row->starts[i], a);
-        if (rc == NPG_OK)
-            rc = npg_operator_owner(db, row->ends[i], b);
-        if (rc == NPG_ENOTFOUND) {
-            snprintf(err, errlen,
-                     "no operator's number range holds %llu-%llu: give donornetworkoperator",
-                     (unsigned long long)row->starts[i], (unsigned long long)row->ends[i]);
-            return NPG_EINVAL;
-        }
-        if (rc != NPG_OK)
-            return rc;
-        if (strcmp(a, b) != 0 || (i > 0 && strcmp(a, row->donor) != 0)) {
-            snprintf(err, errlen, "the numbers belong to more than one operator (%s, %s)", a, b);
-            return NPG_EINVAL;
-        }
-        npg_strlcpy(row->donor, a, sizeof(row->donor));
+    if (s.nobody[0]) {
+        snprintf(err, errlen,
+                 "no operator serves %s (no routing record, no number range):"
+                 " give donornetworkoperator",
+                 s.nobody);
+        return NPG_EINVAL;
     }
+    if (s.mixed) {
+        snprintf(err, errlen,
+                 "the numbers are served by more than one operator (%s):"
+                 " one port-in per donor",
+                 s.others);
+        return NPG_EINVAL;
+    }
+    npg_strlcpy(row->donor, s.serving, sizeof(row->donor));
     return NPG_OK;
 }
 
-/* A port of these numbers that is still under way blocks a second one. */
+/* The in-flight states come from the table: "state IN (0, 1, 2, 3, 10)". */
+static char in_flight_sql[400];
+static pthread_once_t in_flight_once = PTHREAD_ONCE_INIT;
+
+static void build_in_flight_sql(void)
+{
+    snprintf(in_flight_sql, sizeof(in_flight_sql),
+             "SELECT p.msgidentifier FROM port_in_ranges r JOIN port_in p ON p.id = r.port_in_id"
+             " WHERE r.range_start <= ? AND r.range_end >= ? AND p.state IN (%s) LIMIT 1",
+             npg_port_state_sql(NPG_PORT_IN, NPG_SF_IN_FLIGHT));
+}
+
+/* A port-in of these numbers that is still under way blocks a second one. */
 static int check_not_in_flight(npg_db_t *db, const port_row_t *row, char *err, size_t errlen)
 {
+    pthread_once(&in_flight_once, build_in_flight_sql);
     for (size_t i = 0; i < row->nranges; i++) {
         npg_db_rows_t *rows;
-        int rc = npg_db_query(db,
-                              "SELECT p.msgidentifier FROM port_in_ranges r JOIN port_in p"
-                              " ON p.id = r.port_in_id WHERE r.range_start <= ? AND r.range_end >= ?"
-                              " AND p.state NOT IN (20, 30, 97, 98, 99) LIMIT 1",
+        int rc = npg_db_query(db, in_flight_sql,
                               NPG_DB_P(NPG_DB_U(row->ends[i]), NPG_DB_U(row->starts[i])), &rows);
         if (rc != NPG_OK)
             return rc;
@@ -164,60 +241,17 @@ static int check_not_in_flight(npg_db_t *db, const port_row_t *row, char *err, s
     return NPG_OK;
 }
 
-/* Insert the row with a new identifier and take it through "create" (request queued). */
-int port_insert_in(npg_db_t *db, const npg_conf_t *conf, port_row_t *row, char *err,
-                   size_t errlen)
-{
-    int rc = port_new_msgidentifier(db, conf, row->msgid);
-    if (rc == NPG_ETOOBIG)
-        snprintf(err, errlen, "this month's 99999 message identifiers are used up");
-    if (rc != NPG_OK)
-        return rc;
-    rc = npg_db_exec(db,
-                     "INSERT INTO port_in (msgidentifier, clearinghouse, pac, port_time, state,"
-                     " donor_operator, recipient_operator, account_type, number_type, email,"
-                     " contact_number, override_cooloff, original_id)"
-                     " VALUES (?, ?, ?, FROM_UNIXTIME(?), 0, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     NPG_DB_P(NPG_DB_S(row->msgid), NPG_DB_S(row->clearinghouse),
-                              row->pac[0] ? NPG_DB_S(row->pac) : NPG_DB_NUL,
-                              row->port_time ? NPG_DB_I(row->port_time) : NPG_DB_NUL,
-                              NPG_DB_S(row->donor), NPG_DB_S(row->recipient),
-                              row->account_type[0] ? NPG_DB_S(row->account_type) : NPG_DB_NUL,
-                              NPG_DB_S(row->number_type), NPG_DB_S(row->email),
-                              NPG_DB_S(row->contact), NPG_DB_I(row->override_cooloff),
-                              row->original_id ? NPG_DB_U(row->original_id) : NPG_DB_NUL),
-                     NULL, &row->id);
-    if (rc == NPG_OK)
-        rc = port_ranges_store(db, row);
-    if (rc != NPG_OK)
-        return rc;
-    row->state = NPG_PS_NOPORT;
-    char text[160];
-    if (row->original_id)
-        snprintf(text, sizeof(text), "Resubmitted with AccountType %s after rejection 35",
-                 row->account_type);
-    else if (row->pac[0])
-        snprintf(text, sizeof(text), "PAC %s checked by the %s platform; submitted", row->pac,
-                 row->clearinghouse);
-    else
-        snprintf(text, sizeof(text), "Submitted to clearinghouse");
-    port_step_t step = {.event = NPG_EV_CREATE,
-                        .msgtype = row->pac[0] ? "ClosePAC" : "PortingRequest",
-                        .direction = PORT_DIR_SENT,
-                        .eventlog = text,
-                        .reject_code = -1};
-    return port_apply(db, conf, row, &step, err, errlen);
-}
-
 struct create_args {
     const npg_port_in_req_t *req;
     port_row_t row;
 };
 
-static int create_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *err, size_t errlen)
+static int create_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, size_t errlen)
 {
     struct create_args *a = arg;
+    const npg_conf_t *conf = pt->conf;
     npg_operator_t self;
+    port_row_t *row = &a->row;
     int rc = npg_operator_get(db, conf->general.operator_code, &self);
     if (rc == NPG_ENOTFOUND) {
         snprintf(err, errlen, "our operator %s is not configured (npgwctl operator add %s --self)",
@@ -225,43 +259,47 @@ static int create_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *err,
         return NPG_ECONF;
     }
     if (rc == NPG_OK)
-        rc = detect_donor(db, a->req, &a->row, err, errlen);
-    if (rc == NPG_OK && strcmp(a->row.donor, conf->general.operator_code) == 0) {
-        snprintf(err, errlen, "the numbers are already ours (donor would be %s)", a->row.donor);
-        rc = NPG_EINVAL;
-    }
+        rc = check_numbers(db, pt, a->req, row, err, errlen);
     if (rc == NPG_OK)
-        rc = check_not_in_flight(db, &a->row, err, errlen);
+        rc = check_not_in_flight(db, row, err, errlen);
+    char text[160];
+    if (a->req->pac && a->req->pac[0])
+        snprintf(text, sizeof(text),
+                 "Authorisation code %s checked by the %s clearinghouse;"
+                 " submitted",
+                 row->pac, row->clearinghouse);
+    else
+        snprintf(text, sizeof(text), "Submitted to clearinghouse");
     if (rc == NPG_OK)
-        rc = port_insert_in(db, conf, &a->row, err, errlen);
+        rc = port_submit_in(db, pt, row, text, err, errlen);
     if (rc == NPG_OK && a->req->external_reference)
         rc = npg_db_exec(db, "UPDATE port_in SET external_reference = ? WHERE id = ?",
-                         NPG_DB_P(NPG_DB_S(a->req->external_reference), NPG_DB_U(a->row.id)),
-                         NULL, NULL);
+                         NPG_DB_P(NPG_DB_S(a->req->external_reference), NPG_DB_U(row->id)), NULL,
+                         NULL);
     uint64_t auth_xml = 0;
     if (rc == NPG_OK && a->req->in_tx)
-        rc = a->req->in_tx(db, a->row.id, a->req->in_tx_arg, &auth_xml, err, errlen);
-    if (rc == NPG_OK && a->row.pac[0]) {
-        /* The platform validated the PAC and granted the date before we got here. */
+        rc = a->req->in_tx(db, row->id, a->req->in_tx_arg, &auth_xml, err, errlen);
+    if (rc == NPG_OK && a->req->authorised_msgtype) {
+        /* The clearinghouse authorised it synchronously, before we got here. */
         port_step_t ok = {.event = NPG_EV_AUTH_ACCEPT,
-                          .msgtype = "RequestPortDate",
+                          .msgtype = a->req->authorised_msgtype,
                           .direction = PORT_DIR_RECEIVED,
-                          .eventlog = "PAC valid and port date granted by the platform",
+                          .eventlog = a->req->authorised_text,
                           .xml_id = auth_xml,
                           .reject_code = -1};
-        rc = port_apply(db, conf, &a->row, &ok, err, errlen);
+        rc = port_apply(db, pt, row, &ok, err, errlen);
     }
     return rc;
 }
 
-int npg_port_in_create(npg_db_t *db, const npg_conf_t *conf, const npg_port_in_req_t *req,
+int npg_port_in_create(npg_db_t *db, npg_porting_t *pt, const npg_port_in_req_t *req,
                        char msgid[NPG_MSGID_LEN], char *err, size_t errlen)
 {
     struct create_args a = {.req = req};
     err[0] = '\0';
-    int rc = validate_in(conf, req, &a.row, err, errlen);
+    int rc = validate_in(pt, req, &a.row, err, errlen);
     if (rc == NPG_OK)
-        rc = port_tx(db, create_tx, conf, &a, err, errlen);
+        rc = port_tx(db, create_tx, pt, &a, err, errlen);
     if (rc == NPG_OK)
         npg_strlcpy(msgid, a.row.msgid, NPG_MSGID_LEN);
     return rc;
@@ -296,58 +334,24 @@ int npg_port_in_resolve(npg_db_t *db, const char *msgid, uint64_t *id, char acti
     return NPG_ENOTFOUND;
 }
 
-/* A local step on a port named by its identifier: load, apply, or record the refusal. */
-struct local_args {
-    npg_port_kind_t kind;
-    const char *msgid;
-    port_step_t step;
-    port_row_t row;
-    bool refused;
-};
-
-static int local_tx(npg_db_t *db, const npg_conf_t *conf, void *arg, char *err, size_t errlen)
-{
-    struct local_args *a = arg;
-    int rc = port_load(db, a->kind, a->msgid, 0, true, &a->row);
-    if (rc == NPG_ENOTFOUND)
-        snprintf(err, errlen, "no port-%s with msgidentifier %s", port_kind_str(a->kind),
-                 a->msgid);
-    if (rc == NPG_OK)
-        rc = port_apply(db, conf, &a->row, &a->step, err, errlen);
-    a->refused = rc == NPG_ESTATE;
-    return rc;
-}
-
-int port_local_step(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, const char *msgid,
-                    const port_step_t *step, char *err, size_t errlen)
-{
-    struct local_args a = {.kind = kind, .msgid = msgid, .step = *step};
-    err[0] = '\0';
-    int rc = port_tx(db, local_tx, conf, &a, err, errlen);
-    if (a.refused)
-        port_record_refused(db, &a.row, &a.step);
-    return rc;
-}
-
-int npg_port_in_instruct(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
+int npg_port_in_instruct(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err,
                          size_t errlen)
 {
     port_step_t step = {.event = NPG_EV_INSTRUCT,
-                        .msgtype = "InstructionRequest",
+                        .type = "instruction",
                         .direction = PORT_DIR_SENT,
                         .eventlog = "Instruction to proceed sent",
                         .reject_code = -1};
-    return port_local_step(db, conf, NPG_PORT_IN, msgid, &step, err, errlen);
+    return port_local_step(db, pt, NPG_PORT_IN, msgid, &step, err, errlen);
 }
 
-int npg_port_in_abort(npg_db_t *db, const npg_conf_t *conf, const char *msgid, char *err,
-                      size_t errlen)
+int npg_port_in_abort(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err, size_t errlen)
 {
     port_step_t step = {.event = NPG_EV_ABORT,
-                        .msgtype = "AbortRequest",
+                        .type = "abort",
                         .direction = PORT_DIR_SENT,
                         .eventlog = "Aborted by request",
                         .reason = "Aborted by the recipient operator",
                         .reject_code = -1};
-    return port_local_step(db, conf, NPG_PORT_IN, msgid, &step, err, errlen);
+    return port_local_step(db, pt, NPG_PORT_IN, msgid, &step, err, errlen);
 }

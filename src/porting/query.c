@@ -81,8 +81,7 @@ static json_t *row_json(const npg_conf_t *conf, npg_port_kind_t kind, const npg_
         json_object_set_new(j, "email", json_string(npg_db_rows_get(r, i, 4)));
         json_object_set_new(j, "contacttelephonenumber", json_string(npg_db_rows_get(r, i, 5)));
     } else {
-        json_object_set_new(j, "recipientnetworkoperator",
-                            json_string(npg_db_rows_get(r, i, 14)));
+        json_object_set_new(j, "recipientnetworkoperator", json_string(npg_db_rows_get(r, i, 14)));
     }
     json_object_set_new(j, "Type_of_Numbers", json_string(npg_db_rows_get(r, i, 6)));
     if (kind == NPG_PORT_IN) {
@@ -95,8 +94,7 @@ static json_t *row_json(const npg_conf_t *conf, npg_port_kind_t kind, const npg_
         const char *fr = npg_db_rows_get(r, i, 11);
         json_object_set_new(j, "failure_reason", fr ? json_integer(atoi(fr)) : json_null());
         json_object_set_new(j, "failure_text", nullable_str(npg_db_rows_get(r, i, 13)));
-        json_object_set_new(j, "original_porting_request",
-                            nullable_str(npg_db_rows_get(r, i, 12)));
+        json_object_set_new(j, "original_porting_request", nullable_str(npg_db_rows_get(r, i, 12)));
     }
     (void)conf;
     return j;
@@ -111,10 +109,10 @@ static int add_ranges_events(npg_db_t *db, const npg_conf_t *conf, npg_port_kind
         return rc;
     json_t *ranges = json_array();
     for (size_t i = 0; i < npg_db_rows_count(r); i++)
-        json_array_append_new(
-            ranges, json_pack("{s:o, s:o}", "telephonenumberseriestart",
-                              local_number(conf, npg_db_rows_get(r, i, 0)),
-                              "telephonenumberserieend", local_number(conf, npg_db_rows_get(r, i, 1))));
+        json_array_append_new(ranges, json_pack("{s:o, s:o}", "telephonenumberseriestart",
+                                                local_number(conf, npg_db_rows_get(r, i, 0)),
+                                                "telephonenumberserieend",
+                                                local_number(conf, npg_db_rows_get(r, i, 1))));
     npg_db_rows_free(&r);
     json_object_set_new(j, "phone_number_ranges", ranges);
     if ((rc = npg_db_query(db, events_sql[kind], NPG_DB_P(NPG_DB_U(id)), &r)) != NPG_OK)
@@ -174,11 +172,11 @@ int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kin
                        int offset, int state, json_t **out)
 {
     npg_db_rows_t *r = NULL;
-    int rc = state < 0 ? npg_db_query(db, list_sql[kind][0],
-                                      NPG_DB_P(NPG_DB_I(limit), NPG_DB_I(offset)), &r)
-                       : npg_db_query(db, list_sql[kind][1],
-                                      NPG_DB_P(NPG_DB_I(state), NPG_DB_I(limit), NPG_DB_I(offset)),
-                                      &r);
+    int rc =
+        state < 0
+            ? npg_db_query(db, list_sql[kind][0], NPG_DB_P(NPG_DB_I(limit), NPG_DB_I(offset)), &r)
+            : npg_db_query(db, list_sql[kind][1],
+                           NPG_DB_P(NPG_DB_I(state), NPG_DB_I(limit), NPG_DB_I(offset)), &r);
     if (rc != NPG_OK)
         return rc;
     json_t *list = json_array();
@@ -199,14 +197,14 @@ int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kin
 int npg_port_xml_list_json(npg_db_t *db, npg_port_kind_t kind, const char *msgid, json_t **out)
 {
     npg_db_rows_t *r = NULL;
-    int rc = npg_db_query(db,
-                          "SELECT x.folder, x.filename FROM xml_messages x JOIN (SELECT id, 'in' AS k"
-                          " FROM port_in WHERE msgidentifier = ? UNION ALL SELECT id, 'out' FROM"
-                          " port_out WHERE msgidentifier = ?) p ON x.port_id = p.id AND"
-                          " x.port_kind = p.k WHERE p.k = ? ORDER BY x.id",
-                          NPG_DB_P(NPG_DB_S(msgid), NPG_DB_S(msgid),
-                                   NPG_DB_S(kind == NPG_PORT_IN ? "in" : "out")),
-                          &r);
+    int rc = npg_db_query(
+        db,
+        "SELECT x.folder, x.filename FROM xml_messages x JOIN (SELECT id, 'in' AS k"
+        " FROM port_in WHERE msgidentifier = ? UNION ALL SELECT id, 'out' FROM"
+        " port_out WHERE msgidentifier = ?) p ON x.port_id = p.id AND"
+        " x.port_kind = p.k WHERE p.k = ? ORDER BY x.id",
+        NPG_DB_P(NPG_DB_S(msgid), NPG_DB_S(msgid), NPG_DB_S(kind == NPG_PORT_IN ? "in" : "out")),
+        &r);
     if (rc != NPG_OK)
         return rc;
     int64_t ports = 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* porting/query.h - ports as JSON in the shapes of the /np_api/ reference (port-in, port-out, lists). */
+/* porting/query.h - ports as JSON in the shapes of the /np_api/ reference (port-in, port-out,
+ * lists). */
 #pragma once
 #include <jansson.h>
 #include "common/conf.h"
@@ -18,6 +19,7 @@ int npg_port_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, co
 int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, int limit,
                        int offset, int state, json_t **out) NPG_WUR;
 
-/* Archived XML file names of a port: {"input_XML": [...], "output_XML": [...]}. NPG_ENOTFOUND: no such port. */
+/* Archived XML file names of a port: {"input_XML": [...], "output_XML": [...]}. NPG_ENOTFOUND: no
+ * such port. */
 int npg_port_xml_list_json(npg_db_t *db, npg_port_kind_t kind, const char *msgid,
                            json_t **out) NPG_WUR;

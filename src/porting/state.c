@@ -1,32 +1,42 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "porting/state.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
 
+#define IN_FLIGHT NPG_SF_IN_FLIGHT
+#define TIMED NPG_SF_TIMED
+#define FINAL NPG_SF_FINAL
+#define FAILURE NPG_SF_FAILURE
+
+/* Every state, what it means for a port-in and for a port-out. */
 static const struct {
     int value;
     const char *name;
-} state_names[] = {
-    {NPG_PS_NOPORT, "NoPort"},
-    {NPG_PS_WAIT_AUTH, "Waiting_for_Authorisation_Response"},
-    {NPG_PS_WAIT_INSTRUCTION, "Waiting_for_Instruction"},
-    {NPG_PS_WAIT_INSTRUCTION_RESP, "Waiting_for_Instruction_Response"},
-    {NPG_PS_WAIT_PORTED, "Waiting_for_Ported_Response"},
-    {NPG_PS_WAIT_CHANGE, "Waiting_for_Change_Response"},
-    {NPG_PS_PORTED, "Number_Ported"},
-    {NPG_PS_COMPLETE, "Number_Ported_Complete"},
-    {NPG_PS_TIMEOUT, "TimeOut"},
-    {NPG_PS_ABORTED, "Aborted"},
-    {NPG_PS_REJECTED, "Rejected"},
+    unsigned flags[2]; /* [NPG_PORT_IN], [NPG_PORT_OUT] */
+} states[] = {
+    {NPG_PS_NOPORT, "NoPort", {IN_FLIGHT, IN_FLIGHT}},
+    {NPG_PS_WAIT_AUTH, "Waiting_for_Authorisation_Response", {IN_FLIGHT | TIMED, IN_FLIGHT}},
+    {NPG_PS_WAIT_INSTRUCTION, "Waiting_for_Instruction", {IN_FLIGHT, 0}},
+    {NPG_PS_WAIT_INSTRUCTION_RESP, "Waiting_for_Instruction_Response", {IN_FLIGHT | TIMED, 0}},
+    {NPG_PS_WAIT_PORTED, "Waiting_for_Ported_Response", {IN_FLIGHT | TIMED, IN_FLIGHT | TIMED}},
+    {NPG_PS_WAIT_CHANGE, "Waiting_for_Change_Response", {0, 0}}, /* unused: see state.h */
+    {NPG_PS_PORTED, "Number_Ported", {0, 0}},
+    {NPG_PS_COMPLETE, "Number_Ported_Complete", {FINAL, FINAL}},
+    {NPG_PS_TIMEOUT, "TimeOut", {FINAL | FAILURE, FINAL | FAILURE}},
+    {NPG_PS_ABORTED, "Aborted", {FINAL, FINAL}},
+    {NPG_PS_REJECTED, "Rejected", {FINAL | FAILURE, FINAL | FAILURE}},
 };
 
 #define IN NPG_PORT_IN
 #define OUT NPG_PORT_OUT
 #define SEND_REQ NPG_ACT_SEND_PORTING_REQUEST
 #define DEADLINE NPG_ACT_SET_DEADLINE
+#define ANSWER NPG_ACT_SEND_AUTH_ANSWER
 #define NODEADLINE NPG_ACT_CLEAR_DEADLINE
 
 /* The whole life of a port. Anything not listed here is refused and recorded, never applied. */
@@ -35,8 +45,8 @@ static const npg_transition_t transitions[] = {
     {IN, NPG_PS_NOPORT, NPG_EV_CREATE, NPG_PS_WAIT_AUTH, SEND_REQ | DEADLINE,
      "authorisation_response"},
     {IN, NPG_PS_WAIT_AUTH, NPG_EV_AUTH_ACCEPT, NPG_PS_WAIT_INSTRUCTION, NODEADLINE, NULL},
-    {IN, NPG_PS_WAIT_AUTH, NPG_EV_AUTH_REJECT, NPG_PS_REJECTED,
-     NODEADLINE | NPG_ACT_RESUBMIT_IF_35, NULL},
+    {IN, NPG_PS_WAIT_AUTH, NPG_EV_AUTH_REJECT, NPG_PS_REJECTED, NODEADLINE | NPG_ACT_RESUBMIT_IF_35,
+     NULL},
     {IN, NPG_PS_WAIT_INSTRUCTION, NPG_EV_INSTRUCT, NPG_PS_WAIT_INSTRUCTION_RESP,
      NPG_ACT_SEND_INSTRUCTION | DEADLINE, "instruction_response"},
     {IN, NPG_PS_WAIT_INSTRUCTION_RESP, NPG_EV_INSTRUCTION_RESPONSE, NPG_PS_WAIT_PORTED, DEADLINE,
@@ -56,12 +66,10 @@ static const npg_transition_t transitions[] = {
     {IN, NPG_PS_WAIT_PORTED, NPG_EV_LOCAL_TIMEOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
     /* port-out */
     {OUT, NPG_PS_NOPORT, NPG_EV_AUTH_REQUEST, NPG_PS_WAIT_AUTH, 0, NULL},
-    {OUT, NPG_PS_WAIT_AUTH, NPG_EV_AUTHORISE, NPG_PS_WAIT_PORTED,
-     NPG_ACT_SEND_AUTH_ACCEPT | DEADLINE, "ported"},
-    {OUT, NPG_PS_WAIT_AUTH, NPG_EV_REJECT, NPG_PS_REJECTED, NPG_ACT_SEND_AUTH_REJECT, NULL},
+    {OUT, NPG_PS_WAIT_AUTH, NPG_EV_AUTHORISE, NPG_PS_WAIT_PORTED, ANSWER | DEADLINE, "ported"},
+    {OUT, NPG_PS_WAIT_AUTH, NPG_EV_REJECT, NPG_PS_REJECTED, ANSWER, NULL},
     {OUT, NPG_PS_WAIT_PORTED, NPG_EV_PORTED, NPG_PS_PORTED,
-     NODEADLINE | NPG_ACT_ROUTE_TO_RECIPIENT | NPG_ACT_PUBLISH_DNS |
-         NPG_ACT_SCHEDULE_TERMINATION,
+     NODEADLINE | NPG_ACT_ROUTE_TO_RECIPIENT | NPG_ACT_PUBLISH_DNS | NPG_ACT_SCHEDULE_TERMINATION,
      NULL},
     {OUT, NPG_PS_PORTED, NPG_EV_TERMINATION_DUE, NPG_PS_COMPLETE, 0, NULL},
     {OUT, NPG_PS_WAIT_AUTH, NPG_EV_TIMEDOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
@@ -90,11 +98,16 @@ static const struct {
     int code;
     const char *text;
 } reject_codes[] = {
-    {0, "Unknown"},           {31, "Account Suspended"},
-    {32, "Account Problem"},  {33, "Bill Problem"},
-    {34, "Deposit Exceeded"}, {35, "Incorrect Account Type"},
-    {36, "Reported Stolen or Lost"}, {37, "Special"},
-    {38, "No Cooling Off (Repatriation)"}, {39, "Prepaid Bill Problem"},
+    {0, "Unknown"},
+    {31, "Account Suspended"},
+    {32, "Account Problem"},
+    {33, "Bill Problem"},
+    {34, "Deposit Exceeded"},
+    {35, "Incorrect Account Type"},
+    {36, "Reported Stolen or Lost"},
+    {37, "Special"},
+    {38, "No Cooling Off (Repatriation)"},
+    {39, "Prepaid Bill Problem"},
     {99, "General Rejection"},
 };
 
@@ -109,8 +122,7 @@ static const struct {
     {"number_not_active", 31},
 };
 
-const npg_transition_t *npg_transition_find(npg_port_kind_t kind, int from,
-                                            npg_port_event_t event)
+const npg_transition_t *npg_transition_find(npg_port_kind_t kind, int from, npg_port_event_t event)
 {
     for (size_t i = 0; i < NPG_ARRAY_LEN(transitions); i++)
         if (transitions[i].kind == kind && transitions[i].from == from &&
@@ -119,18 +131,85 @@ const npg_transition_t *npg_transition_find(npg_port_kind_t kind, int from,
     return NULL;
 }
 
-const char *npg_port_state_name(int state)
+const npg_transition_t *npg_transitions(size_t *n)
 {
-    for (size_t i = 0; i < NPG_ARRAY_LEN(state_names); i++)
-        if (state_names[i].value == state)
-            return state_names[i].name;
-    return "Unknown";
+    *n = NPG_ARRAY_LEN(transitions);
+    return transitions;
 }
 
-bool npg_port_state_final(int state)
+static int state_index(int state)
 {
-    return state == NPG_PS_COMPLETE || state == NPG_PS_TIMEOUT || state == NPG_PS_ABORTED ||
-           state == NPG_PS_REJECTED;
+    for (size_t i = 0; i < NPG_ARRAY_LEN(states); i++)
+        if (states[i].value == state)
+            return (int)i;
+    return -1;
+}
+
+const char *npg_port_state_name(int state)
+{
+    int i = state_index(state);
+    return i < 0 ? "Unknown" : states[i].name;
+}
+
+bool npg_port_state_is(npg_port_kind_t kind, int state, unsigned flags)
+{
+    int i = state_index(state);
+    return i >= 0 && (states[i].flags[kind] & flags) == flags;
+}
+
+const int *npg_port_states(size_t *n)
+{
+    static int values[NPG_ARRAY_LEN(states)];
+    for (size_t i = 0; i < NPG_ARRAY_LEN(states); i++)
+        values[i] = states[i].value;
+    *n = NPG_ARRAY_LEN(states);
+    return values;
+}
+
+/* SQL lists, built once: by flag combination and by event, for both kinds. */
+#define FLAG_COMBOS 16
+static char flag_sql[2][FLAG_COMBOS][64];
+static char event_sql[2][NPG_EV_COUNT_][64];
+static pthread_once_t sql_once = PTHREAD_ONCE_INIT;
+
+static void list_add(char *buf, size_t len, int value)
+{
+    size_t at = strlen(buf);
+    snprintf(buf + at, len - at, "%s%d", at ? ", " : "", value);
+}
+
+static void build_sql(void)
+{
+    for (int k = 0; k < 2; k++) {
+        for (unsigned f = 0; f < FLAG_COMBOS; f++)
+            for (size_t i = 0; i < NPG_ARRAY_LEN(states); i++)
+                if ((states[i].flags[k] & f) == f)
+                    list_add(flag_sql[k][f], sizeof(flag_sql[k][f]), states[i].value);
+        for (size_t i = 0; i < NPG_ARRAY_LEN(transitions); i++)
+            if (transitions[i].kind == (npg_port_kind_t)k)
+                list_add(event_sql[k][transitions[i].event], sizeof(event_sql[0][0]),
+                         transitions[i].from);
+    }
+    for (int k = 0; k < 2; k++) { /* an empty list would be an SQL syntax error: match nothing */
+        for (unsigned f = 0; f < FLAG_COMBOS; f++)
+            if (!flag_sql[k][f][0])
+                snprintf(flag_sql[k][f], sizeof(flag_sql[k][f]), "-1");
+        for (int e = 0; e < NPG_EV_COUNT_; e++)
+            if (!event_sql[k][e][0])
+                snprintf(event_sql[k][e], sizeof(event_sql[k][e]), "-1");
+    }
+}
+
+const char *npg_port_state_sql(npg_port_kind_t kind, unsigned flags)
+{
+    pthread_once(&sql_once, build_sql);
+    return flag_sql[kind][flags % FLAG_COMBOS];
+}
+
+const char *npg_port_event_states_sql(npg_port_kind_t kind, npg_port_event_t event)
+{
+    pthread_once(&sql_once, build_sql);
+    return event_sql[kind][event];
 }
 
 const char *npg_port_event_name(npg_port_event_t event)

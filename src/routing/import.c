@@ -6,56 +6,8 @@
 
 #include "common/e164.h"
 #include "common/util.h"
+#include "numbering/numbering.h"
 #include "routing/routing.h"
-
-/* Home ranges in memory, so a row needs no look-up of its own to learn if it goes home. */
-typedef struct home {
-    uint64_t start, end, max_end; /* max_end: largest end among this and earlier ranges */
-    char code[NPG_OPERATOR_CODE_LEN];
-} home_t;
-
-typedef struct homes {
-    home_t *r;
-    size_t n, cap;
-} homes_t;
-
-static int home_row(const char *const *c, const size_t *l, size_t n, void *arg)
-{
-    (void)l, (void)n;
-    homes_t *h = arg;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 64;
-        home_t *p = realloc(h->r, cap * sizeof(*p));
-        if (!p)
-            return NPG_ENOMEM;
-        h->r = p, h->cap = cap;
-    }
-    home_t *r = &h->r[h->n];
-    r->start = strtoull(c[0], NULL, 10);
-    r->end = strtoull(c[1], NULL, 10);
-    r->max_end = h->n && h->r[h->n - 1].max_end > r->end ? h->r[h->n - 1].max_end : r->end;
-    npg_strlcpy(r->code, c[2], sizeof(r->code));
-    h->n++;
-    return 0;
-}
-
-/* The owner of the smallest home range holding number, or NULL. */
-static const char *home_owner(const homes_t *h, uint64_t number)
-{
-    size_t lo = 0, hi = h->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (h->r[mid].start <= number)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    const home_t *best = NULL;
-    for (size_t i = lo; i-- > 0 && h->r[i].max_end >= number;)
-        if (h->r[i].end >= number && (!best || h->r[i].end - h->r[i].start < best->end - best->start))
-            best = &h->r[i];
-    return best ? best->code : NULL;
-}
 
 /* Rows waiting to be written together. */
 #define CHUNK 100
@@ -100,11 +52,11 @@ static int write_chunk(npg_db_t *db, const pending_t *p)
     if (rc == NPG_OK)
         rc = npg_db_exec(db,
                          "INSERT INTO routing (number, operator_id, routing_number, number_type,"
-                         " source, port_ref, change_id) VALUES " X10(RT10)
-                         " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
-                         " routing_number = VALUES(routing_number),"
-                         " number_type = VALUES(number_type), source = VALUES(source),"
-                         " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
+                         " source, port_ref, change_id) VALUES " X10(
+                             RT10) " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
+                                   " routing_number = VALUES(routing_number),"
+                                   " number_type = VALUES(number_type), source = VALUES(source),"
+                                   " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
                          rt, CHUNK * 5, NULL, NULL);
     return rc;
 }
@@ -150,7 +102,8 @@ static int parse_line(char *line, uint64_t *number, char **op, const char **type
     char *p = line + strspn(line, " \t");
     if (*p == '\0' || *p == '#' || strncasecmp(p, "number", 6) == 0)
         return NPG_ENOTFOUND;
-    char *num = strsep(&p, ","), *code = p ? strsep(&p, ",") : NULL, *t = p ? strsep(&p, ",") : NULL;
+    char *num = strsep(&p, ","), *code = p ? strsep(&p, ",") : NULL,
+         *t = p ? strsep(&p, ",") : NULL;
     if (!code || p) {
         snprintf(err, errlen, "expected number,operator[,type]");
         return NPG_EINVAL;
@@ -174,7 +127,7 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
                            size_t errlen)
 {
     op_cache_t *cache = calloc(1, sizeof(*cache));
-    homes_t homes = {0};
+    npg_homes_t *homes = NULL;
     pending_t pend[CHUNK];
     size_t npend = 0;
     int64_t lock_mode = 2;
@@ -186,10 +139,7 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     err[0] = '\0';
     if (!cache)
         return NPG_ENOMEM;
-    rc = npg_db_query_each(db,
-                           "SELECT r.range_start, r.range_end, o.code FROM operator_ranges r"
-                           " JOIN operators o ON o.id = r.operator_id ORDER BY r.range_start",
-                           NULL, 0, home_row, &homes);
+    rc = npg_homes_get(db, &homes); /* a row going home needs no look-up of its own */
     if (rc == NPG_OK)
         rc = npg_db_query_int(db, "SELECT @@innodb_autoinc_lock_mode", NULL, 0, &lock_mode);
     bool chunks = lock_mode < 2; /* interleaved ids: row by row */
@@ -209,7 +159,7 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
         if (rc == NPG_OK && (rc = op_cached(db, cache, code, &op)) == NPG_ENOTFOUND)
             snprintf(why, sizeof(why), "operator '%s' is unknown", code);
         if (rc == NPG_OK) {
-            const char *home = home_owner(&homes, number);
+            const char *home = npg_homes_owner(homes, number);
             type = strcmp(type, "fixed") == 0 ? "fixed" : "mobile";
             if (!chunks || (home && strcmp(home, op->code) == 0)) /* going home: no row */
                 rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
@@ -237,7 +187,6 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     }
     free(line);
     free(cache);
-    free(homes.r);
+    npg_homes_release(&homes);
     return rc;
 }
-

@@ -9,6 +9,7 @@
 #include "common/e164.h"
 #include "common/util.h"
 #include "enum/publish.h"
+#include "numbering/numbering.h"
 
 static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_operator_t *to,
                       const char *number_type, const char *source, uint64_t *change_id)
@@ -16,10 +17,8 @@ static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_o
     return npg_db_exec(db,
                        "INSERT INTO routing_changes (number, op, operator_id, routing_number,"
                        " number_type, source) VALUES (?, ?, ?, ?, ?, ?)",
-                       NPG_DB_P(NPG_DB_U(number), NPG_DB_S(op),
-                                to ? NPG_DB_U(to->id) : NPG_DB_NUL,
-                                NPG_DB_S(to ? to->routing_number : NULL),
-                                NPG_DB_S(number_type),
+                       NPG_DB_P(NPG_DB_U(number), NPG_DB_S(op), to ? NPG_DB_U(to->id) : NPG_DB_NUL,
+                                NPG_DB_S(to ? to->routing_number : NULL), NPG_DB_S(number_type),
                                 NPG_DB_S(source)),
                        NULL, change_id);
 }
@@ -28,16 +27,18 @@ int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                     const char *number_type, const char *source, const char *port_ref,
                     uint64_t *change_id)
 {
-    char owner[NPG_OPERATOR_CODE_LEN] = "";
     uint64_t change = 0;
-    int rc = npg_operator_owner(db, number, owner);
-    if (rc != NPG_OK && rc != NPG_ENOTFOUND)
+    npg_homes_t *homes = NULL;
+    int rc = npg_homes_get(db, &homes);
+    if (rc != NPG_OK)
         return rc;
-    bool home = rc == NPG_OK && strcmp(owner, op->code) == 0;
+    const char *owner = npg_homes_owner(homes, number);
+    bool home = owner && strcmp(owner, op->code) == 0;
+    npg_homes_release(&homes);
     rc = log_change(db, number, home ? "delete" : "upsert", op, number_type, source, &change);
     if (rc == NPG_OK && home)
-        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?",
-                         NPG_DB_P(NPG_DB_U(number)), NULL, NULL);
+        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?", NPG_DB_P(NPG_DB_U(number)),
+                         NULL, NULL);
     else if (rc == NPG_OK)
         rc = npg_db_exec(db,
                          "INSERT INTO routing (number, operator_id, routing_number, number_type,"
@@ -46,9 +47,8 @@ int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                          " routing_number = VALUES(routing_number),"
                          " number_type = VALUES(number_type), source = VALUES(source),"
                          " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
-                         NPG_DB_P(NPG_DB_U(number), NPG_DB_U(op->id),
-                                  NPG_DB_S(op->routing_number), NPG_DB_S(number_type),
-                                  NPG_DB_S(source),
+                         NPG_DB_P(NPG_DB_U(number), NPG_DB_U(op->id), NPG_DB_S(op->routing_number),
+                                  NPG_DB_S(number_type), NPG_DB_S(source),
                                   NPG_DB_S(port_ref && port_ref[0] ? port_ref : NULL),
                                   NPG_DB_U(change)),
                          NULL, NULL);
@@ -73,47 +73,44 @@ int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source, uint64
 
 int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
 {
+    npg_number_run_t who;
     memset(out, 0, sizeof(*out));
     out->number = number;
-    int rc = npg_operator_owner(db, number, out->home_operator);
-    if (rc != NPG_OK && rc != NPG_ENOTFOUND)
-        return rc;
-    out->in_home_range = rc == NPG_OK;
-    npg_db_rows_t *rows;
-    rc = npg_db_query(db,
-                      "SELECT o.code, r.number_type, r.source, COALESCE(r.port_ref, ''),"
-                      " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), r.change_id"
-                      " FROM routing r JOIN operators o ON o.id = r.operator_id"
-                      " WHERE r.number = ?",
-                      NPG_DB_P(NPG_DB_U(number)), &rows);
+    int rc = npg_numbering_who(db, number, &who);
     if (rc != NPG_OK)
         return rc;
-    const char *serving = out->home_operator;
-    if (npg_db_rows_count(rows) == 1) {
-        out->ported = true;
-        npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 1), sizeof(out->number_type));
-        npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 2), sizeof(out->source));
-        npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 3), sizeof(out->port_ref));
-        npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 4), sizeof(out->updated_at));
-        out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 5, 0);
-        serving = npg_db_rows_get(rows, 0, 0);
-    } else if (out->in_home_range) {
-        npg_strlcpy(out->source, "home", sizeof(out->source));
-        int64_t t = 0;
-        rc = npg_db_query_int(db,
-                              "SELECT number_type = 'fixed' FROM operator_ranges"
-                              " WHERE range_start <= ? AND range_end >= ?"
-                              " ORDER BY range_end - range_start LIMIT 1",
-                              NPG_DB_P(NPG_DB_U(number), NPG_DB_U(number)), &t);
-        npg_strlcpy(out->number_type, t ? "fixed" : "mobile", sizeof(out->number_type));
-    } else {
-        npg_db_rows_free(&rows);
+    if (!who.serving[0])
         return NPG_ENOTFOUND;
+    npg_strlcpy(out->home_operator, who.home, sizeof(out->home_operator));
+    out->in_home_range = who.home[0] != '\0';
+    out->ported = who.ported;
+    if (who.ported) {
+        npg_db_rows_t *rows;
+        rc = npg_db_query(db,
+                          "SELECT number_type, source, COALESCE(port_ref, ''),"
+                          " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), change_id"
+                          " FROM routing WHERE number = ?",
+                          NPG_DB_P(NPG_DB_U(number)), &rows);
+        if (rc != NPG_OK)
+            return rc;
+        if (npg_db_rows_count(rows) == 1) {
+            npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 0), sizeof(out->number_type));
+            npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 1), sizeof(out->source));
+            npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(out->port_ref));
+            npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(out->updated_at));
+            out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 4, 0);
+        }
+        npg_db_rows_free(&rows);
+    } else {
+        npg_homes_t *homes = NULL;
+        if ((rc = npg_homes_get(db, &homes)) != NPG_OK)
+            return rc;
+        const char *type = npg_homes_type(homes, number);
+        npg_strlcpy(out->number_type, type ? type : "mobile", sizeof(out->number_type));
+        npg_homes_release(&homes);
+        npg_strlcpy(out->source, "home", sizeof(out->source));
     }
-    if (rc == NPG_OK)
-        rc = npg_operator_get(db, serving, &out->serving);
-    npg_db_rows_free(&rows);
-    return rc;
+    return npg_operator_get(db, who.serving, &out->serving);
 }
 
 static int export_row(const char *const *cols, const size_t *lens, size_t ncols, void *arg)
@@ -144,7 +141,8 @@ int npg_routing_export_csv(npg_db_t *db, FILE *out, uint64_t *count)
 int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const char *port_kind,
                               uint64_t port_id, uint64_t change_id)
 {
-    return npg_publish_queue(db, port_kind, port_id, change_id, &first, &last, 1); /* one way to queue */
+    return npg_publish_queue(db, port_kind, port_id, change_id, &first, &last,
+                             1); /* one way to queue */
 }
 
 int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,

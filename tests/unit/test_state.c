@@ -54,9 +54,9 @@ static void only_allowed_states(void **state)
 static void happy_path_port_in(void **state)
 {
     (void)state;
-    const npg_port_event_t path[] = {NPG_EV_CREATE, NPG_EV_AUTH_ACCEPT, NPG_EV_INSTRUCT,
-                                     NPG_EV_INSTRUCTION_RESPONSE, NPG_EV_PORTED,
-                                     NPG_EV_ROUTING_DONE};
+    const npg_port_event_t path[] = {NPG_EV_CREATE,   NPG_EV_AUTH_ACCEPT,
+                                     NPG_EV_INSTRUCT, NPG_EV_INSTRUCTION_RESPONSE,
+                                     NPG_EV_PORTED,   NPG_EV_ROUTING_DONE};
     const int expect[] = {1, 2, 3, 10, 20, 30};
     int s = 0;
     for (size_t i = 0; i < 6; i++) {
@@ -65,7 +65,7 @@ static void happy_path_port_in(void **state)
         assert_int_equal(t->to, expect[i]);
         s = t->to;
     }
-    assert_true(npg_port_state_final(s));
+    assert_true(npg_port_state_is(NPG_PORT_IN, s, NPG_SF_FINAL));
     /* Number_Ported routes every number to us and publishes it */
     const npg_transition_t *p = npg_transition_find(NPG_PORT_IN, 10, NPG_EV_PORTED);
     assert_true(p->actions & NPG_ACT_ROUTE_TO_US);
@@ -118,12 +118,51 @@ static void port_out_path_and_reasons(void **state)
     assert_int_equal(npg_port_out_reject_code(NULL), NPG_EINVAL);
 }
 
+/* The flags and the table agree: a deadline is set only on entering a timed state, every
+ * timed state has its local timeout, final states go nowhere, and state 11 is unused. */
+static void flags_agree_with_transitions(void **state)
+{
+    (void)state;
+    size_t n, ns;
+    const npg_transition_t *t = npg_transitions(&n);
+    const int *states = npg_port_states(&ns);
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].actions & NPG_ACT_SET_DEADLINE)
+            assert_true(npg_port_state_is(t[i].kind, t[i].to, NPG_SF_TIMED));
+        assert_false(npg_port_state_is(t[i].kind, t[i].from, NPG_SF_FINAL));
+        assert_int_not_equal(t[i].from, NPG_PS_WAIT_CHANGE);
+        assert_int_not_equal(t[i].to, NPG_PS_WAIT_CHANGE);
+        if (npg_port_state_is(t[i].kind, t[i].to, NPG_SF_FAILURE))
+            assert_true(npg_port_state_is(t[i].kind, t[i].to, NPG_SF_FINAL));
+    }
+    for (int k = NPG_PORT_IN; k <= NPG_PORT_OUT; k++)
+        for (size_t i = 0; i < ns; i++)
+            if (npg_port_state_is(k, states[i], NPG_SF_TIMED))
+                assert_non_null(npg_transition_find(k, states[i], NPG_EV_LOCAL_TIMEOUT));
+}
+
+/* SQL state lists come from the tables, never from literals elsewhere. */
+static void sql_lists_from_the_table(void **state)
+{
+    (void)state;
+    assert_string_equal(npg_port_state_sql(NPG_PORT_IN, NPG_SF_IN_FLIGHT), "0, 1, 2, 3, 10");
+    assert_string_equal(npg_port_state_sql(NPG_PORT_OUT, NPG_SF_IN_FLIGHT), "0, 1, 10");
+    assert_string_equal(npg_port_state_sql(NPG_PORT_IN, NPG_SF_FINAL | NPG_SF_FAILURE), "97, 99");
+    assert_string_equal(npg_port_event_states_sql(NPG_PORT_IN, NPG_EV_LOCAL_TIMEOUT), "1, 3, 10");
+    assert_string_equal(npg_port_event_states_sql(NPG_PORT_OUT, NPG_EV_LOCAL_TIMEOUT), "10");
+    assert_string_equal(npg_port_event_states_sql(NPG_PORT_OUT, NPG_EV_TERMINATION_DUE), "20");
+    /* an event no transition takes matches no state rather than breaking the SQL */
+    assert_string_equal(npg_port_event_states_sql(NPG_PORT_OUT, NPG_EV_INSTRUCT), "-1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(state_names_match_the_reference),
         cmocka_unit_test(only_allowed_states),
         cmocka_unit_test(happy_path_port_in),
+        cmocka_unit_test(flags_agree_with_transitions),
+        cmocka_unit_test(sql_lists_from_the_table),
         cmocka_unit_test(final_states_accept_nothing),
         cmocka_unit_test(rejection_and_resubmission),
         cmocka_unit_test(port_out_path_and_reasons),

@@ -122,8 +122,8 @@ static void portingxs_wsdl(void **state)
         "\"http://127.0.0.1:8780/np_api/pxs/recv/\"",
         "\"http://127.0.0.1:9090/np_api/pxs/recv/\"",
     };
-    char *out =
-        rewrite_file("wsdl/portingxs.wsdl", "http://127.0.0.1:9090", edits, NPG_ARRAY_LEN(edits));
+    char *out = rewrite_file("wsdl/pxs/portingxs.wsdl", "http://127.0.0.1:9090", edits,
+                             NPG_ARRAY_LEN(edits));
     assert_xp(out, ADDR("PortingXSReceiver"), "http://127.0.0.1:9090/np_api/pxs/recv/");
     assert_xp(out, ADDR("PortingXSClearinghouse"), "http://127.0.0.1:8781/pxs");
     assert_xp(out, IMPORT, "http://127.0.0.1:9090/wsdl/portingxs.xsd");
@@ -140,7 +140,8 @@ static void portin_wsdl(void **state)
         "\"http://127.0.0.1:8780/np_api/uk/portin\"",
         "\"http://[::1]:9090/np_api/uk/portin\"",
     };
-    char *out = rewrite_file("wsdl/portin.wsdl", "http://[::1]:9090", edits, NPG_ARRAY_LEN(edits));
+    char *out =
+        rewrite_file("wsdl/uk/portin.wsdl", "http://[::1]:9090", edits, NPG_ARRAY_LEN(edits));
     assert_xp(out, ADDR("PortInService"), "http://[::1]:9090/np_api/uk/portin");
     assert_xp(out, IMPORT, "http://[::1]:9090/wsdl/portin.xsd");
     free(out);
@@ -155,7 +156,8 @@ static void uk_mnp_wsdl(void **state)
         "\"http://127.0.0.1:8780/np_api/uk/notify\"",
         "\"https://gw.example/np_api/uk/notify\"",
     };
-    char *out = rewrite_file("wsdl/uk-mnp.wsdl", "https://gw.example", edits, NPG_ARRAY_LEN(edits));
+    char *out =
+        rewrite_file("wsdl/uk/uk-mnp.wsdl", "https://gw.example", edits, NPG_ARRAY_LEN(edits));
     assert_xp(out, ADDR("UKGateway"), "https://gw.example/np_api/uk/notify");
     assert_xp(out, ADDR("UKPlatform"), "http://127.0.0.1:8782/uk");
     assert_xp(out, IMPORT, "https://gw.example/wsdl/uk-mnp.xsd");
@@ -166,7 +168,8 @@ static void uk_mnp_wsdl(void **state)
 static void xsd_files(void **state)
 {
     (void)state;
-    static const char *const xsds[] = {"wsdl/portingxs.xsd", "wsdl/portin.xsd", "wsdl/uk-mnp.xsd"};
+    static const char *const xsds[] = {"wsdl/pxs/portingxs.xsd", "wsdl/uk/portin.xsd",
+                                       "wsdl/uk/uk-mnp.xsd"};
     for (size_t i = 0; i < NPG_ARRAY_LEN(xsds); i++) {
         char *out = rewrite_file(xsds[i], "http://127.0.0.1:9090", NULL, 0);
         assert_xp(out, "count(/xs:schema)", "1");

@@ -79,7 +79,7 @@ static int setup(void **state)
     to_canon = load_sheet("xslt/pxs/to-canonical.xsl", NPG_OK);
     from_canon = load_sheet("xslt/pxs/from-canonical.xsl", NPG_OK);
     canon_xsd = load_schema("xslt/canonical.xsd");
-    pxs_xsd = load_schema("wsdl/portingxs.xsd");
+    pxs_xsd = load_schema("wsdl/pxs/portingxs.xsd");
     return to_canon && from_canon && canon_xsd && pxs_xsd ? 0 : -1;
 }
 
@@ -327,7 +327,7 @@ static void load_refuses_bad_stylesheets(void **state)
     (void)state;
     assert_null(load_sheet("tests/data/xslt/doctype.xsl", NPG_EXML));
     assert_null(load_sheet("tests/data/xslt/missing.xsl", NPG_ENOTFOUND));
-    assert_null(load_sheet("wsdl/portingxs.xsd", NPG_EXSLT));
+    assert_null(load_sheet("wsdl/pxs/portingxs.xsd", NPG_EXSLT));
 }
 
 /* --- one compiled sheet, many threads --------------------------------------- */

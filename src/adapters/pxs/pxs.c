@@ -6,21 +6,22 @@
 #include <string.h>
 #include <time.h>
 
+#include "adapters/pxs/sim.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "soapH.h"
 #include "xml/xml.h"
-#include "xml/xslt.h"
 
 extern struct Namespace namespaces[];
 
-struct npg_pxs {
+typedef struct pxs {
     const npg_conf_t *conf;
     npg_xslt_t *to_canonical;
     npg_xslt_t *from_canonical;
-};
+} pxs_t;
 
-/* Deserialize one element of type T from the current position (validates it against the contract). */
+/* Deserialize one element of type T from the current position (validates it against the contract).
+ */
 #define PXS_GET(T)                                                                                 \
     static int get_##T(struct soap *s)                                                             \
     {                                                                                              \
@@ -28,7 +29,8 @@ struct npg_pxs {
         soap_default__pxs__##T(s, &v);                                                             \
         return soap_get__pxs__##T(s, &v, "pxs:" #T, NULL) ? SOAP_OK : s->error;                    \
     }
-/* Read T from a bare element and call the operation at url; the acknowledgement status comes back. */
+/* Read T from a bare element and call the operation at url; the acknowledgement status comes back.
+ */
 #define PXS_CALL(T)                                                                                \
     static int call_##T(struct soap *s, const char *url, const char **status)                      \
     {                                                                                              \
@@ -90,52 +92,41 @@ static const struct {
     {"terminated", "Terminated", NULL},
 };
 
-const char *npg_pxs_element(const char *canonical_type)
+static const char *element(const char *canonical_type)
 {
     for (size_t i = 0; i < NPG_ARRAY_LEN(outbound); i++)
         if (strcmp(outbound[i].type, canonical_type) == 0)
             return outbound[i].element;
-    return "Unknown";
+    return NULL;
 }
 
-int npg_pxs_new(const npg_conf_t *conf, npg_pxs_t **out)
+static int create(const npg_conf_t *conf, void **state)
 {
-    char dir[NPG_CONF_STRLEN + 32], path[NPG_CONF_STRLEN + 64];
-    npg_pxs_t *p = calloc(1, sizeof(*p));
+    pxs_t *p = calloc(1, sizeof(*p));
     if (!p)
         return NPG_ENOMEM;
-    npg_xml_init(); /* libxml2, libxslt and EXSLT, once per process */
     p->conf = conf;
-    snprintf(dir, sizeof(dir), "%s/pxs",
-             conf->general.xslt_dir[0] ? conf->general.xslt_dir : NPGW_DATADIR "/xslt");
-    char err[512] = "";
-    snprintf(path, sizeof(path), "%s/to-canonical.xsl", dir);
-    int rc = npg_xslt_load(path, &p->to_canonical, err, sizeof(err));
-    if (rc == NPG_OK) {
-        snprintf(path, sizeof(path), "%s/from-canonical.xsl", dir);
-        rc = npg_xslt_load(path, &p->from_canonical, err, sizeof(err));
-    }
+    int rc = npg_adapter_stylesheets(conf, "pxs", &p->to_canonical, &p->from_canonical);
     if (rc != NPG_OK) {
-        npg_log(LOG_ERR, "pxs", "cannot load %s: %s", path, err[0] ? err : npg_strerror(rc));
-        npg_pxs_free(&p);
+        free(p);
         return rc;
     }
-    *out = p;
+    *state = p;
     return NPG_OK;
 }
 
-void npg_pxs_free(npg_pxs_t **pp)
+static void destroy(void **state)
 {
-    npg_pxs_t *p = pp ? *pp : NULL;
+    pxs_t *p = state ? *state : NULL;
     if (!p)
         return;
     npg_xslt_free(&p->to_canonical);
     npg_xslt_free(&p->from_canonical);
     free(p);
-    *pp = NULL;
+    *state = NULL;
 }
 
-static struct soap *new_soap(const npg_conf_t *conf)
+static struct soap *strict_reader(const npg_conf_t *conf)
 {
     struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
     if (!s)
@@ -146,30 +137,28 @@ static struct soap *new_soap(const npg_conf_t *conf)
     return s;
 }
 
-/* gSOAP's own words for what went wrong ("Validation constraint violation: ..."), on one line. */
-static void soap_error_text(struct soap *s, char *err, size_t errlen)
+static struct soap *client(const npg_conf_t *conf)
 {
-    soap_set_fault(s);
-    const char **reason = soap_faultstring(s);
-    const char **detail = soap_faultdetail(s);
-    snprintf(err, errlen, "%s%s%s", reason && *reason ? *reason : "SOAP error",
-             detail && *detail ? ": " : "", detail && *detail ? *detail : "");
-    for (char *p = err; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    npg_soap_client_opts_t o = {.connect_timeout = conf->pxs.connect_timeout,
+                                .io_timeout = conf->pxs.io_timeout,
+                                .user = conf->pxs.clearinghouse_user,
+                                .password = conf->pxs.clearinghouse_password,
+                                .max_depth = (unsigned)conf->http.max_xml_depth,
+                                .max_bytes = (uint64_t)conf->http.max_request_bytes};
+    return npg_soap_client_new(&o);
 }
 
 /* The contract check: the body's element must be one we accept and must deserialize strictly. */
 static int validate_envelope(const npg_conf_t *conf, const char *body, char *err, size_t errlen)
 {
-    struct soap *s = new_soap(conf);
+    struct soap *s = strict_reader(conf);
     if (!s)
         return NPG_ENOMEM;
     int rc = NPG_EXML;
     s->is = body;
     if (soap_begin_recv(s) || soap_envelope_begin_in(s) || soap_recv_header(s) ||
         soap_body_begin_in(s) || soap_peek_element(s)) {
-        soap_error_text(s, err, errlen);
+        npg_soap_error_text(s, err, errlen);
         goto done;
     }
     size_t i;
@@ -184,7 +173,7 @@ static int validate_envelope(const npg_conf_t *conf, const char *body, char *err
     }
     if (inbound[i].get(s) || soap_body_end_in(s) || soap_envelope_end_in(s) || soap_end_recv(s)) {
         char why[400];
-        soap_error_text(s, why, sizeof(why));
+        npg_soap_error_text(s, why, sizeof(why));
         snprintf(err, errlen, "%s does not match the PortingXS contract: %s", s->tag, why);
         rc = NPG_EINVAL;
         goto done;
@@ -197,9 +186,11 @@ done:
     return rc;
 }
 
-int npg_pxs_decode(npg_pxs_t *pxs, const char *body, size_t len, npg_canon_msg_t *out, char *err,
-                   size_t errlen)
+static int decode(void *state, npg_db_t *db, const char *body, size_t len, npg_canon_msg_t *out,
+                  char *err, size_t errlen)
 {
+    (void)db;
+    pxs_t *pxs = state;
     xmlDocPtr doc = NULL;
     /* Untrusted: no DTD, entities or network, size and depth bounded, parsed once. */
     int rc = npg_xml_parse(body, len, (size_t)pxs->conf->http.max_request_bytes,
@@ -231,8 +222,12 @@ static char *xml_escape(const char *s)
     if (!out)
         return NULL;
     for (const char *p = s; *p; p++) {
-        const char *r = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;"
-                        : *p == '"' ? "&quot;" : *p == '\'' ? "&apos;" : NULL;
+        const char *r = *p == '<'    ? "&lt;"
+                        : *p == '>'  ? "&gt;"
+                        : *p == '&'  ? "&amp;"
+                        : *p == '"'  ? "&quot;"
+                        : *p == '\'' ? "&apos;"
+                                     : NULL;
         if (r) {
             strcpy(o, r);
             o += strlen(r);
@@ -244,17 +239,17 @@ static char *xml_escape(const char *s)
     return out;
 }
 
-static const char envelope_head[] =
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope"
-    " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
-    " xmlns:pxs=\"urn:npgw:portingxs:1\"><SOAP-ENV:Body>";
+static const char envelope_head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope"
+                                    " xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\""
+                                    " xmlns:pxs=\"urn:npgw:portingxs:1\"><SOAP-ENV:Body>";
 
-char *npg_pxs_ack_envelope(const char *message_id, const char *status)
+static char *ack(const char *message_id, const char *status)
 {
     char *id = xml_escape(message_id), *st = xml_escape(status), *out = NULL;
     if (id && st &&
-        asprintf(&out, "%s<pxs:Acknowledgement><pxs:MessageId>%s</pxs:MessageId><pxs:Status>%s"
-                       "</pxs:Status></pxs:Acknowledgement></SOAP-ENV:Body></SOAP-ENV:Envelope>\n",
+        asprintf(&out,
+                 "%s<pxs:Acknowledgement><pxs:MessageId>%s</pxs:MessageId><pxs:Status>%s"
+                 "</pxs:Status></pxs:Acknowledgement></SOAP-ENV:Body></SOAP-ENV:Envelope>\n",
                  envelope_head, id, st) < 0)
         out = NULL;
     free(id);
@@ -262,8 +257,9 @@ char *npg_pxs_ack_envelope(const char *message_id, const char *status)
     return out;
 }
 
-char *npg_pxs_fault_envelope(bool client_fault, const char *reason)
+static char *fault(bool client_fault, const char *code, const char *reason)
 {
+    (void)code; /* PortingXS faults carry a reason only */
     char *r = xml_escape(reason), *out = NULL;
     if (r && asprintf(&out,
                       "%s<SOAP-ENV:Fault><faultcode>SOAP-ENV:%s</faultcode><faultstring>%s"
@@ -274,39 +270,11 @@ char *npg_pxs_fault_envelope(bool client_fault, const char *reason)
     return out;
 }
 
-/* Everything gSOAP writes goes through here too, so the archive holds the exact bytes sent. */
-struct capture {
-    int (*orig)(struct soap *, const char *, size_t);
-    char *buf;
-    size_t len, cap;
-};
-
-static int capture_send(struct soap *s, const char *data, size_t n)
+static int send_message(void *state, const char *canonical, npg_xchg_t *x, char *result, size_t len)
 {
-    struct capture *c = s->user;
-    if (c->len + n + 1 > c->cap) {
-        size_t ncap = (c->len + n + 1) * 2;
-        char *nb = realloc(c->buf, ncap);
-        if (nb) {
-            c->buf = nb;
-            c->cap = ncap;
-        }
-    }
-    if (c->len + n + 1 <= c->cap) {
-        memcpy(c->buf + c->len, data, n);
-        c->len += n;
-        c->buf[c->len] = '\0';
-    }
-    return c->orig(s, data, n);
-}
-
-int npg_pxs_send(npg_pxs_t *pxs, const char *canonical, char **sent, size_t *sentlen,
-                 char *result, size_t len)
-{
+    pxs_t *pxs = state;
     npg_canon_msg_t m;
     const npg_conf_t *conf = pxs->conf;
-    *sent = NULL;
-    *sentlen = 0;
     int rc = npg_canon_parse(canonical, strlen(canonical), &m, result, len);
     if (rc != NPG_OK)
         return NPG_EINVAL;
@@ -324,65 +292,42 @@ int npg_pxs_send(npg_pxs_t *pxs, const char *canonical, char **sent, size_t *sen
                         result, len);
     if (rc != NPG_OK)
         return NPG_EINVAL;
-    struct soap *s = new_soap(conf);
-    struct capture cap = {0};
+    struct soap *s = client(conf);
     if (!s) {
         free(wire);
         return NPG_ENOMEM;
     }
-    s->connect_timeout = conf->pxs.connect_timeout;
-    s->send_timeout = s->recv_timeout = conf->pxs.io_timeout;
-    if (conf->pxs.clearinghouse_user[0]) {
-        s->userid = conf->pxs.clearinghouse_user;
-        s->passwd = conf->pxs.clearinghouse_password;
-    }
-    cap.orig = s->fsend;
-    s->fsend = capture_send;
-    s->user = &cap;
+    npg_strlcpy(x->message_id, m.message_id, sizeof(x->message_id));
     s->is = wire;
     const char *status = NULL;
     int err = outbound[i].call(s, conf->pxs.clearinghouse_url, &status);
+    char why[300];
     if (err == -1) {
-        char why[300];
-        soap_error_text(s, why, sizeof(why));
+        npg_soap_error_text(s, why, sizeof(why));
         snprintf(result, len, "our %s does not match the contract: %s", outbound[i].element, why);
         rc = NPG_EINVAL;
     } else if (err != SOAP_OK) {
-        const char **code = soap_faultcode(s);
-        char why[300];
-        soap_error_text(s, why, sizeof(why));
-        bool client = err == SOAP_FAULT && code && *code && strstr(*code, "Client");
+        npg_soap_error_text(s, why, sizeof(why));
         snprintf(result, len, "%s to %s: %s", outbound[i].element, conf->pxs.clearinghouse_url,
                  why);
-        rc = client ? NPG_EINVAL : NPG_EPEER;
+        rc = npg_soap_client_fault(s) ? NPG_EINVAL : NPG_EPEER;
     } else {
         snprintf(result, len, "%s %s: %s", outbound[i].element, m.message_id,
                  status ? status : "acknowledged");
         rc = NPG_OK;
     }
-    /* Keep the envelope, not the HTTP header lines in front of it. */
-    const char *body = cap.buf ? strstr(cap.buf, "\r\n\r\n") : NULL;
-    if (body) {
-        body += 4;
-        *sentlen = cap.len - (size_t)(body - cap.buf);
-        *sent = malloc(*sentlen + 1);
-        if (*sent)
-            memcpy(*sent, body, *sentlen + 1);
-    }
-    free(cap.buf);
+    npg_soap_client_done(s, outbound[i].element, x);
     free(wire);
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
     return rc;
 }
 
-/* One round trip to the clearinghouse with the contract's own types; no outbox (nothing changes). */
-int npg_pxs_number_info(npg_pxs_t *pxs, const char *number, json_t **out, char *result,
-                        size_t len)
+/* One round trip to the clearinghouse with the contract's own types; no outbox (nothing changes).
+ */
+static int number_info(void *state, const char *number, json_t **out, char *result, size_t len)
 {
+    pxs_t *pxs = state;
     const npg_conf_t *conf = pxs->conf;
-    struct soap *s = new_soap(conf);
+    struct soap *s = client(conf);
     if (!s)
         return NPG_ENOMEM;
     char message_id[65];
@@ -404,40 +349,71 @@ int npg_pxs_number_info(npg_pxs_t *pxs, const char *number, json_t **out, char *
     hdr.MessageIdentifier = ident;
     struct _pxs__NumberInformationRequest req = {.Header = &hdr, .Number = (char *)number};
     struct _pxs__NumberInformation info;
-    s->connect_timeout = conf->pxs.connect_timeout;
-    s->send_timeout = s->recv_timeout = conf->pxs.io_timeout;
-    if (conf->pxs.clearinghouse_user[0]) {
-        s->userid = conf->pxs.clearinghouse_user;
-        s->passwd = conf->pxs.clearinghouse_password;
-    }
     int rc = NPG_OK;
     if (soap_call___pxs__NumberInformationRequest(s, conf->pxs.clearinghouse_url,
-                                                   "urn:npgw:portingxs:1#NumberInformationRequest",
-                                                   &req, &info) != SOAP_OK) {
-        const char **code = soap_faultcode(s);
-        bool client = s->error == SOAP_FAULT && code && *code && strstr(*code, "Client");
+                                                  "urn:npgw:portingxs:1#NumberInformationRequest",
+                                                  &req, &info) != SOAP_OK) {
         char why[300];
-        soap_error_text(s, why, sizeof(why));
+        npg_soap_error_text(s, why, sizeof(why));
         snprintf(result, len, "NumberInformationRequest to %s: %s", conf->pxs.clearinghouse_url,
                  why);
-        rc = client ? NPG_EINVAL : NPG_EPEER;
+        rc = npg_soap_client_fault(s) ? NPG_EINVAL : NPG_EPEER;
     } else {
         char when[32] = "";
         if (info.LastPortTime)
             npg_time_iso(*info.LastPortTime, true, when, sizeof(when));
-        *out = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s?}", "Number", info.Number ? info.Number : "",
-                         "CurrentOperator", info.CurrentOperator ? info.CurrentOperator : "",
-                         "OriginalOperator", info.OriginalOperator ? info.OriginalOperator : "",
-                         "NumberType",
-                         info.NumberType ? (*info.NumberType == pxs__NumberType__mobile ? "mobile"
-                                                                                        : "fixed")
-                                         : NULL,
-                         "Ported", info.Ported == xsd__boolean__true_, "LastPortTime",
-                         when[0] ? when : NULL);
+        *out = json_pack(
+            "{s:s, s:s, s:s, s:s?, s:b, s:s?}", "Number", info.Number ? info.Number : "",
+            "CurrentOperator", info.CurrentOperator ? info.CurrentOperator : "", "OriginalOperator",
+            info.OriginalOperator ? info.OriginalOperator : "", "NumberType",
+            info.NumberType ? (*info.NumberType == pxs__NumberType__mobile ? "mobile" : "fixed")
+                            : NULL,
+            "Ported", info.Ported == xsd__boolean__true_, "LastPortTime", when[0] ? when : NULL);
         rc = *out ? NPG_OK : NPG_ENOMEM;
     }
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
+    npg_soap_client_done(s, "NumberInformationRequest", NULL);
     return rc;
 }
+
+/* --- the adapter ----------------------------------------------------------------------- */
+
+static int answer_timeout(const npg_conf_t *conf)
+{
+    return conf->pxs.answer_timeout;
+}
+
+static const char *operator_code(const npg_conf_t *conf)
+{
+    return conf->pxs.clearinghouse_operator;
+}
+
+static size_t endpoints(const npg_conf_t *conf, npg_adapter_endpoint_t *out)
+{
+    out[0] = (npg_adapter_endpoint_t){.caller = NPG_CALLER_CLEARINGHOUSE,
+                                      .wsdl = "portingxs.wsdl",
+                                      .service = "PortingXSReceiver",
+                                      .fault = fault};
+    snprintf(out[0].path, sizeof(out[0].path), "/np_api/%s/recv/", conf->pxs.deployment_prefix);
+    return 1;
+}
+
+static const char *const contracts[] = {"portingxs.wsdl", "portingxs.xsd", NULL};
+
+const npg_adapter_ops_t npg_adapter_pxs = {
+    .name = "pxs",
+    .title = "PortingXS",
+    .contracts = contracts,
+    .element = element,
+    .answer_timeout = answer_timeout,
+    .operator_code = operator_code,
+    .create = create,
+    .destroy = destroy,
+    .endpoints = endpoints,
+    .decode = decode,
+    .ack = ack,
+    .fault = fault,
+    .send = send_message,
+    .number_info = number_info,
+    .simulate = npg_pxs_simulate,
+    .sim_usage = NPG_PXS_SIM_USAGE,
+};

@@ -20,8 +20,8 @@
 extern struct Namespace namespaces[];
 
 typedef struct rule {
-    char match[40]; /* "*", a number, "A-B", or a msgidentifier */
-    int reject_code; /* -1 authorise */
+    char match[40];      /* "*", a number, "A-B", or a msgidentifier */
+    int reject_code;     /* -1 authorise */
     int account_on_file; /* -1 any, else the pxs__AccountType the donor holds: others get 35 */
     bool silent, timeout, instruct_silent;
     int delay_ms;
@@ -230,8 +230,8 @@ static void *sender_main(void *arg)
         bool give_up = rc == SIM_CLIENT_FAULT ||
                        npg_now_ms() - d->first_ms > (int64_t)sim->opt.retry_max_s * 1000;
         if (rc == SOAP_OK || give_up) {
-            npg_log(rc == SOAP_OK ? LOG_INFO : LOG_WARNING, "sim", "%s %s to gateway: %s",
-                    msg.type, msg.msgidentifier, status);
+            npg_log(rc == SOAP_OK ? LOG_INFO : LOG_WARNING, "sim", "%s %s to gateway: %s", msg.type,
+                    msg.msgidentifier, status);
             log_add(sim, "delivered", msg.type, msg.message_id, msg.msgidentifier, status, NULL);
             sim->queue = d->next;
             if (!sim->queue)
@@ -240,8 +240,8 @@ static void *sender_main(void *arg)
         } else { /* the gateway is away or failed: back off, keep the order */
             int64_t backoff = 200LL << (d->attempts < 5 ? d->attempts : 5);
             d->due_ms = npg_now_ms() + backoff;
-            npg_log(LOG_NOTICE, "sim", "%s %s: %s; retry in %lld ms", msg.type,
-                    msg.msgidentifier, status, (long long)backoff);
+            npg_log(LOG_NOTICE, "sim", "%s %s: %s; retry in %lld ms", msg.type, msg.msgidentifier,
+                    status, (long long)backoff);
         }
     }
     pthread_mutex_unlock(&sim->lock);
@@ -261,8 +261,10 @@ static int received(struct soap *soap, struct pxs__MessageHeader *h, const char 
                     struct _pxs__Acknowledgement *ack, bool *seen)
 {
     if (!h || !h->MessageId || !h->MessageIdentifier || !h->SenderOperator)
-        return npg_soap_fault(soap, NPG_EINVAL, "%s: Header with MessageId, MessageIdentifier"
-                                                " and SenderOperator is required", type);
+        return npg_soap_fault(soap, NPG_EINVAL,
+                              "%s: Header with MessageId, MessageIdentifier"
+                              " and SenderOperator is required",
+                              type);
     log_add(the_sim, "received", type, h->MessageId, h->MessageIdentifier, "Accepted", seen);
     ack->MessageId = soap_strdup(soap, h->MessageId);
     ack->Status = *seen ? "Duplicate" : "Accepted";
@@ -422,9 +424,9 @@ static int sim_http(npg_http_req_t *req)
     npg_sim_t *sim = req->app;
     if (req->method == NPG_HTTP_GET && strcmp(req->path, "/pxs") == 0 &&
         strcmp(req->query, "wsdl") == 0)
-        return npg_http_send_file(req, sim->conf->http.wsdl_dir[0] ? sim->conf->http.wsdl_dir
-                                                                   : NPGW_DATADIR "/wsdl",
-                                  "portingxs.wsdl");
+        return npg_http_send_file(
+            req, sim->conf->http.wsdl_dir[0] ? sim->conf->http.wsdl_dir : NPGW_DATADIR "/wsdl",
+            "pxs/portingxs.wsdl");
     if (req->method == NPG_HTTP_GET && strcmp(req->path, "/health") == 0)
         return npg_http_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
     if (req->method != NPG_HTTP_GET || strcmp(req->path, "/pxs/log") != 0)
@@ -432,16 +434,16 @@ static int sim_http(npg_http_req_t *req)
     json_t *list = json_array();
     pthread_mutex_lock(&sim->lock);
     for (log_entry_t *e = sim->log; e; e = e->next)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "direction",
-                                              e->dir, "type", e->type, "MessageId", e->message_id,
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "direction", e->dir,
+                                              "type", e->type, "MessageId", e->message_id,
                                               "MessageIdentifier", e->msgidentifier, "status",
                                               e->status, "count", e->count));
     size_t pending = 0;
     for (delivery_t *d = sim->queue; d; d = d->next)
         pending++;
     pthread_mutex_unlock(&sim->lock);
-    return npg_http_reply_json(req, 200, json_pack("{s:o, s:i}", "messages", list, "pending",
-                                                   (int)pending));
+    return npg_http_reply_json(req, 200,
+                               json_pack("{s:o, s:i}", "messages", list, "pending", (int)pending));
 }
 
 static bool sim_is_soap(const char *path, void *app)
@@ -542,8 +544,8 @@ int npg_sim_deliver_once(const npg_conf_t *conf, const npg_sim_options_t *opt, c
         size_t off, size;
     } names[] = {
 #define FLD(n) {#n, offsetof(sim_msg_t, n), sizeof(((sim_msg_t *)0)->n)}
-        FLD(message_id), FLD(msgidentifier), FLD(recipient), FLD(donor), FLD(account_type),
-        FLD(number_type), FLD(from), FLD(to), FLD(reason), FLD(receiver),
+        FLD(message_id),  FLD(msgidentifier), FLD(recipient), FLD(donor),  FLD(account_type),
+        FLD(number_type), FLD(from),          FLD(to),        FLD(reason), FLD(receiver),
 #undef FLD
     };
     for (size_t i = 0; fields && fields[i]; i++) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* adapters/pxs/sim.h - npsim's PortingXS clearinghouse: scripted answers, ordered deliveries with retries. */
+/* adapters/pxs/sim.h - npsim's PortingXS clearinghouse: scripted answers, ordered deliveries with
+ * retries. */
 #pragma once
 #include <stdbool.h>
 #include "common/conf.h"
@@ -35,3 +36,15 @@ void npg_sim_free(npg_sim_t **sim);
  */
 int npg_sim_deliver_once(const npg_conf_t *conf, const npg_sim_options_t *opt, const char *type,
                          const char *const *fields, char *status, size_t len) NPG_WUR;
+
+/* npsim pxs ARGS: serve the clearinghouse, or deliver one message (see NPG_PXS_SIM_USAGE). */
+int npg_pxs_simulate(const char *conf_path, int argc, char **argv);
+#define NPG_PXS_SIM_USAGE                                                                          \
+    "usage: npsim [-c FILE] pxs [options]                  serve the clearinghouse\n"              \
+    "       npsim [-c FILE] pxs [options] deliver TYPE [field=value ...]\n"                        \
+    "       npsim [-c FILE] pxs [options] send-authorisation-request field=value ...\n"            \
+    "options: --listen ADDR --port N --gateway URL --user U --key K --key-file FILE\n"             \
+    "         --operator CODE --delay MS --retry-max S --rule 'MATCH ACTIONS' --scenario F\n"      \
+    "TYPE: AuthorisationResponse InstructionResponse Ported TimedOut Terminated\n"                 \
+    "      AuthorisationRequest; fields: msgidentifier message_id recipient donor\n"               \
+    "      account_type number_type from to reject_code reason receiver\n"

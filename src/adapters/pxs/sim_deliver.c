@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* npsim's side of the PortingXSReceiver contract: build and send one message with the generated stubs. */
+/* npsim's side of the PortingXSReceiver contract: build and send one message with the generated
+ * stubs. */
 #include "adapters/pxs/sim_internal.h"
 
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "soap/client.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
@@ -22,22 +24,21 @@ static struct pxs__NumberRanges *ranges(struct soap *s, const sim_msg_t *m)
     return r;
 }
 
-struct soap *sim_client(const char *user, const char *key)
+/* A strict client with npsim's timeouts and the gateway's credentials. */
+static struct soap *sim_client(const char *user, const char *key)
 {
-    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
-    if (!s)
-        return NULL;
-    soap_set_namespaces(s, namespaces);
-    s->connect_timeout = 5;
-    s->send_timeout = s->recv_timeout = 10;
-    s->userid = user;
-    s->passwd = key;
-    return s;
+    npg_soap_client_opts_t o = {.connect_timeout = 5,
+                                .io_timeout = 10,
+                                .user = user,
+                                .password = key,
+                                .max_depth = 32,
+                                .max_bytes = 1 << 20};
+    return npg_soap_client_new(&o);
 }
 
 /* Send m to url; *status gets the acknowledgement's Status. Returns the gSOAP error code. */
-int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key,
-             char *status, size_t len)
+int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key, char *status,
+             size_t len)
 {
     struct soap *s = sim_client(user, key);
     if (!s)
@@ -101,8 +102,6 @@ int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *
         if (rc == SOAP_FAULT && fc && *fc && strstr(*fc, "Client"))
             rc = SIM_CLIENT_FAULT;
     }
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
+    npg_soap_client_done(s, m->type, NULL);
     return rc;
 }

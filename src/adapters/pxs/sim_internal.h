@@ -21,7 +21,5 @@ typedef struct sim_msg {
     time_t port_time;
 } sim_msg_t;
 
-/* A strict client context with npsim's timeouts and the gateway's credentials; soap_free it. */
-struct soap *sim_client(const char *user, const char *key);
-int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key,
-             char *status, size_t len);
+int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key, char *status,
+             size_t len);

@@ -5,55 +5,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/uk/service.h"
+#include "adapters/uk/sim.h"
+#include "adapters/uk/store.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "porting/port.h"
 #include "porting/state.h"
 #include "soapH.h"
-#include "adapters/uk/store.h"
 #include "xml/xml.h"
-#include "xml/xslt.h"
 
 extern struct Namespace namespaces[];
 
-struct npg_uk {
+typedef struct uk {
     const npg_conf_t *conf;
     npg_xslt_t *to_canonical, *from_canonical;
-};
+} uk_t;
 
-int npg_uk_new(const npg_conf_t *conf, npg_uk_t **out)
+static int create(const npg_conf_t *conf, void **state)
 {
-    char path[NPG_CONF_STRLEN + 64], err[512] = "";
-    const char *dir = conf->general.xslt_dir[0] ? conf->general.xslt_dir : NPGW_DATADIR "/xslt";
-    npg_uk_t *uk = calloc(1, sizeof(*uk));
+    uk_t *uk = calloc(1, sizeof(*uk));
     if (!uk)
         return NPG_ENOMEM;
-    npg_xml_init();
     uk->conf = conf;
-    snprintf(path, sizeof(path), "%s/uk/to-canonical.xsl", dir);
-    int rc = npg_xslt_load(path, &uk->to_canonical, err, sizeof(err));
-    if (rc == NPG_OK) {
-        snprintf(path, sizeof(path), "%s/uk/from-canonical.xsl", dir);
-        rc = npg_xslt_load(path, &uk->from_canonical, err, sizeof(err));
-    }
+    int rc = npg_adapter_stylesheets(conf, "uk", &uk->to_canonical, &uk->from_canonical);
     if (rc != NPG_OK) {
-        npg_log(LOG_ERR, "uk", "cannot load %s: %s", path, err[0] ? err : npg_strerror(rc));
-        npg_uk_free(&uk);
+        free(uk);
         return rc;
     }
-    *out = uk;
+    *state = uk;
     return NPG_OK;
 }
 
-void npg_uk_free(npg_uk_t **ukp)
+static void destroy(void **state)
 {
-    npg_uk_t *uk = ukp ? *ukp : NULL;
+    uk_t *uk = state ? *state : NULL;
     if (!uk)
         return;
     npg_xslt_free(&uk->to_canonical);
     npg_xslt_free(&uk->from_canonical);
     free(uk);
-    *ukp = NULL;
+    *state = NULL;
 }
 
 /* Read the stylesheet's element strictly (the contract's types) and call the platform. */
@@ -83,8 +75,9 @@ static const struct {
     {"instruction", "ConfirmPort", call_ConfirmPort},
 };
 
-int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *result, size_t len)
+static int send_message(void *state, const char *canonical, npg_xchg_t *x, char *result, size_t len)
 {
+    uk_t *uk = state;
     npg_canon_msg_t m;
     if (npg_canon_parse(canonical, strlen(canonical), &m, result, len) != NPG_OK)
         return NPG_EINVAL;
@@ -101,8 +94,7 @@ int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *res
     if (npg_xslt_apply(uk->from_canonical, canonical, strlen(canonical), NULL, &wire, &wlen, result,
                        len) != NPG_OK)
         return NPG_EINVAL;
-    npg_uk_tap_t tap;
-    struct soap *s = npg_uk_call_open(uk->conf, &tap);
+    struct soap *s = npg_uk_call_open(uk->conf);
     if (!s) {
         free(wire);
         return NPG_ENOMEM;
@@ -114,12 +106,10 @@ int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *res
     if (err == -1) {
         snprintf(result, len, "our %s does not match wsdl/uk-mnp.wsdl", outbound[i].op);
         s->error = SOAP_OK;
-        rc = npg_uk_call_close(s, &tap, outbound[i].op, x, uk->conf, code, sizeof(code), result,
-                               len);
+        rc = npg_uk_call_close(s, outbound[i].op, x, uk->conf, code, sizeof(code), result, len);
         rc = NPG_EINVAL;
     } else {
-        rc = npg_uk_call_close(s, &tap, outbound[i].op, x, uk->conf, code, sizeof(code), result,
-                               len);
+        rc = npg_uk_call_close(s, outbound[i].op, x, uk->conf, code, sizeof(code), result, len);
         if (rc == NPG_OK)
             snprintf(result, len, "%s %s %s: acknowledged", outbound[i].op, m.pac, m.msgidentifier);
     }
@@ -127,9 +117,10 @@ int npg_uk_send(npg_uk_t *uk, const char *canonical, npg_uk_xchg_t *x, char *res
     return rc;
 }
 
-int npg_uk_answer_event(npg_uk_t *uk, const npg_uk_xchg_t *x, const char *msgidentifier,
-                        npg_canon_msg_t *out, char *err, size_t errlen)
+static int answer(void *state, const npg_xchg_t *x, const char *msgidentifier, npg_canon_msg_t *out,
+                  char *err, size_t errlen)
 {
+    uk_t *uk = state;
     if (strcmp(x->op, "ConfirmPort") != 0 || !x->recv)
         return NPG_ENOTFOUND;
     char ts[32], id[80];
@@ -175,10 +166,7 @@ static int read_notify(const npg_conf_t *conf, const char *body, char pac[10], c
         soap_body_begin_in(s) || !soap_get__ukm__PortCompleted(s, &n, "ukm:PortCompleted", NULL) ||
         soap_body_end_in(s) || soap_envelope_end_in(s) || soap_end_recv(s)) {
         char why[300];
-        soap_sprint_fault(s, why, sizeof(why));
-        for (char *p = why; *p; p++)
-            if (*p == '\n' || *p == '\r')
-                *p = ' ';
+        npg_soap_error_text(s, why, sizeof(why));
         snprintf(err, errlen, "not a PortCompleted of wsdl/uk-mnp.wsdl: %s", why);
         rc = NPG_EINVAL;
     } else {
@@ -191,9 +179,10 @@ static int read_notify(const npg_conf_t *conf, const char *body, char pac[10], c
     return rc;
 }
 
-int npg_uk_decode_notify(npg_uk_t *uk, npg_db_t *db, const char *body, size_t len,
-                         npg_canon_msg_t *out, char *err, size_t errlen)
+static int decode(void *state, npg_db_t *db, const char *body, size_t len, npg_canon_msg_t *out,
+                  char *err, size_t errlen)
 {
+    uk_t *uk = state;
     const npg_conf_t *conf = uk->conf;
     xmlDocPtr doc = NULL;
     char pac[10], number[16], ts[32];
@@ -229,8 +218,11 @@ int npg_uk_decode_notify(npg_uk_t *uk, npg_db_t *db, const char *body, size_t le
     return rc;
 }
 
-int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
+/* Instruct the UK ports whose cancellation cut-off has passed (ConfirmPort goes out). */
+static int run_timers(void *state, const npg_adapter_env_t *env, npg_db_t *db, int *changed)
 {
+    (void)state;
+    const npg_conf_t *conf = env->conf;
     npg_uk_calendar_t cal;
     char msg[200];
     if (npg_uk_calendar_init(&cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, msg,
@@ -243,10 +235,10 @@ int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
     int rc = npg_db_query(db,
                           "SELECT p.msgidentifier, DATE_FORMAT(u.port_date, '%Y-%m-%d')"
                           " FROM port_in p JOIN uk_port_in u ON u.port_in_id = p.id"
-                          " WHERE p.clearinghouse = 'uk' AND p.state = 2"
+                          " WHERE p.clearinghouse = 'uk' AND p.state = ?"
                           " AND u.port_date <= DATE(FROM_UNIXTIME(?)) + INTERVAL 30 DAY"
                           " ORDER BY u.port_date LIMIT 100",
-                          NPG_DB_P(NPG_DB_I(now)), &rows);
+                          NPG_DB_P(NPG_DB_I(NPG_PS_WAIT_INSTRUCTION), NPG_DB_I(now)), &rows);
     if (rc != NPG_OK)
         return rc;
     for (size_t i = 0; i < npg_db_rows_count(rows); i++) {
@@ -255,7 +247,7 @@ int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
         if (npg_uk_date_parse(npg_db_rows_get(rows, i, 1), &day) != NPG_OK ||
             npg_uk_cancellable(&cal, day, now))
             continue;
-        int r = npg_port_in_instruct(db, conf, npg_db_rows_get(rows, i, 0), err, sizeof(err));
+        int r = npg_port_in_instruct(db, env->pt, npg_db_rows_get(rows, i, 0), err, sizeof(err));
         if (r == NPG_OK)
             (*changed)++;
         else if (r != NPG_ESTATE && r != NPG_ECONFLICT)
@@ -328,3 +320,76 @@ char *npg_uk_fault_envelope(bool client, const char *code, const char *reason)
     fault.detail = &d;
     return done_writing(s, npg_uk_envelope(s, put_fault, &fault));
 }
+
+/* --- the adapter ----------------------------------------------------------------------- */
+
+/* The UK platform's names for the canonical messages a UK port exchanges. */
+static const char *element(const char *canonical_type)
+{
+    static const struct {
+        const char *type, *element;
+    } names[] = {
+        {"porting_request", "ClosePAC"}, {"abort", "CancelPort"},
+        {"instruction", "ConfirmPort"},  {"instruction_response", "ConfirmPortResponse"},
+        {"ported", "PortCompleted"},
+    };
+    for (size_t i = 0; i < NPG_ARRAY_LEN(names); i++)
+        if (strcmp(names[i].type, canonical_type) == 0)
+            return names[i].element;
+    return NULL;
+}
+
+static int answer_timeout(const npg_conf_t *conf)
+{
+    return conf->uk.answer_timeout;
+}
+
+static const char *operator_code(const npg_conf_t *conf)
+{
+    return conf->uk.platform_operator;
+}
+
+static char *fault(bool client, const char *code, const char *reason)
+{
+    return npg_uk_fault_envelope(client, code, reason);
+}
+
+static size_t endpoints(const npg_conf_t *conf, npg_adapter_endpoint_t *out)
+{
+    (void)conf;
+    out[0] = (npg_adapter_endpoint_t){.path = "/np_api/uk/portin",
+                                      .caller = NPG_CALLER_BSS,
+                                      .wsdl = "portin.wsdl",
+                                      .service = "PortInService",
+                                      .serve = npg_uk_service_serve,
+                                      .fault = npg_uk_service_fault};
+    out[1] = (npg_adapter_endpoint_t){.path = "/np_api/uk/notify",
+                                      .caller = NPG_CALLER_CLEARINGHOUSE,
+                                      .wsdl = "uk-mnp.wsdl",
+                                      .service = "UKGateway",
+                                      .fault = fault};
+    return 2;
+}
+
+static const char *const contracts[] = {"portin.wsdl", "portin.xsd", "uk-mnp.wsdl", "uk-mnp.xsd",
+                                        NULL};
+
+const npg_adapter_ops_t npg_adapter_uk = {
+    .name = "uk",
+    .title = "UK porting platform",
+    .contracts = contracts,
+    .element = element,
+    .answer_timeout = answer_timeout,
+    .operator_code = operator_code,
+    .create = create,
+    .destroy = destroy,
+    .endpoints = endpoints,
+    .decode = decode,
+    .ack = npg_uk_ack_envelope,
+    .fault = fault,
+    .send = send_message,
+    .answer = answer,
+    .run_timers = run_timers,
+    .simulate = npg_uk_simulate,
+    .sim_usage = NPG_UK_SIM_USAGE,
+};

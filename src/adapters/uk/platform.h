@@ -4,18 +4,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "common/conf.h"
+#include "soap/client.h"
 #include "adapters/uk/rules.h"
 
 struct soap;
 
-/* One request/answer exchange as it crossed the wire, for the archive. free with _clear. */
-typedef struct npg_uk_xchg {
-    char op[24];         /* ValidatePAC, RequestPortDate, ... */
-    char message_id[65]; /* the MessageId we sent */
-    char *sent, *recv;   /* SOAP envelopes (no HTTP headers), NULL when none */
-    size_t sent_len, recv_len;
-} npg_uk_xchg_t;
-void npg_uk_xchg_clear(npg_uk_xchg_t *x);
+typedef npg_xchg_t npg_uk_xchg_t;
+#define npg_uk_xchg_clear npg_xchg_clear
 
 /*
  * Every call below fills x (whatever came and went), and on failure code with
@@ -34,17 +29,8 @@ int npg_uk_request_port_date(const npg_conf_t *conf, const char *pac, const char
 int npg_uk_create_pac(const npg_conf_t *conf, const char *number, char pac[10],
                       npg_uk_day_t *issued, npg_uk_day_t *expiry, npg_uk_xchg_t *x, char *code,
                       size_t codelen, char *err, size_t errlen) NPG_WUR;
-/* The bytes of one call as they cross the wire (npg_uk_call_open installs it). */
-typedef struct npg_uk_tap {
-    int (*orig_send)(struct soap *, const char *, size_t);
-    size_t (*orig_recv)(struct soap *, char *, size_t);
-    char *out, *in;
-    size_t out_len, in_len;
-} npg_uk_tap_t;
-
-/* A client context for the platform ([uk] URL, credentials, timeouts, limits) with a tap. */
-struct soap *npg_uk_call_open(const npg_conf_t *conf, npg_uk_tap_t *tap);
+/* A client context for the platform ([uk] URL, credentials, timeouts, limits), tapped. */
+struct soap *npg_uk_call_open(const npg_conf_t *conf);
 /* After the call: the exchange into x, a failure into code and err; frees s. Returns as above. */
-int npg_uk_call_close(struct soap *s, npg_uk_tap_t *tap, const char *op, npg_uk_xchg_t *x,
-                      const npg_conf_t *conf, char *code, size_t codelen, char *err,
-                      size_t errlen) NPG_WUR;
+int npg_uk_call_close(struct soap *s, const char *op, npg_uk_xchg_t *x, const npg_conf_t *conf,
+                      char *code, size_t codelen, char *err, size_t errlen) NPG_WUR;

@@ -18,6 +18,7 @@
 #include "adapters/uk/platform.h"
 #include "adapters/uk/rules.h"
 #include "adapters/uk/store.h"
+#include "porting/archive.h"
 #include "xml/xml.h"
 
 extern struct Namespace namespaces[];
@@ -26,6 +27,7 @@ extern struct Namespace namespaces[];
 typedef struct call {
     const npg_conf_t *conf;
     npg_db_pool_t *pool;
+    npg_porting_t *pt;
     struct soap *s;
     const char *body;
     size_t len;
@@ -114,12 +116,11 @@ static int portin_in_tx(npg_db_t *db, uint64_t port_id, void *arg, uint64_t *aut
 {
     struct portin_tx *t = arg;
     t->link.port_in_id = port_id;
-    int rc = npg_uk_archive(db, "input_XML", port_id, "PortIn", t->link.number, t->c->body,
-                            t->c->len, NULL);
+    int rc = npg_uk_archive(db, "input_XML", port_id, "PortIn", t->c->body, t->c->len, NULL);
     for (int i = 0; i < 2 && rc == NPG_OK; i++)
-        rc = npg_uk_archive_xchg(db, port_id, t->x[i], i == 1 ? auth_xml : NULL);
+        rc = npg_archive_xchg(db, "in", port_id, NULL, t->x[i], i == 1 ? auth_xml : NULL);
     if (rc == NPG_OK && t->answer)
-        rc = npg_uk_archive(db, "output_XML", port_id, "PortInResponse", t->link.number, t->answer,
+        rc = npg_uk_archive(db, "output_XML", port_id, "PortInResponse", t->answer,
                             strlen(t->answer), NULL);
     if (rc == NPG_OK)
         rc = npg_uk_link_store(db, &t->link);
@@ -195,6 +196,8 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
         .external_reference = in->ExternalReference,
         .clearinghouse = "uk",
         .pac = d->PACCode,
+        .authorised_msgtype = "RequestPortDate",
+        .authorised_text = "PAC valid and port date granted by the platform",
         .port_time = npg_uk_instant(granted, 12), /* noon: its UTC date is the port date */
         .in_tx = portin_in_tx,
         .in_tx_arg = &t,
@@ -212,7 +215,7 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
         free(answer);
         goto done;
     }
-    rc = npg_port_in_create(db, c->conf, &req, msgid, err, sizeof(err));
+    rc = npg_port_in_create(db, c->pt, &req, msgid, err, sizeof(err));
     npg_db_pool_put(c->pool, &db);
     free(answer);
     if (rc == NPG_EEXIST)
@@ -272,7 +275,7 @@ static int do_cancel(call_t *c, struct _ukp__CancelPortIn *in,
     }
     char err[400] = "";
     if (rc == NPG_OK) {
-        rc = npg_port_in_abort(db, c->conf, v.msgid, err, sizeof(err));
+        rc = npg_port_in_abort(db, c->pt, v.msgid, err, sizeof(err));
         if (rc == NPG_ESTATE)
             fail(c, "NOT_CANCELLABLE", false, "the port is %s and cannot be cancelled",
                  npg_port_state_name(v.state));
@@ -366,31 +369,33 @@ static int put_fault(struct soap *s, const void *v)
     return soap_put_SOAP_ENV__Fault(s, v, "SOAP-ENV:Fault", "");
 }
 
-static char *fault_envelope(call_t *c)
+char *npg_uk_service_fault(bool client, const char *code, const char *reason)
 {
+    struct soap *s = soap_new1(SOAP_C_UTFSTRING);
+    if (!s)
+        return NULL;
+    soap_set_namespaces(s, namespaces);
     char text[700];
-    snprintf(text, sizeof(text), "[%s] %s", c->code, c->reason);
-    struct _ukp__PortInFault pf = {.Code = c->code, .Reason = c->reason};
+    snprintf(text, sizeof(text), "[%s] %s", code, reason);
+    struct _ukp__PortInFault pf = {.Code = (char *)code, .Reason = (char *)reason};
     struct SOAP_ENV__Detail detail = {.ukp__PortInFault = &pf};
     struct SOAP_ENV__Fault f;
-    soap_default_SOAP_ENV__Fault(c->s, &f);
-    f.faultcode = c->server ? "SOAP-ENV:Server" : "SOAP-ENV:Client";
+    soap_default_SOAP_ENV__Fault(s, &f);
+    f.faultcode = client ? "SOAP-ENV:Client" : "SOAP-ENV:Server";
     f.faultstring = text;
     f.detail = &detail;
-    return npg_uk_envelope(c->s, put_fault, &f);
+    char *out = npg_uk_envelope(s, put_fault, &f);
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+    return out;
 }
 
 /* gSOAP's own words on why the request does not match the contract, on one line. */
 static void contract_error(call_t *c, const char *elem)
 {
     char why[400];
-    soap_set_fault(c->s);
-    const char **r = soap_faultstring(c->s), **d = soap_faultdetail(c->s);
-    snprintf(why, sizeof(why), "%s%s%s", r && *r ? *r : "malformed", d && *d ? ": " : "",
-             d && *d ? *d : "");
-    for (char *p = why; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
+    npg_soap_error_text(c->s, why, sizeof(why));
     /* "element 'ns0:PACCode'": the client's prefix means nothing to its reader */
     char *q = strstr(why, "element '"), *colon = q ? strchr(q + 9, ':') : NULL;
     if (colon && colon < strchr(q + 9, '\''))
@@ -427,10 +432,12 @@ static const struct {
     {"ukp:CreatePAC", op_CreatePAC},
 };
 
-int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const char *body, size_t len,
-                          char **reply, int *status)
+int npg_uk_service_serve(void *state, const npg_adapter_env_t *env, const char *body, size_t len,
+                         char **reply, int *status)
 {
-    call_t c = {.conf = conf, .pool = pool, .body = body, .len = len};
+    (void)state;
+    const npg_conf_t *conf = env->conf;
+    call_t c = {.conf = conf, .pool = env->pool, .pt = env->pt, .body = body, .len = len};
     char err[400] = "";
     *reply = NULL;
     c.s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
@@ -473,7 +480,7 @@ int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const cha
         fail(&c, "SERVICE_UNAVAILABLE", true, "could not write the answer");
     if (c.code[0]) {
         free(*reply);
-        *reply = fault_envelope(&c);
+        *reply = npg_uk_service_fault(!c.server, c.code, c.reason);
     }
     *status = c.code[0] ? 500 : 200;
     soap_destroy(c.s);

@@ -2,8 +2,8 @@
 /* adapters/uk/service.h - the UK PortIn SOAP service for BSS clients (wsdl/portin.wsdl). */
 #pragma once
 #include <stddef.h>
-#include "common/conf.h"
-#include "db/db.h"
+#include <stdbool.h>
+#include "adapters/adapter.h"
 
 /*
  * Answer one SOAP request (the HTTP body, untrusted): secure XML parse, strict
@@ -14,5 +14,8 @@
  * caller frees; *status: the HTTP status to send (200, or 500 for a fault).
  * Returns NPG_OK when *reply was produced, NPG_ENOMEM otherwise.
  */
-int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const char *body, size_t len,
-                          char **reply, int *status) NPG_WUR;
+int npg_uk_service_serve(void *state, const npg_adapter_env_t *env, const char *body, size_t len,
+                         char **reply, int *status) NPG_WUR;
+
+/* The service's fault (ukp:PortInFault Code and Reason), malloc'ed. */
+char *npg_uk_service_fault(bool client, const char *code, const char *reason);

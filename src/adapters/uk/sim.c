@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* npsim uk: the UK platform's side of wsdl/uk-mnp.wsdl, in memory. */
 #include "adapters/uk/sim.h"
-#include "adapters/pxs/sim_internal.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "adapters/uk/operations.h"
 #include "soapH.h"
 #include "adapters/uk/rules.h"
+#include "soap/client.h"
 
 extern struct Namespace namespaces[];
 
@@ -214,7 +214,13 @@ static int on_confirm(struct soap *soap, struct _ukm__ConfirmPort *in,
 /* Tell the gateway the number moved; SOAP_OK once acknowledged. */
 static int deliver_completed(const pac_t *p)
 {
-    struct soap *s = sim_client(U.opt->user, U.opt->key);
+    npg_soap_client_opts_t o = {.connect_timeout = 5,
+                                .io_timeout = 10,
+                                .user = U.opt->user,
+                                .password = U.opt->key,
+                                .max_depth = 32,
+                                .max_bytes = 1 << 20};
+    struct soap *s = npg_soap_client_new(&o);
     if (!s)
         return SOAP_EOM;
     char id[65];
@@ -229,13 +235,11 @@ static int deliver_completed(const pac_t *p)
                                             "urn:npgw:uk:mnp:1#PortCompleted", &n, &ack);
     if (rc != SOAP_OK) {
         char why[300];
-        soap_sprint_fault(s, why, sizeof(why));
+        npg_soap_error_text(s, why, sizeof(why));
         npg_log(LOG_NOTICE, "uksim", "PortCompleted %s to %s: %s", p->code, U.opt->gateway_url,
                 why);
     }
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
+    npg_soap_client_done(s, "PortCompleted", NULL);
     return rc;
 }
 
@@ -318,7 +322,7 @@ static int http(npg_http_req_t *req)
         strcmp(req->query, "wsdl") == 0)
         return npg_http_send_file(
             req, U.conf->http.wsdl_dir[0] ? U.conf->http.wsdl_dir : NPGW_DATADIR "/wsdl",
-            "uk-mnp.wsdl");
+            "uk/uk-mnp.wsdl");
     if (req->method == NPG_HTTP_GET && strcmp(req->path, "/health") == 0)
         return npg_http_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
     if (req->method != NPG_HTTP_GET || strcmp(req->path, "/uk/log") != 0)

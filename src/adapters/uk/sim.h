@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* adapters/uk/sim.h - npsim uk: the UK porting platform (PAC registry, port calendar, scripted refusals). */
+/* adapters/uk/sim.h - npsim uk: the UK porting platform (PAC registry, port calendar, scripted
+ * refusals). */
 #pragma once
 #include "common/conf.h"
 
@@ -23,3 +24,10 @@ typedef struct npg_uksim_options {
 int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt) NPG_WUR;
 /* Async-signal-safe. */
 void npg_uksim_stop(void);
+
+/* npsim uk ARGS: serve the UK platform (see NPG_UK_SIM_USAGE). */
+int npg_uk_simulate(const char *conf_path, int argc, char **argv);
+#define NPG_UK_SIM_USAGE                                                                           \
+    "usage: npsim [-c FILE] uk [--listen ADDR] [--port N] [--pac PAC:NUMBER:DONOR:ISSUED]...\n"    \
+    "                 [--unavailable YYYY-MM-DD]... [--refuse OP[:NUMBER]]... [--clock-file F]\n"  \
+    "                 [--gateway URL --user U --key K]   (PortCompleted on the port date)\n"

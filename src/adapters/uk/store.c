@@ -5,42 +5,19 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "numbering/operator.h"
+#include "porting/archive.h"
+#include "numbering/numbering.h"
 
 int npg_uk_archive(npg_db_t *db, const char *folder, uint64_t port_id, const char *msgtype,
-                   const char *message_id, const char *body, size_t len, uint64_t *xml_id)
+                   const char *body, size_t len, uint64_t *xml_id)
 {
-    char filename[160], uniq[17] = "";
-    unsigned char r[8];
-    /* One file per message; a BSS request has no id of its own, so add a random part. */
-    if (npg_random_bytes(r, sizeof(r)) == NPG_OK)
-        npg_hex(r, sizeof(r), uniq);
-    snprintf(filename, sizeof(filename), "uk_%s_%s_%s.xml", msgtype, message_id, uniq);
-    for (char *p = filename; *p; p++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *p))
-            *p = '_';
-    return npg_db_exec(db,
-                       "INSERT INTO xml_messages (folder, filename, port_kind, port_id, msgtype,"
-                       " message_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       NPG_DB_P(NPG_DB_S(folder), NPG_DB_S(filename),
-                                NPG_DB_S(port_id ? "in" : "none"),
-                                port_id ? NPG_DB_U(port_id) : NPG_DB_NUL, NPG_DB_S(msgtype),
-                                NPG_DB_S(message_id), NPG_DB_SN(body, len)),
-                       NULL, xml_id);
-}
-
-int npg_uk_archive_xchg(npg_db_t *db, uint64_t port_id, const npg_uk_xchg_t *x, uint64_t *recv_id)
-{
-    char answer[40];
-    int rc = NPG_OK;
-    if (x->sent)
-        rc = npg_uk_archive(db, "output_XML", port_id, x->op, x->message_id, x->sent, x->sent_len,
-                            NULL);
-    snprintf(answer, sizeof(answer), "%sResponse", x->op);
-    if (rc == NPG_OK && x->recv)
-        rc = npg_uk_archive(db, "input_XML", port_id, answer, x->message_id, x->recv, x->recv_len,
-                            recv_id);
-    return rc;
+    npg_archive_entry_t e = {.folder = folder,
+                             .port_kind = port_id ? "in" : "none",
+                             .port_id = port_id,
+                             .msgtype = msgtype,
+                             .body = body,
+                             .len = len};
+    return npg_archive_put(db, &e, xml_id);
 }
 
 int npg_uk_link_store(npg_db_t *db, const npg_uk_port_link_t *l)
@@ -88,24 +65,11 @@ int npg_uk_port_find(npg_db_t *db, const char *number, const char *pac, npg_uk_p
 
 int npg_uk_number_is_ours(npg_db_t *db, const npg_conf_t *conf, uint64_t number)
 {
-    npg_db_rows_t *rows;
-    int rc = npg_db_query(db,
-                          "SELECT o.code FROM routing r JOIN operators o ON o.id = r.operator_id"
-                          " WHERE r.number = ?",
-                          NPG_DB_P(NPG_DB_U(number)), &rows);
+    npg_number_run_t who;
+    int rc = npg_numbering_who(db, number, &who);
     if (rc != NPG_OK)
         return rc;
-    if (npg_db_rows_count(rows) == 1) {
-        bool ours = strcmp(npg_db_rows_get(rows, 0, 0), conf->general.operator_code) == 0;
-        npg_db_rows_free(&rows);
-        return ours ? NPG_OK : NPG_ENOTFOUND;
-    }
-    npg_db_rows_free(&rows);
-    char owner[NPG_OPERATOR_CODE_LEN];
-    rc = npg_operator_owner(db, number, owner);
-    if (rc != NPG_OK)
-        return rc;
-    return strcmp(owner, conf->general.operator_code) == 0 ? NPG_OK : NPG_ENOTFOUND;
+    return strcmp(who.serving, conf->general.operator_code) == 0 ? NPG_OK : NPG_ENOTFOUND;
 }
 
 int npg_uk_pac_store(npg_db_t *db, const npg_uk_pac_t *pac, const npg_uk_xchg_t *x)
@@ -117,7 +81,7 @@ int npg_uk_pac_store(npg_db_t *db, const npg_uk_pac_t *pac, const npg_uk_xchg_t 
     int rc = npg_db_begin(db);
     if (rc != NPG_OK)
         return rc;
-    rc = npg_uk_archive_xchg(db, 0, x, &xml_id);
+    rc = npg_archive_xchg(db, "none", 0, NULL, x, &xml_id);
     if (rc == NPG_OK)
         rc = npg_db_exec(
             db,

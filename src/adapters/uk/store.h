@@ -34,12 +34,10 @@ typedef struct npg_uk_pac {
     npg_uk_day_t issued, expiry;
 } npg_uk_pac_t;
 
-/* Archive one message (folder input_XML or output_XML), linked to a port-in when port_id != 0. */
+/* Archive a message that has no id of its own (a BSS request, our answer), linked to a
+ * port-in when port_id != 0. Exchanges with the platform: npg_archive_xchg. */
 int npg_uk_archive(npg_db_t *db, const char *folder, uint64_t port_id, const char *msgtype,
-                   const char *message_id, const char *body, size_t len, uint64_t *xml_id) NPG_WUR;
-/* Archive both halves of an exchange; *recv_id (may be NULL) gets the answer's row id. */
-int npg_uk_archive_xchg(npg_db_t *db, uint64_t port_id, const npg_uk_xchg_t *x,
-                        uint64_t *recv_id) NPG_WUR;
+                   const char *body, size_t len, uint64_t *xml_id) NPG_WUR;
 int npg_uk_link_store(npg_db_t *db, const npg_uk_port_link_t *link) NPG_WUR;
 /* The newest UK port-in of number with pac. NPG_ENOTFOUND when none. */
 int npg_uk_port_find(npg_db_t *db, const char *number, const char *pac,

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* porting/porting.h - the porting engine's context: configuration, the clearinghouses it
+ * works with (described by their adapters), and the hooks other modules plug in. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include "common/conf.h"
+#include "db/db.h"
+
+typedef struct npg_porting npg_porting_t;
+
+/* What the engine needs to know of one clearinghouse; the adapters layer fills it in. */
+typedef struct npg_porting_ch {
+    const char *name; /* "pxs", "uk": port rows, outbox kind, de-duplication source */
+    const char
+        *operator_code; /* the clearinghouse's own operator code (receiver of terminations) */
+    int answer_timeout; /* seconds to wait for its next answer before a local TimeOut */
+    /* The wire element of a canonical message type, for event rows: "instruction" ->
+     * "InstructionRequest" (PortingXS), "ConfirmPort" (UK). */
+    const char *(*element)(const char *canonical_type);
+} npg_porting_ch_t;
+
+/* A port-out that passed the numbering check, as a hook sees it. */
+typedef struct npg_port_out_view {
+    uint64_t id;
+    const char *msgidentifier;
+    const char *recipient;    /* gaining operator */
+    const char *number_type;  /* mobile | fixed */
+    const char *account_type; /* as the recipient declared it, "" when absent */
+    const uint64_t *starts, *ends;
+    size_t nranges;
+} npg_port_out_view_t;
+
+typedef enum npg_eligibility_decision {
+    NPG_ELIGIBLE_DEFER,  /* no answer yet: operations staff (or a later call-out) decide */
+    NPG_ELIGIBLE_ACCEPT, /* authorise at once */
+    NPG_ELIGIBLE_REJECT, /* reject at once with reject_code and reason */
+} npg_eligibility_decision_t;
+
+typedef struct npg_eligibility {
+    npg_eligibility_decision_t decision;
+    int reject_code;
+    char reason[256];
+} npg_eligibility_t;
+
+/*
+ * Hooks into the engine, called inside the transaction that changes the port (so
+ * anything they queue commits with it; nothing may be sent from inside them).
+ */
+typedef struct npg_porting_hooks {
+    /*
+     * Service validation of a port-out after the numbering check passed: is the
+     * service eligible to leave? This is where the BSS eligibility call-out plugs
+     * in (queue it and DEFER; its answer authorises or rejects the port later).
+     * NULL: DEFER, the port waits for operations staff.
+     */
+    int (*port_out_eligibility)(void *arg, npg_db_t *db, const npg_port_out_view_t *port,
+                                npg_eligibility_t *out);
+    void *arg;
+} npg_porting_hooks_t;
+
+/*
+ * A context for conf (which must outlive it) and the clearinghouses chs (copied).
+ * [general] clearinghouse must name one of them: it carries new port-ins and
+ * terminations. Errors: NPG_ECONF (with a log line), NPG_ENOMEM.
+ */
+int npg_porting_new(const npg_conf_t *conf, const npg_porting_ch_t *chs, size_t n,
+                    npg_porting_t **out) NPG_WUR;
+void npg_porting_free(npg_porting_t **pt);
+/* Install hooks (copied) before the context is shared between threads. */
+void npg_porting_set_hooks(npg_porting_t *pt, const npg_porting_hooks_t *hooks);
+const npg_conf_t *npg_porting_conf(const npg_porting_t *pt);

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "soap/client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "soapH.h"
+
+extern struct Namespace namespaces[];
+
+void npg_xchg_clear(npg_xchg_t *x)
+{
+    free(x->sent);
+    free(x->recv);
+    memset(x, 0, sizeof(*x));
+}
+
+/* Bytes as they go out and come in, so the archive holds exactly what crossed the wire. */
+typedef struct tap {
+    int (*orig_send)(struct soap *, const char *, size_t);
+    size_t (*orig_recv)(struct soap *, char *, size_t);
+    char *out, *in;
+    size_t out_len, in_len;
+} tap_t;
+
+static void append(char **buf, size_t *len, const char *data, size_t n)
+{
+    char *nb = realloc(*buf, *len + n + 1);
+    if (!nb)
+        return; /* the archive copy is best effort; the call itself goes on */
+    memcpy(nb + *len, data, n);
+    *len += n;
+    nb[*len] = '\0';
+    *buf = nb;
+}
+
+static int tap_send(struct soap *s, const char *data, size_t n)
+{
+    tap_t *t = s->user;
+    append(&t->out, &t->out_len, data, n);
+    return t->orig_send(s, data, n);
+}
+
+static size_t tap_recv(struct soap *s, char *data, size_t n)
+{
+    tap_t *t = s->user;
+    size_t got = t->orig_recv(s, data, n);
+    if (got > 0)
+        append(&t->in, &t->in_len, data, got);
+    return got;
+}
+
+/* Keep the envelope, not the HTTP header lines in front of it. */
+static char *body_of(const char *raw, size_t len, size_t *blen)
+{
+    const char *b = raw ? strstr(raw, "\r\n\r\n") : NULL;
+    *blen = 0;
+    if (!b)
+        return NULL;
+    b += 4;
+    *blen = len - (size_t)(b - raw);
+    char *out = malloc(*blen + 1);
+    if (out)
+        memcpy(out, b, *blen + 1);
+    return out;
+}
+
+struct soap *npg_soap_client_new(const npg_soap_client_opts_t *o)
+{
+    tap_t *t = calloc(1, sizeof(*t));
+    struct soap *s = t ? soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING) : NULL;
+    if (!s) {
+        free(t);
+        return NULL;
+    }
+    soap_set_namespaces(s, namespaces);
+    s->connect_timeout = o->connect_timeout;
+    s->send_timeout = s->recv_timeout = o->io_timeout;
+    s->maxlevel = o->max_depth;
+    s->recv_maxlength = (ULONG64)o->max_bytes;
+    if (o->user && o->user[0]) {
+        s->userid = o->user;
+        s->passwd = o->password;
+    }
+    t->orig_send = s->fsend;
+    t->orig_recv = s->frecv;
+    s->fsend = tap_send;
+    s->frecv = tap_recv;
+    s->user = t;
+    return s;
+}
+
+void npg_soap_client_done(struct soap *s, const char *op, npg_xchg_t *x)
+{
+    tap_t *t = s->user;
+    if (x) {
+        snprintf(x->op, sizeof(x->op), "%s", op);
+        x->sent = body_of(t->out, t->out_len, &x->sent_len);
+        x->recv = body_of(t->in, t->in_len, &x->recv_len);
+    }
+    free(t->out);
+    free(t->in);
+    free(t);
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+}
+
+void npg_soap_error_text(struct soap *s, char *err, size_t errlen)
+{
+    soap_set_fault(s);
+    const char **reason = soap_faultstring(s);
+    const char **detail = soap_faultdetail(s);
+    snprintf(err, errlen, "%s%s%s", reason && *reason ? *reason : "SOAP error",
+             detail && *detail ? ": " : "", detail && *detail ? *detail : "");
+    for (char *p = err; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+}
+
+bool npg_soap_client_fault(struct soap *s)
+{
+    const char **code = soap_faultcode(s);
+    return s->error == SOAP_FAULT && code && *code && strstr(*code, "Client");
+}
