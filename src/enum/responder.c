@@ -197,7 +197,8 @@ static void put_naptr(npg_enum_responder_t *r, npg_dns_out_t *o, const char *e16
     npg_naptr_route_t nr = {.e164 = e164,
                             .rn = a->kind == NPG_ENUM_PORTED ? a->op.rn : NULL,
                             .ims_domain = a->op.ims_domain,
-                            .form = a->op.form};
+                            .form = a->op.form,
+                            .rn_format = a->op.rn_format};
     if (npg_naptr_regexp(&nr, regexp, sizeof(regexp)) < 0)
         return; /* an operator without a usable domain: no record rather than a bad one */
     size_t at = npg_dns_rr_begin(o, NPG_DNS_HDR, NPG_DNS_T_NAPTR, (uint32_t)r->conf->enumd.ttl);
