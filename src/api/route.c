@@ -22,10 +22,14 @@ static json_t *route_json(const npg_route_info_t *ri)
     npg_naptr_form_t form = NPG_NAPTR_SIP;
     if (npg_naptr_form_parse(ri->serving.naptr_form, &form) != NPG_OK)
         form = NPG_NAPTR_SIP;
+    npg_naptr_rn_format_t rn_format = NPG_NAPTR_RN_GLOBAL;
+    if (npg_naptr_rn_format_parse(ri->serving.rn_format, &rn_format) != NPG_OK)
+        rn_format = NPG_NAPTR_RN_GLOBAL;
     npg_naptr_route_t nr = {.e164 = e164,
                             .rn = ri->ported ? ri->serving.routing_number : NULL,
                             .ims_domain = ri->serving.ims_domain,
-                            .form = form};
+                            .form = form,
+                            .rn_format = rn_format};
     if (npg_naptr_regexp(&nr, regexp, sizeof(regexp)) < 0)
         regexp[0] = '\0';
     json_t *event = json_pack(

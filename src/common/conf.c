@@ -146,8 +146,9 @@ static const conf_item_t schema[] = {
      "Address npenumd answers on (UDP and TCP)."},
     {"enum", "port", CONF_INT, F(enumd.port), 1, 65535, NULL, "8753", "DNS port."},
     {"enum", "zones", CONF_STR, F(enumd.zones), 0, 0, NULL, "",
-     "Comma-separated e164.arpa zones served; empty: the country code's zone"
-     " (1.e164.arpa for country code 1)."},
+     "Comma-separated ENUM zones, at most 16: digit labels (reversed) then any apex, e.g."
+     " 1.e164.arpa, 1.e164enum.net, 1.enum.carrier.example. Empty: the country code's zone"
+     " under e164.arpa."},
     {"enum", "ttl", CONF_INT, F(enumd.ttl), 0, 86400, NULL, "60",
      "TTL of NAPTR answers, seconds; short, as routing changes take effect at once."},
     {"enum", "ns", CONF_STR, F(enumd.ns), 1, 0, NULL, "ns1.npgw.invalid.",

@@ -97,6 +97,8 @@ static int op_row(const char *const *c, const size_t *l, size_t n, void *arg)
     npg_strlcpy(o->ims_domain, c[3] ? c[3] : "", sizeof(o->ims_domain));
     if (npg_naptr_form_parse(c[4], &o->form) != NPG_OK)
         o->form = NPG_NAPTR_SIP;
+    if (npg_naptr_rn_format_parse(c[5], &o->rn_format) != NPG_OK)
+        o->rn_format = NPG_NAPTR_RN_GLOBAL;
     return 0;
 }
 
@@ -141,8 +143,8 @@ static int load_small(npg_db_t *db, npg_enum_op_t **ops_out, range_t **ranges, s
     if (!ops)
         return NPG_ENOMEM;
     int rc = npg_db_query_each(db,
-                               "SELECT id, code, routing_number, ims_domain, naptr_form"
-                               " FROM operators WHERE id < 4096",
+                               "SELECT id, code, routing_number, ims_domain, naptr_form,"
+                               " rn_format FROM operators WHERE id < 4096",
                                NULL, 0, op_row, ops);
     if (rc == NPG_OK)
         rc = npg_db_query_each(db,

@@ -19,6 +19,7 @@ typedef struct npg_enum_op {
     char rn[17];
     char ims_domain[254];
     npg_naptr_form_t form;
+    npg_naptr_rn_format_t rn_format;
 } npg_enum_op_t;
 
 typedef enum npg_enum_kind {

@@ -31,13 +31,13 @@ int npg_naptr_regexp(const npg_naptr_route_t *r, char *buf, size_t len)
     bool ported = r->rn && r->rn[0];
     if (!digits(r->e164, 15) || (ported && !digits(r->rn, 15)))
         return -1;
+    const char *rn = !ported ? "" : r->rn_format == NPG_NAPTR_RN_BARE ? ";rn=" : ";rn=+";
     int n;
     if (r->form == NPG_NAPTR_TEL)
-        n = snprintf(buf, len, "!^.*$!tel:+%s;npdi%s%s!", r->e164, ported ? ";rn=+" : "",
-                     ported ? r->rn : "");
+        n = snprintf(buf, len, "!^.*$!tel:+%s;npdi%s%s!", r->e164, rn, ported ? r->rn : "");
     else if (hostname(r->ims_domain))
-        n = snprintf(buf, len, "!^.*$!sip:+%s;npdi%s%s@%s!", r->e164, ported ? ";rn=" : "",
-                     ported ? r->rn : "", r->ims_domain);
+        n = snprintf(buf, len, "!^.*$!sip:+%s;npdi%s%s@%s!", r->e164, rn, ported ? r->rn : "",
+                     r->ims_domain);
     else
         return -1;
     return n < 0 || (size_t)n >= len ? -1 : n;
@@ -49,6 +49,17 @@ int npg_naptr_form_parse(const char *s, npg_naptr_form_t *out)
         *out = NPG_NAPTR_SIP;
     else if (s && strcmp(s, "tel") == 0)
         *out = NPG_NAPTR_TEL;
+    else
+        return NPG_EINVAL;
+    return NPG_OK;
+}
+
+int npg_naptr_rn_format_parse(const char *s, npg_naptr_rn_format_t *out)
+{
+    if (s && strcmp(s, "global") == 0)
+        *out = NPG_NAPTR_RN_GLOBAL;
+    else if (s && strcmp(s, "bare") == 0)
+        *out = NPG_NAPTR_RN_BARE;
     else
         return NPG_EINVAL;
     return NPG_OK;

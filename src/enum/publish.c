@@ -413,29 +413,33 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
     return NPG_OK;
 }
 
-static int route_from(const char *rn, const char *domain, const char *form, const char *e164,
-                      npg_naptr_route_t *out)
+static int route_from(const char *rn, const char *domain, const char *form, const char *rn_format,
+                      const char *e164, npg_naptr_route_t *out)
 {
     *out = (npg_naptr_route_t){.e164 = e164, .rn = rn, .ims_domain = domain ? domain : ""};
-    return npg_naptr_form_parse(form ? form : "sip", &out->form);
+    int rc = npg_naptr_form_parse(form ? form : "sip", &out->form);
+    return rc == NPG_OK
+               ? npg_naptr_rn_format_parse(rn_format ? rn_format : "global", &out->rn_format)
+               : rc;
 }
 
 /* Every number of [first, last]: its routing rows and home ranges, each read by one range scan. */
 static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
 {
     npg_db_rows_t *home = NULL, *ported = NULL;
-    int rc = npg_db_query(db,
-                          "SELECT r.range_start, r.range_end, o.ims_domain, o.naptr_form"
-                          " FROM operator_ranges r JOIN operators o ON o.id = r.operator_id"
-                          " WHERE r.range_end >= ? AND r.range_start <= ? ORDER BY r.range_start",
-                          NPG_DB_P(NPG_DB_U(first), NPG_DB_U(last)), &home);
+    int rc =
+        npg_db_query(db,
+                     "SELECT r.range_start, r.range_end, o.ims_domain, o.naptr_form,"
+                     " o.rn_format FROM operator_ranges r JOIN operators o ON o.id = r.operator_id"
+                     " WHERE r.range_end >= ? AND r.range_start <= ? ORDER BY r.range_start",
+                     NPG_DB_P(NPG_DB_U(first), NPG_DB_U(last)), &home);
     size_t h = 0, nh = npg_db_rows_count(home);
     uint64_t n = first;
     while (rc == NPG_OK && n <= last) {
         rc =
             npg_db_query(db,
-                         "SELECT r.number, o.routing_number, o.ims_domain, o.naptr_form"
-                         " FROM routing r JOIN operators o ON o.id = r.operator_id"
+                         "SELECT r.number, o.routing_number, o.ims_domain, o.naptr_form,"
+                         " o.rn_format FROM routing r JOIN operators o ON o.id = r.operator_id"
                          " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
                          NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
         size_t np = npg_db_rows_count(ported), k = 0;
@@ -447,7 +451,8 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
             const npg_naptr_route_t *rp = NULL;
             if (k < np && (uint64_t)npg_db_rows_int(ported, k, 0, 0) == n) {
                 rc = route_from(npg_db_rows_get(ported, k, 1), npg_db_rows_get(ported, k, 2),
-                                npg_db_rows_get(ported, k, 3), e164, &route);
+                                npg_db_rows_get(ported, k, 3), npg_db_rows_get(ported, k, 4), e164,
+                                &route);
                 rp = &route;
                 k++;
             } else {
@@ -455,14 +460,14 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
                     h++;
                 if (h < nh && (uint64_t)npg_db_rows_int(home, h, 0, 0) <= n) {
                     rc = route_from("", npg_db_rows_get(home, h, 2), npg_db_rows_get(home, h, 3),
-                                    e164, &route);
+                                    npg_db_rows_get(home, h, 4), e164, &route);
                     rp = &route;
                 }
             }
             if (rc == NPG_OK)
                 rc = add_number(r, n, rp);
             else
-                snprintf(r->local, sizeof(r->local), "+%s: unknown NAPTR form", e164);
+                snprintf(r->local, sizeof(r->local), "+%s: unknown NAPTR form or rn format", e164);
         }
         npg_db_rows_free(&ported);
     }

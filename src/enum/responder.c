@@ -12,9 +12,16 @@
 #define MAX_ZONES 16
 #define MAX_NS 8
 
+/*
+ * A served zone: the country digits as single-digit labels, reversed, then an
+ * ENUM apex ("1.e164.arpa", "1.e164enum.net", "enum.carrier.example"). Kept in
+ * wire form, so a query's name is matched as it arrived.
+ */
 typedef struct enum_zone {
-    char apex[256];  /* "1.e164.arpa", lower case, no trailing dot */
-    char digits[16]; /* the country digits the apex stands for: "1" */
+    uint8_t wire[256]; /* lower case, ends with the root label */
+    size_t wire_len;
+    char name[256];  /* dotted, lower case, no trailing dot: for messages */
+    char digits[16]; /* the country digits the zone stands for: "1"; "" at a bare apex */
 } enum_zone_t;
 
 struct npg_enum_responder {
@@ -28,38 +35,90 @@ struct npg_enum_responder {
     ldns_rr_list *static_soas;
 };
 
-/* "44.e164.arpa" -> digits "44" (labels reversed); only single-digit labels before e164.arpa. */
-static int zone_add(npg_enum_responder_t *r, const char *apex, char *err, size_t errlen)
+/* A label as host names have it (RFC 1123): letters, digits, inner hyphens. */
+static bool ldh_label(const char *l, size_t n)
 {
+    if (n == 0 || n > 63 || l[0] == '-' || l[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((l[i] >= 'a' && l[i] <= 'z') || (l[i] >= '0' && l[i] <= '9') || l[i] == '-'))
+            return false;
+    return true;
+}
+
+static bool all_digits(const char *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i] < '0' || l[i] > '9')
+            return false;
+    return true;
+}
+
+/* "4.4.e164enum.net" -> digits "44" (labels reversed) under the apex e164enum.net. */
+static int zone_add(npg_enum_responder_t *r, const char *zone, char *err, size_t errlen)
+{
+    if (r->nzones == MAX_ZONES) {
+        snprintf(err, errlen, "[enum] zones: more than %d zones (at '%s')", MAX_ZONES, zone);
+        return NPG_EINVAL;
+    }
     enum_zone_t *z = &r->zones[r->nzones];
-    size_t n = strlen(apex);
-    while (n && apex[n - 1] == '.')
-        n--;
-    if (n == 0 || n >= sizeof(z->apex) || r->nzones == MAX_ZONES) {
-        snprintf(err, errlen, "[enum] zones: '%s' is not a zone name (or too many zones)", apex);
+    memset(z, 0, sizeof(*z));
+    size_t n = strlen(zone);
+    if (n && zone[n - 1] == '.')
+        n--; /* one trailing dot: the name is absolute anyway */
+    if (n == 0 || n > 253) {
+        snprintf(err, errlen, "[enum] zones: '%s' is not a domain name", zone);
         return NPG_EINVAL;
     }
     for (size_t i = 0; i < n; i++)
-        z->apex[i] = (char)(apex[i] >= 'A' && apex[i] <= 'Z' ? apex[i] + 32 : apex[i]);
-    z->apex[n] = '\0';
-    const char *suffix = "e164.arpa";
-    size_t sl = strlen(suffix), nd = 0;
-    if (n < sl || strcmp(z->apex + n - sl, suffix) != 0 || (n > sl && z->apex[n - sl - 1] != '.')) {
-        snprintf(err, errlen, "[enum] zones: '%s' is not under e164.arpa", apex);
-        return NPG_EINVAL;
-    }
-    for (size_t i = n > sl ? n - sl - 1 : 0; i-- > 0;) { /* labels right to left */
-        if (z->apex[i] == '.')
-            continue;
-        if (z->apex[i] < '0' || z->apex[i] > '9' || (i > 0 && z->apex[i - 1] != '.') ||
-            nd >= 15) {
-            snprintf(err, errlen, "[enum] zones: '%s' must be single digits before e164.arpa",
-                     apex);
+        z->name[i] = (char)(zone[i] >= 'A' && zone[i] <= 'Z' ? zone[i] + 32 : zone[i]);
+    z->name[n] = '\0';
+    /* labels left to right: single digits until the first label with a non-digit */
+    char rev[16];
+    size_t nd = 0, w = 0;
+    bool apex = false;
+    for (const char *l = z->name; *l;) {
+        size_t ln = strcspn(l, ".");
+        if (!ldh_label(l, ln)) {
+            snprintf(err, errlen,
+                     "[enum] zones: '%s' is not a domain name (labels of 1 to 63 letters, digits"
+                     " and inner hyphens)",
+                     zone);
             return NPG_EINVAL;
         }
-        z->digits[nd++] = z->apex[i];
+        if (!apex && !all_digits(l, ln))
+            apex = true;
+        if (!apex && (ln != 1 || nd == 15)) {
+            snprintf(err, errlen,
+                     "[enum] zones: '%s': the country digits before the apex must be single-digit"
+                     " labels, at most 15 (4.4.e164.arpa for 44)",
+                     zone);
+            return NPG_EINVAL;
+        }
+        if (!apex)
+            rev[nd++] = l[0];
+        z->wire[w++] = (uint8_t)ln;
+        memcpy(z->wire + w, l, ln);
+        w += ln;
+        l += ln + (l[ln] == '.');
     }
+    if (!apex) {
+        snprintf(err, errlen,
+                 "[enum] zones: '%s' has no ENUM apex (such as e164.arpa or e164enum.net) after"
+                 " its digit labels",
+                 zone);
+        return NPG_EINVAL;
+    }
+    z->wire[w++] = 0;
+    z->wire_len = w;
+    for (size_t i = 0; i < nd; i++)
+        z->digits[i] = rev[nd - 1 - i];
     z->digits[nd] = '\0';
+    for (size_t i = 0; i < r->nzones; i++)
+        if (strcmp(r->zones[i].name, z->name) == 0) {
+            snprintf(err, errlen, "[enum] zones: '%s' is listed twice", zone);
+            return NPG_EINVAL;
+        }
     r->nzones++;
     return NPG_OK;
 }
@@ -146,17 +205,36 @@ void npg_enum_responder_free(npg_enum_responder_t **rp)
 
 /* --- ENUM zones ----------------------------------------------------------------------- */
 
-static const enum_zone_t *find_zone(const npg_enum_responder_t *r, const char *qname)
+/*
+ * The longest served zone holding the query's name, walking its labels in the
+ * packet left to right; *at gets the zone's offset in the name. Names in the
+ * zones are lower case; the query's letters are folded as they are compared.
+ */
+static const enum_zone_t *find_zone(const npg_enum_responder_t *r, const uint8_t *pkt,
+                                    const npg_dns_query_t *q, size_t *at)
 {
-    const enum_zone_t *best = NULL;
-    size_t qn = strlen(qname);
-    for (size_t i = 0; i < r->nzones; i++) {
-        size_t an = strlen(r->zones[i].apex);
-        if (qn >= an && strcmp(qname + qn - an, r->zones[i].apex) == 0 &&
-            (qn == an || qname[qn - an - 1] == '.') && (!best || an > strlen(best->apex)))
-            best = &r->zones[i];
+    const uint8_t *name = pkt + NPG_DNS_HDR;
+    size_t len = q->qname_wire_len;
+    for (size_t off = 0; off < len; off += (size_t)name[off] + 1) {
+        for (size_t i = 0; i < r->nzones; i++) {
+            const enum_zone_t *z = &r->zones[i];
+            if (z->wire_len != len - off)
+                continue;
+            size_t k = 0;
+            for (; k < z->wire_len; k++) {
+                uint8_t c = name[off + k];
+                if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != z->wire[k])
+                    break; /* length bytes (< 64) never fold */
+            }
+            if (k == z->wire_len) {
+                *at = off;
+                return z;
+            }
+        }
+        if (name[off] == 0)
+            break;
     }
-    return best;
+    return NULL;
 }
 
 static void put_soa(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner, uint32_t ttl)
@@ -197,7 +275,8 @@ static void put_naptr(npg_enum_responder_t *r, npg_dns_out_t *o, const char *e16
     npg_naptr_route_t nr = {.e164 = e164,
                             .rn = a->kind == NPG_ENUM_PORTED ? a->op.rn : NULL,
                             .ims_domain = a->op.ims_domain,
-                            .form = a->op.form};
+                            .form = a->op.form,
+                            .rn_format = a->op.rn_format};
     if (npg_naptr_regexp(&nr, regexp, sizeof(regexp)) < 0)
         return; /* an operator without a usable domain: no record rather than a bad one */
     size_t at = npg_dns_rr_begin(o, NPG_DNS_HDR, NPG_DNS_T_NAPTR, (uint32_t)r->conf->enumd.ttl);
@@ -212,13 +291,12 @@ static void put_naptr(npg_enum_responder_t *r, npg_dns_out_t *o, const char *e16
 }
 
 static void answer_enum(npg_enum_responder_t *r, const npg_dns_query_t *q, const enum_zone_t *z,
-                        npg_dns_out_t *o, const uint8_t *pkt)
+                        size_t at, npg_dns_out_t *o, const uint8_t *pkt)
 {
-    size_t qn = strlen(q->qname), an = strlen(z->apex);
-    /* a dotted offset where a label starts is also its offset in the wire name */
-    uint16_t apex_ptr = (uint16_t)(NPG_DNS_HDR + (qn - an));
+    /* the zone's name in the question: owner of its SOA and NS */
+    uint16_t apex_ptr = (uint16_t)(NPG_DNS_HDR + at);
     bool any = q->qtype == NPG_DNS_T_ANY;
-    if (qn == an) {
+    if (at == 0) {
         npg_dns_begin(o, pkt, q, true, NPG_DNS_NOERROR);
         if (q->qtype == NPG_DNS_T_SOA || any) {
             put_soa(r, o, apex_ptr, (uint32_t)r->conf->enumd.ttl);
@@ -231,18 +309,17 @@ static void answer_enum(npg_enum_responder_t *r, const npg_dns_query_t *q, const
         return;
     }
     /* 0.0.1.0.5.5.5 under 1.e164.arpa -> 1 5550100: one digit per label, reversed */
+    const uint8_t *name = pkt + NPG_DNS_HDR;
     char e164[32];
-    size_t nd = strlen(z->digits), sub = qn - an - 1;
+    size_t nd = strlen(z->digits), labels = at / 2;
     memcpy(e164, z->digits, nd);
-    bool digits = true;
-    for (size_t i = sub; i-- > 0 && digits;) {
-        char c = q->qname[i];
-        if (c == '.')
-            continue;
-        digits = c >= '0' && c <= '9' && (i == 0 || q->qname[i - 1] == '.') && nd < 15;
-        e164[nd++] = c;
+    bool digits = at % 2 == 0 && nd + labels <= 15;
+    for (size_t i = labels; digits && i-- > 0;) {
+        const uint8_t *l = name + 2 * i;
+        digits = l[0] == 1 && l[1] >= '0' && l[1] <= '9';
+        e164[nd++] = (char)l[1];
     }
-    e164[nd] = '\0';
+    e164[digits ? nd : 0] = '\0';
     npg_enum_answer_t a = {.kind = NPG_ENUM_NONE};
     uint64_t number = digits ? strtoull(e164, NULL, 10) : 0;
     if (digits && e164[0] != '0')
@@ -354,9 +431,10 @@ size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len,
             npg_dns_put_opt(&o, (uint16_t)r->conf->enumd.max_udp_payload, rc);
         return npg_dns_finish(&o);
     }
-    const enum_zone_t *z = q.qclass == NPG_DNS_C_IN ? find_zone(r, q.qname) : NULL;
+    size_t at = 0;
+    const enum_zone_t *z = q.qclass == NPG_DNS_C_IN ? find_zone(r, pkt, &q, &at) : NULL;
     if (z) {
-        answer_enum(r, &q, z, &o, pkt);
+        answer_enum(r, &q, z, at, &o, pkt);
         if (q.edns)
             npg_dns_put_opt(&o, (uint16_t)r->conf->enumd.max_udp_payload, 0);
         return o.overflow ? truncated(r, &q, &o, pkt, true, NPG_DNS_NOERROR) : npg_dns_finish(&o);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * enum/responder.h - the answers of npenumd: NAPTR with npdi (and rn when
- * ported) for every number of the served e164.arpa zones, SOA and NS at their
- * apex, and the static 3GPP zones of the configuration. No sockets here.
+ * ported) for every number of the served ENUM zones (under e164.arpa,
+ * e164enum.net or a private apex), SOA and NS at each zone's top, and the
+ * static 3GPP zones of the configuration. No sockets here.
  */
 #pragma once
 #include <stdbool.h>
@@ -13,7 +14,11 @@
 
 typedef struct npg_enum_responder npg_enum_responder_t;
 
-/* Zones from conf [enum]; static zones read from their file. err names what is wrong. */
+/*
+ * Zones from conf [enum] (each: single-digit labels, then an apex domain); static
+ * zones read from their file. Errors: NPG_EINVAL (err names the zone or line and
+ * what is wrong), NPG_EIO, NPG_ENOMEM.
+ */
 int npg_enum_responder_new(const npg_conf_t *conf, npg_enum_index_t *ix,
                            npg_enum_responder_t **out, char *err, size_t errlen) NPG_WUR;
 void npg_enum_responder_free(npg_enum_responder_t **r);

@@ -60,10 +60,13 @@ static int cmd_db_version(ctl_t *ctl, int argc, char **argv)
     return 0;
 }
 
-/* operator add CODE [--name N] [--rn DIGITS] [--ims-domain D] [--naptr sip|tel] [--self] */
+/*
+ * operator add CODE [--name N] [--rn DIGITS] [--ims-domain D] [--naptr sip|tel]
+ *                   [--rn-format global|bare] [--self]
+ */
 static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
 {
-    npg_operator_t op = {.naptr_form = "sip"};
+    npg_operator_t op = {.naptr_form = "sip", .rn_format = "global"};
     snprintf(op.code, sizeof(op.code), "%s", argv[0]);
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : "";
@@ -79,6 +82,8 @@ static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
             snprintf(op.ims_domain, sizeof(op.ims_domain), "%s", v);
         else if (strcmp(argv[i], "--naptr") == 0)
             snprintf(op.naptr_form, sizeof(op.naptr_form), "%s", v);
+        else if (strcmp(argv[i], "--rn-format") == 0)
+            snprintf(op.rn_format, sizeof(op.rn_format), "%s", v);
         else {
             fprintf(stderr, "npgwctl: unknown option %s\n", argv[i]);
             return 2;
@@ -87,8 +92,8 @@ static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
     }
     int rc = npg_operator_put(ctl->db, &op);
     if (rc != NPG_OK)
-        return ctl_fail(rc,
-                        "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel)");
+        return ctl_fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel,"
+                            " rn-format: global|bare)");
     printf("operator %s saved\n", op.code);
     return 0;
 }
@@ -105,7 +110,7 @@ static int print_row(const char *const *cols, const size_t *lens, size_t n, void
 static int cmd_operator_list(ctl_t *ctl, int argc, char **argv)
 {
     (void)argc, (void)argv;
-    printf("code\tname\trouting_number\tims_domain\tnaptr\tself\n");
+    printf("code\tname\trouting_number\tims_domain\tnaptr\trn_format\tself\n");
     int rc = npg_operator_list(ctl->db, print_row, NULL);
     return rc == NPG_OK ? 0 : ctl_fail(rc, "operator list");
 }
@@ -347,7 +352,8 @@ static const cmd_t commands[] = {
     {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
     {"db", "version", 0, cmd_db_version, "print the schema version"},
     {"operator", "add", 1, cmd_operator_add,
-     "CODE [--name N] [--rn DIGITS] [--ims-domain D] [--naptr sip|tel] [--self]"},
+     "CODE [--name N] [--rn DIGITS] [--ims-domain D] [--naptr sip|tel]"
+     " [--rn-format global|bare] [--self]"},
     {"operator", "list", 0, cmd_operator_list, ""},
     {"range", "add", 3, cmd_range_add, "OPERATOR FIRST LAST [mobile|fixed]"},
     {"range", "list", 0, cmd_range_list, ""},

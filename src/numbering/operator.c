@@ -17,17 +17,19 @@ int npg_operator_put(npg_db_t *db, const npg_operator_t *op)
 {
     if (!npg_operator_code_valid(op->code) ||
         (op->routing_number[0] && !npg_is_digits(op->routing_number)) ||
-        (strcmp(op->naptr_form, "sip") != 0 && strcmp(op->naptr_form, "tel") != 0))
+        (strcmp(op->naptr_form, "sip") != 0 && strcmp(op->naptr_form, "tel") != 0) ||
+        (strcmp(op->rn_format, "global") != 0 && strcmp(op->rn_format, "bare") != 0))
         return NPG_EINVAL;
     return npg_db_exec(db,
                        "INSERT INTO operators (code, name, routing_number, ims_domain, naptr_form,"
-                       " is_self) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                       " rn_format, is_self) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
                        " name = VALUES(name), routing_number = VALUES(routing_number),"
                        " ims_domain = VALUES(ims_domain), naptr_form = VALUES(naptr_form),"
-                       " is_self = VALUES(is_self)",
+                       " rn_format = VALUES(rn_format), is_self = VALUES(is_self)",
                        NPG_DB_P(NPG_DB_S(op->code), NPG_DB_S(op->name),
                                 NPG_DB_S(op->routing_number), NPG_DB_S(op->ims_domain),
-                                NPG_DB_S(op->naptr_form), NPG_DB_I(op->is_self)),
+                                NPG_DB_S(op->naptr_form), NPG_DB_S(op->rn_format),
+                                NPG_DB_I(op->is_self)),
                        NULL, NULL);
 }
 
@@ -35,8 +37,8 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
 {
     npg_db_rows_t *rows;
     int rc = npg_db_query(db,
-                          "SELECT id, code, name, routing_number, ims_domain, naptr_form, is_self"
-                          " FROM operators WHERE code = ?",
+                          "SELECT id, code, name, routing_number, ims_domain, naptr_form, is_self,"
+                          " rn_format FROM operators WHERE code = ?",
                           NPG_DB_P(NPG_DB_S(code)), &rows);
     if (rc != NPG_OK)
         return rc;
@@ -52,6 +54,7 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
     npg_strlcpy(out->ims_domain, npg_db_rows_get(rows, 0, 4), sizeof(out->ims_domain));
     npg_strlcpy(out->naptr_form, npg_db_rows_get(rows, 0, 5), sizeof(out->naptr_form));
     out->is_self = npg_db_rows_int(rows, 0, 6, 0) != 0;
+    npg_strlcpy(out->rn_format, npg_db_rows_get(rows, 0, 7), sizeof(out->rn_format));
     npg_db_rows_free(&rows);
     return NPG_OK;
 }
@@ -90,8 +93,8 @@ int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint6
 int npg_operator_list(npg_db_t *db, npg_db_row_fn fn, void *arg)
 {
     return npg_db_query_each(db,
-                             "SELECT code, name, routing_number, ims_domain, naptr_form, is_self"
-                             " FROM operators ORDER BY code",
+                             "SELECT code, name, routing_number, ims_domain, naptr_form,"
+                             " rn_format, is_self FROM operators ORDER BY code",
                              NULL, 0, fn, arg);
 }
 

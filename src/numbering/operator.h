@@ -14,13 +14,14 @@ typedef struct npg_operator {
     char routing_number[17];
     char ims_domain[254];
     char naptr_form[4]; /* "sip" or "tel" */
+    char rn_format[7];  /* "global" (rn=+<digits>, RFC 4694) or "bare" (rn=<digits>) */
     bool is_self;
 } npg_operator_t;
 
 /* True for 2..10 capitals or digits. */
 bool npg_operator_code_valid(const char *code);
 
-/* Insert or update (by code). Errors: NPG_EINVAL for a bad code, rn or form. */
+/* Insert or update (by code). Errors: NPG_EINVAL for a bad code, rn, form or rn format. */
 int npg_operator_put(npg_db_t *db, const npg_operator_t *op) NPG_WUR;
 /* Load by code. Errors: NPG_ENOTFOUND. */
 int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out) NPG_WUR;
@@ -29,7 +30,8 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out) NPG_WU
 int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
                            const char *number_type) NPG_WUR;
 
-/* Every operator (code, name, routing_number, ims_domain, naptr_form, is_self), by code. */
+/* Every operator (code, name, routing_number, ims_domain, naptr_form, rn_format, is_self),
+ * by code. */
 int npg_operator_list(npg_db_t *db, npg_db_row_fn fn, void *arg) NPG_WUR;
 /* Every home range (operator, first, last, number_type), by first number. */
 int npg_operator_ranges_list(npg_db_t *db, npg_db_row_fn fn, void *arg) NPG_WUR;

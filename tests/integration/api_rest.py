@@ -157,7 +157,7 @@ for n in range(5550100, 5550200):
     s, r = call("GET", "/np_api/route/%s%d" % (CC, n), cred="pxs")
     ev = r.get("Event", {}) if isinstance(r, dict) else {}
     if not (s == 200 and ev.get("Operator") == "CARR" and ev.get("Ported") is True
-            and "rn=1990001" in ev.get("NAPTRAddress", "") and "npdi" in ev.get("NAPTRAddress", "")
+            and "rn=+1990001@" in ev.get("NAPTRAddress", "") and "npdi" in ev.get("NAPTRAddress", "")
             and ev.get("NAPTROrder") == 10 and ev.get("NAPTRPreference") == 10):
         bad.append((n, s, r))
 ok(not bad, "route query: all 100 numbers route to us with npdi and our rn", bad[:3])

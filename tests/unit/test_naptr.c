@@ -34,19 +34,55 @@ static void tel_form_not_ported_has_npdi_only(void **state)
     assert_string_equal(buf, "!^.*$!tel:+12025331234;npdi!");
 }
 
-/* The design's sip form: the serving operator's IMS domain carries the call. */
+/* The design's sip form: the serving operator's IMS domain carries the call; rn a global-rn. */
 static void sip_form(void **state)
 {
     (void)state;
     char buf[256];
     npg_naptr_route_t r = {.e164 = "15550100", .rn = "1990001", .ims_domain = "ims.carr.example",
                            .form = NPG_NAPTR_SIP};
-    assert_true(npg_naptr_regexp(&r, buf, sizeof(buf)) > 0);
-    assert_string_equal(buf, "!^.*$!sip:+15550100;npdi;rn=1990001@ims.carr.example!");
+    int n = npg_naptr_regexp(&r, buf, sizeof(buf));
+    assert_string_equal(buf, "!^.*$!sip:+15550100;npdi;rn=+1990001@ims.carr.example!");
+    assert_int_equal(n, (int)strlen(buf));
     r.rn = NULL;
     assert_true(npg_naptr_regexp(&r, buf, sizeof(buf)) > 0);
     assert_string_equal(buf, "!^.*$!sip:+15550100;npdi@ims.carr.example!");
     assert_string_equal(npg_naptr_service(NPG_NAPTR_SIP), "E2U+sip");
+}
+
+/* rn_format bare, only when an operator asks for it: the digits without '+', in both forms. */
+static void bare_rn_format(void **state)
+{
+    (void)state;
+    char buf[256];
+    npg_naptr_route_t r = {.e164 = "15550100",
+                           .rn = "1990001",
+                           .ims_domain = "ims.carr.example",
+                           .form = NPG_NAPTR_SIP,
+                           .rn_format = NPG_NAPTR_RN_BARE};
+    int n = npg_naptr_regexp(&r, buf, sizeof(buf));
+    assert_string_equal(buf, "!^.*$!sip:+15550100;npdi;rn=1990001@ims.carr.example!");
+    assert_int_equal(n, (int)strlen(buf));
+    r.form = NPG_NAPTR_TEL;
+    n = npg_naptr_regexp(&r, buf, sizeof(buf));
+    assert_string_equal(buf, "!^.*$!tel:+15550100;npdi;rn=1990001!");
+    assert_int_equal(n, (int)strlen(buf));
+    /* not ported: npdi alone, whatever the format */
+    r.rn = "";
+    assert_true(npg_naptr_regexp(&r, buf, sizeof(buf)) > 0);
+    assert_string_equal(buf, "!^.*$!tel:+15550100;npdi!");
+    r.form = NPG_NAPTR_SIP;
+    assert_true(npg_naptr_regexp(&r, buf, sizeof(buf)) > 0);
+    assert_string_equal(buf, "!^.*$!sip:+15550100;npdi@ims.carr.example!");
+    /* the same checks as the global format */
+    r.rn = "1990O01";
+    assert_int_equal(npg_naptr_regexp(&r, buf, sizeof(buf)), -1);
+    r.rn = "1990001";
+    r.ims_domain = "a!b";
+    assert_int_equal(npg_naptr_regexp(&r, buf, sizeof(buf)), -1);
+    r.ims_domain = "ims.carr.example";
+    assert_int_equal(npg_naptr_regexp(&r, buf, 53), -1); /* no room for the NUL */
+    assert_int_equal(npg_naptr_regexp(&r, buf, 54), 53);
 }
 
 static void bad_input_is_refused(void **state)
@@ -68,6 +104,10 @@ static void bad_input_is_refused(void **state)
     assert_int_equal(npg_naptr_regexp(&r, buf, sizeof(buf)), -1);
     r.e164 = "15550100";
     assert_int_equal(npg_naptr_regexp(&r, buf, 10), -1); /* does not fit */
+    r.rn = "1234567890123456";                           /* 16 digits */
+    assert_int_equal(npg_naptr_regexp(&r, buf, sizeof(buf)), -1);
+    r.rn = "+1990001"; /* stored as digits: the '+' is ours to add */
+    assert_int_equal(npg_naptr_regexp(&r, buf, sizeof(buf)), -1);
 }
 
 static void form_parse(void **state)
@@ -82,14 +122,29 @@ static void form_parse(void **state)
     assert_int_equal(npg_naptr_form_parse(NULL, &f), NPG_EINVAL);
 }
 
+static void rn_format_parse(void **state)
+{
+    (void)state;
+    npg_naptr_rn_format_t f;
+    assert_int_equal(npg_naptr_rn_format_parse("global", &f), NPG_OK);
+    assert_int_equal(f, NPG_NAPTR_RN_GLOBAL);
+    assert_int_equal(npg_naptr_rn_format_parse("bare", &f), NPG_OK);
+    assert_int_equal(f, NPG_NAPTR_RN_BARE);
+    assert_int_equal(npg_naptr_rn_format_parse("Bare", &f), NPG_EINVAL);
+    assert_int_equal(npg_naptr_rn_format_parse("", &f), NPG_EINVAL);
+    assert_int_equal(npg_naptr_rn_format_parse(NULL, &f), NPG_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tel_form_ported_matches_rfc4694),
         cmocka_unit_test(tel_form_not_ported_has_npdi_only),
         cmocka_unit_test(sip_form),
+        cmocka_unit_test(bare_rn_format),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(form_parse),
+        cmocka_unit_test(rn_format_parse),
     };
     return cmocka_run_group_tests_name("naptr", tests, NULL, NULL);
 }
