@@ -9,7 +9,6 @@
 #include "adapters/pxs/pxs.h"
 #include "common/log.h"
 #include "porting/port.h"
-#include "stdsoap2.h"
 
 static int reply_soap(npg_http_req_t *req, int status, char *envelope)
 {
@@ -46,7 +45,6 @@ int npg_gw_receive(npg_http_req_t *req, const npg_route_match_t *m)
     const npg_conf_t *conf = gw->conf;
     if (strcmp(m->params[0], conf->pxs.deployment_prefix) != 0)
         return npg_http_reply_error(req, 404, "error", "no such receiver");
-    req->soap->authrealm = "npgw";
     npg_tier_t tier = NPG_TIER_NONE;
     int rc = npg_gw_authenticate(gw, req, &tier);
     if (rc == NPG_EDBDOWN)

@@ -45,7 +45,6 @@ static bool key_ok(npg_http_req_t *req, unsigned allowed, int *status, const cha
                    const char **reason)
 {
     npg_gw_t *gw = req->app;
-    req->soap->authrealm = "npgw";
     npg_tier_t tier = NPG_TIER_NONE;
     int rc = npg_gw_authenticate(gw, req, &tier);
     *code = rc == NPG_EDBDOWN ? "SERVICE_UNAVAILABLE" : "NOT_AUTHORISED";

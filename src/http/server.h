@@ -9,6 +9,10 @@
 
 struct soap;
 struct Namespace;
+
+/* Sent with every 401 the listener replies, whichever handler or gSOAP path produced it. */
+#define NPG_HTTP_CHALLENGE "Basic realm=\"npgw\""
+
 typedef struct npg_http_server npg_http_server_t;
 
 typedef enum npg_http_method {
