@@ -19,7 +19,29 @@ extern struct Namespace namespaces[];
 struct npg_uk {
     const npg_conf_t *conf;
     npg_xslt_t *to_canonical, *from_canonical;
+    npg_uk_calendar_t cal;
 };
+
+int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *msg,
+                         size_t msglen)
+{
+    char why[400] = "";
+    const char *key = "bank_holidays";
+    int rc = npg_uk_calendar_init(cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, why,
+                                  sizeof(why));
+    if (rc == NPG_OK && conf->uk.bank_holidays_file[0]) {
+        key = "bank_holidays_file";
+        rc = npg_uk_calendar_add_file(cal, conf->uk.bank_holidays_file, why, sizeof(why));
+    }
+    if (rc != NPG_OK)
+        snprintf(msg, msglen, "[uk] %s: %s", key, why);
+    return rc;
+}
+
+const npg_uk_calendar_t *npg_uk_calendar(const npg_uk_t *uk)
+{
+    return &uk->cal;
+}
 
 int npg_uk_new(const npg_conf_t *conf, npg_uk_t **out)
 {
@@ -30,8 +52,14 @@ int npg_uk_new(const npg_conf_t *conf, npg_uk_t **out)
         return NPG_ENOMEM;
     npg_xml_init();
     uk->conf = conf;
+    int rc = npg_uk_calendar_load(conf, &uk->cal, err, sizeof(err));
+    if (rc != NPG_OK) {
+        npg_log(LOG_ERR, "uk", "%s", err);
+        npg_uk_free(&uk);
+        return rc;
+    }
     snprintf(path, sizeof(path), "%s/uk/to-canonical.xsl", dir);
-    int rc = npg_xslt_load(path, &uk->to_canonical, err, sizeof(err));
+    rc = npg_xslt_load(path, &uk->to_canonical, err, sizeof(err));
     if (rc == NPG_OK) {
         snprintf(path, sizeof(path), "%s/uk/from-canonical.xsl", dir);
         rc = npg_xslt_load(path, &uk->from_canonical, err, sizeof(err));
@@ -229,13 +257,10 @@ int npg_uk_decode_notify(npg_uk_t *uk, npg_db_t *db, const char *body, size_t le
     return rc;
 }
 
-int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
+int npg_uk_run_timers(npg_uk_t *uk, npg_db_t *db, int *changed)
 {
-    npg_uk_calendar_t cal;
-    char msg[200];
-    if (npg_uk_calendar_init(&cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, msg,
-                             sizeof(msg)) != NPG_OK)
-        return NPG_ECONF;
+    const npg_conf_t *conf = uk->conf;
+    const npg_uk_calendar_t *cal = &uk->cal;
     time_t now = npg_uk_now(conf->uk.test_clock_file);
     npg_db_rows_t *rows;
     /* Waiting_for_Instruction UK ports whose date is near: the cut-off is at most a few
@@ -253,7 +278,7 @@ int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed)
         npg_uk_day_t day;
         char err[300];
         if (npg_uk_date_parse(npg_db_rows_get(rows, i, 1), &day) != NPG_OK ||
-            npg_uk_cancellable(&cal, day, now))
+            npg_uk_cancellable(cal, day, now))
             continue;
         int r = npg_port_in_instruct(db, conf, npg_db_rows_get(rows, i, 0), err, sizeof(err));
         if (r == NPG_OK)

@@ -4,15 +4,17 @@
 #include <stddef.h>
 #include "common/conf.h"
 #include "db/db.h"
+#include "adapters/uk/rules.h"
 
 /*
  * Answer one SOAP request (the HTTP body, untrusted): secure XML parse, strict
- * deserialization against the contract, the UK rules, the platform's checks
- * (inline, bounded by [uk] timeouts), and one transaction for an accepted
+ * deserialization against the contract, the UK rules (cal: npg_uk_calendar's), the
+ * platform's checks (inline, bounded by [uk] timeouts), and one transaction for an accepted
  * request (nothing is stored for a refused one). *reply: a malloc'ed SOAP 1.1
  * envelope (the response or a fault with ukp:PortInFault Code and Reason) the
  * caller frees; *status: the HTTP status to send (200, or 500 for a fault).
  * Returns NPG_OK when *reply was produced, NPG_ENOMEM otherwise.
  */
-int npg_uk_service_handle(const npg_conf_t *conf, npg_db_pool_t *pool, const char *body, size_t len,
-                          char **reply, int *status) NPG_WUR;
+int npg_uk_service_handle(const npg_conf_t *conf, const npg_uk_calendar_t *cal,
+                          npg_db_pool_t *pool, const char *body, size_t len, char **reply,
+                          int *status) NPG_WUR;
