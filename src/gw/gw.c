@@ -92,7 +92,7 @@ static void *timer_main(void *arg)
         if (npg_db_pool_get(gw->pool, 1000, &db) == NPG_OK) {
             if (npg_port_run_timers(db, gw->conf, &changed) != NPG_OK)
                 npg_log(LOG_WARNING, "timer", "timer pass failed");
-            if (npg_uk_run_timers(db, gw->conf, &changed) != NPG_OK)
+            if (npg_uk_run_timers(gw->uk, db, &changed) != NPG_OK)
                 npg_log(LOG_WARNING, "timer", "UK cut-off pass failed");
             npg_db_pool_put(gw->pool, &db);
         }

@@ -65,7 +65,8 @@ int npg_gw_uk_portin(npg_http_req_t *req, const npg_route_match_t *m)
     if (!key_ok(req, NPG_TIER_ADMIN, &status, &code, &reason))
         return auth_fault(req, status, code, reason);
     char *reply = NULL;
-    rc = npg_uk_service_handle(gw->conf, gw->pool, req->body, req->body_len, &reply, &status);
+    rc = npg_uk_service_handle(gw->conf, npg_uk_calendar(gw->uk), gw->pool, req->body,
+                               req->body_len, &reply, &status);
     return reply_envelope(req, status, rc == NPG_OK ? reply : NULL);
 }
 

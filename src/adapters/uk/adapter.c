@@ -22,13 +22,12 @@ struct npg_uk {
     npg_uk_calendar_t cal;
 };
 
-int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *msg,
-                         size_t msglen)
+int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *msg, size_t msglen)
 {
     char why[400] = "";
     const char *key = "bank_holidays";
-    int rc = npg_uk_calendar_init(cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, why,
-                                  sizeof(why));
+    int rc =
+        npg_uk_calendar_init(cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, why, sizeof(why));
     if (rc == NPG_OK && conf->uk.bank_holidays_file[0]) {
         key = "bank_holidays_file";
         rc = npg_uk_calendar_add_file(cal, conf->uk.bank_holidays_file, why, sizeof(why));

@@ -6,14 +6,28 @@
 #include "common/conf.h"
 #include "db/db.h"
 #include "adapters/uk/platform.h"
+#include "adapters/uk/rules.h"
 #include "xml/canon.h"
 
 struct soap;
 typedef struct npg_uk npg_uk_t;
 
-/* Compile the stylesheets in xslt_dir/uk/. conf must outlive it. Thread-safe after. */
+/*
+ * Compile the stylesheets in xslt_dir/uk/ and build the calendar (npg_uk_calendar_load);
+ * either failing is logged and refuses the start. conf must outlive it. Thread-safe after.
+ */
 int npg_uk_new(const npg_conf_t *conf, npg_uk_t **out) NPG_WUR;
 void npg_uk_free(npg_uk_t **uk);
+
+/*
+ * The UK calendar of a configuration, the one every UK rule uses (npgwd's service and cut-off
+ * timer, npsim uk): [uk] bank_holidays_file, plus the dates of [uk] bank_holidays, and
+ * cutoff_hour. Errors: NPG_ECONF, NPG_EINVAL, NPG_ETOOBIG; msg names the key, file and line.
+ */
+int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *msg,
+                         size_t msglen) NPG_WUR;
+/* The calendar npg_uk_new built; lives as long as uk. */
+const npg_uk_calendar_t *npg_uk_calendar(const npg_uk_t *uk);
 
 /*
  * Deliver one canonical outbound message (porting_request, abort, instruction of a
@@ -41,7 +55,7 @@ int npg_uk_decode_notify(npg_uk_t *uk, npg_db_t *db, const char *body, size_t le
                          npg_canon_msg_t *out, char *err, size_t errlen) NPG_WUR;
 
 /* Instruct the UK ports whose cancellation cut-off has passed (ConfirmPort goes out). */
-int npg_uk_run_timers(npg_db_t *db, const npg_conf_t *conf, int *changed) NPG_WUR;
+int npg_uk_run_timers(npg_uk_t *uk, npg_db_t *db, int *changed) NPG_WUR;
 
 /* A whole SOAP 1.1 envelope around what put writes, malloc'ed (NULL on failure). */
 char *npg_uk_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v);

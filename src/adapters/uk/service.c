@@ -427,9 +427,8 @@ static const struct {
     {"ukp:CreatePAC", op_CreatePAC},
 };
 
-int npg_uk_service_handle(const npg_conf_t *conf, const npg_uk_calendar_t *cal,
-                          npg_db_pool_t *pool, const char *body, size_t len, char **reply,
-                          int *status)
+int npg_uk_service_handle(const npg_conf_t *conf, const npg_uk_calendar_t *cal, npg_db_pool_t *pool,
+                          const char *body, size_t len, char **reply, int *status)
 {
     call_t c = {.conf = conf, .cal = cal, .pool = pool, .body = body, .len = len};
     char err[400] = "";

@@ -15,6 +15,5 @@
  * caller frees; *status: the HTTP status to send (200, or 500 for a fault).
  * Returns NPG_OK when *reply was produced, NPG_ENOMEM otherwise.
  */
-int npg_uk_service_handle(const npg_conf_t *conf, const npg_uk_calendar_t *cal,
-                          npg_db_pool_t *pool, const char *body, size_t len, char **reply,
-                          int *status) NPG_WUR;
+int npg_uk_service_handle(const npg_conf_t *conf, const npg_uk_calendar_t *cal, npg_db_pool_t *pool,
+                          const char *body, size_t len, char **reply, int *status) NPG_WUR;
