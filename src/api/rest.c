@@ -8,7 +8,6 @@
 #include "api/rest_routes.h"
 #include "common/log.h"
 #include "common/util.h"
-#include "stdsoap2.h"
 
 const char *npg_rest_route_name(const npg_route_t *r)
 {
@@ -79,7 +78,6 @@ static void audit(npg_rest_ctx_t *c, int status)
 /* 401 asks for credentials again; failed attempts go to the log, not the audit table. */
 static int deny(npg_rest_ctx_t *c, const char *reason)
 {
-    c->req->soap->authrealm = "npgw";
     npg_log(LOG_NOTICE, "rest", "401 %s for user '%s': %s", c->req->path,
             c->req->user ? c->req->user : "-", reason);
     return npg_rest_error(c, 401, "Authentication failed: %s", reason);

@@ -206,8 +206,12 @@ static const conf_item_t schema[] = {
      "Seconds to connect to the platform; a BSS waits for PAC and date checks."},
     {"uk", "io_timeout", CONF_INT, F(uk.io_timeout), 1, 300, NULL, "10",
      "Seconds to wait for the platform's answer."},
+    {"uk", "bank_holidays_file", CONF_STR, F(uk.bank_holidays_file), 0, 0, NULL,
+     NPGW_DATADIR "/uk-bank-holidays.txt",
+     "Bank holidays file, one YYYY-MM-DD a line, '#' comments (as shipped: England and Wales)."
+     " Empty: none. npgwd does not start when it cannot read the file or a line is bad."},
     {"uk", "bank_holidays", CONF_STR, F(uk.bank_holidays), 0, 0, NULL, "",
-     "Bank holidays (YYYY-MM-DD, comma separated): no port dates on these days nor at weekends."},
+     "More bank holidays (YYYY-MM-DD, comma separated), added to the file's."},
     {"uk", "cutoff_hour", CONF_INT, F(uk.cutoff_hour), 0, 23, NULL, "18",
      "A port-in may be cancelled until this hour (UK time) on the working day before its date."},
     {"uk", "timezone", CONF_CHOICE, F(uk.timezone), 0, 0, "Europe/London", "Europe/London",

@@ -100,9 +100,10 @@ typedef struct npg_conf {
         int answer_timeout;         /* seconds to wait for the platform's next message */
         int connect_timeout;
         int io_timeout;
-        char bank_holidays[2048]; /* YYYY-MM-DD, comma separated */
-        int cutoff_hour;          /* cancellation cut-off, UK time, working day before the port */
-        char timezone[32];        /* only Europe/London: GMT/BST rules built in */
+        char bank_holidays_file[NPG_CONF_STRLEN]; /* one YYYY-MM-DD a line; "": none */
+        char bank_holidays[2048];                 /* more: YYYY-MM-DD, comma separated */
+        int cutoff_hour;   /* cancellation cut-off, UK time, working day before the port */
+        char timezone[32]; /* only Europe/London: GMT/BST rules built in */
         char test_clock_file[NPG_CONF_STRLEN]; /* tests only: "now" read from this file */
     } uk;
 } npg_conf_t;

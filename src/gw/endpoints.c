@@ -37,7 +37,6 @@ static bool admitted(npg_gw_t *gw, npg_http_req_t *req, const gw_endpoint_t *e)
     npg_tier_t tier = NPG_TIER_NONE;
     unsigned allowed =
         e->ep.caller == NPG_CALLER_BSS ? NPG_TIER_ADMIN : NPG_TIER_PXS | NPG_TIER_ADMIN;
-    req->soap->authrealm = "npgw";
     int rc = npg_apikey_check(gw->pool, req->user, req->password, &tier);
     if (rc == NPG_EDBDOWN)
         refuse(req, e, 503, false, "SERVICE_UNAVAILABLE", "database unavailable; try again later");

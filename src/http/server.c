@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "http/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct npg_http_server {
     SOAP_SOCKET queue[QUEUE_LEN];
     int head, count;
     int (*orig_fparse)(struct soap *);
+    int (*orig_fposthdr)(struct soap *, const char *, const char *);
 };
 
 void *npg_http_app(struct soap *soap)
@@ -34,7 +37,14 @@ void *npg_http_app(struct soap *soap)
 
 int npg_http_server_port(const npg_http_server_t *srv)
 {
-    return srv->master->port;
+    /* gSOAP keeps the port asked for; with 0 only the socket knows the one bound. */
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+    if (getsockname(srv->master->master, (struct sockaddr *)&sa, &len) != 0)
+        return srv->master->port;
+    if (sa.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&sa)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&sa)->sin_port);
 }
 
 int npg_http_reply(npg_http_req_t *req, int status, const char *content_type, const char *body,
@@ -156,6 +166,25 @@ static int on_parse(struct soap *soap)
     return SOAP_OK;
 }
 
+/*
+ * Every 401 challenges for Basic credentials in our realm, whoever produced it. gSOAP writes
+ * WWW-Authenticate only for a bare 401 status, not for the SOAP_FILE + 401 that carries our own
+ * body and content type, and then with its default realm unless authrealm was set; so its header
+ * is dropped and ours follows the status line.
+ */
+static int on_posthdr(struct soap *soap, const char *key, const char *val)
+{
+    npg_http_server_t *srv = soap->user;
+    if (key && val && strcasecmp(key, "WWW-Authenticate") == 0)
+        return SOAP_OK;
+    int rc = srv->orig_fposthdr(soap, key, val);
+    /* The status line comes as a key without value: "HTTP/1.1 401 ..." or CGI "Status: 401 ..." */
+    const char *sp = key && !val ? strchr(key, ' ') : NULL;
+    if (rc == SOAP_OK && sp && strncmp(sp, " 401 ", 5) == 0)
+        rc = srv->orig_fposthdr(soap, "WWW-Authenticate", NPG_HTTP_CHALLENGE);
+    return rc;
+}
+
 static void apply_limits(npg_http_server_t *srv, struct soap *soap)
 {
     const npg_conf_t *c = srv->opt.conf;
@@ -222,6 +251,8 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
     apply_limits(srv, srv->master);
     srv->orig_fparse = srv->master->fparse;
     srv->master->fparse = on_parse;
+    srv->orig_fposthdr = srv->master->fposthdr;
+    srv->master->fposthdr = on_posthdr;
     const npg_conf_t *c = opt->conf;
     if (!soap_valid_socket(soap_bind(srv->master, c->http.listen, c->http.port, c->http.backlog))) {
         char msg[256];
@@ -232,7 +263,7 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
         return NPG_EIO;
     }
     npg_log(LOG_NOTICE, "http", "listening on http://%s:%d/", c->http.listen,
-            srv->master->port);
+            npg_http_server_port(srv));
     *out = srv;
     return NPG_OK;
 }

@@ -9,10 +9,19 @@
 
 struct soap;
 struct Namespace;
+
+/* Sent with every 401 the listener replies, whichever handler or gSOAP path produced it. */
+#define NPG_HTTP_CHALLENGE "Basic realm=\"npgw\""
+
 typedef struct npg_http_server npg_http_server_t;
 
 typedef enum npg_http_method {
-    NPG_HTTP_GET, NPG_HTTP_POST, NPG_HTTP_PUT, NPG_HTTP_DELETE, NPG_HTTP_HEAD, NPG_HTTP_PATCH,
+    NPG_HTTP_GET,
+    NPG_HTTP_POST,
+    NPG_HTTP_PUT,
+    NPG_HTTP_DELETE,
+    NPG_HTTP_HEAD,
+    NPG_HTTP_PATCH,
 } npg_http_method_t;
 
 /* One non-SOAP request. Strings live in the request's gSOAP arena. */
@@ -37,10 +46,10 @@ typedef bool (*npg_http_is_soap_fn)(const char *path, void *app);
 
 typedef struct npg_http_options {
     const npg_conf_t *conf;
-    npg_http_handler_fn handle;   /* every request that is not a SOAP POST */
-    npg_http_is_soap_fn is_soap;  /* NULL: no path carries SOAP */
+    npg_http_handler_fn handle;  /* every request that is not a SOAP POST */
+    npg_http_is_soap_fn is_soap; /* NULL: no path carries SOAP */
     const struct Namespace *namespaces;
-    void *app;                    /* handed to handlers as req->app and soap->user's app */
+    void *app; /* handed to handlers as req->app and soap->user's app */
 } npg_http_options_t;
 
 /* Bind the listener (fails with NPG_EIO and a log line when the port is taken). */

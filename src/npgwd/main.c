@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/uk/adapter.h"
 #include "api/rest.h"
 #include "common/cli.h"
 #include "common/log.h"
@@ -29,24 +30,32 @@ static void usage(FILE *out)
                  "       npgwd --version\n");
 }
 
-/* What npgwd would refuse at start beyond the file's syntax: the [dns] servers and key. */
-static int check_dns(const npg_conf_t *conf, const char *path)
+/* What npgwd would refuse at start beyond the file's syntax: the [dns] servers and key, the
+ * [uk] bank holidays (file and list). */
+static int check_start(const npg_conf_t *conf, const char *path)
 {
     npg_publish_t *p = NULL;
-    char err[256] = "";
+    char err[512] = "";
     int rc = npg_publish_new(conf, &p, err, sizeof(err));
     if (rc != NPG_OK)
         fprintf(stderr, "%s: %s\n", path, err);
     npg_publish_free(&p);
-    return rc;
+    npg_uk_calendar_t cal;
+    int uk = npg_uk_calendar_load(conf, &cal, err, sizeof(err));
+    if (uk != NPG_OK)
+        fprintf(stderr, "%s: %s\n", path, err);
+    return rc != NPG_OK ? rc : uk;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},   {"check-config", required_argument, NULL, 'k'},
-        {"config-sample", no_argument, NULL, 's'},  {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},           {"list-routes", no_argument, NULL, 'r'},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", required_argument, NULL, 'k'},
+        {"config-sample", no_argument, NULL, 's'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {"list-routes", no_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
     const char *conf_path = NULL;
@@ -61,7 +70,7 @@ int main(int argc, char **argv)
             npg_conf_defaults(&conf);
             if (npg_conf_load(&conf, optarg, stderr) != NPG_OK)
                 return 1;
-            if (check_dns(&conf, optarg) != NPG_OK)
+            if (check_start(&conf, optarg) != NPG_OK)
                 return 1;
             printf("%s: configuration is valid\n", optarg);
             return 0;

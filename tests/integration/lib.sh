@@ -62,6 +62,8 @@ threads = 4
 wsdl_dir = $top_srcdir/wsdl
 web_dir = $top_srcdir/web
 swagger_ui_dir = $top_srcdir/node_modules/swagger-ui-dist
+[uk]
+bank_holidays_file = $top_srcdir/conf/uk-bank-holidays.txt
 CONF
 }
 drop_db() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "DROP DATABASE IF EXISTS $DB_NAME"; }
@@ -196,7 +198,7 @@ use_npsim_uk() {
   UK_PORT=$(free_port)
   set_clock "${1:-2030-03-05T10:00:00Z}"
   conf_add uk "platform_url = http://127.0.0.1:$UK_PORT/uk" "test_clock_file = $WORK/uk-clock" \
-    "bank_holidays = ${UK_HOLIDAYS:-2030-03-08}" "connect_timeout = 2" "io_timeout = 5"
+    "bank_holidays = ${UK_HOLIDAYS-2030-03-08}" "connect_timeout = 2" "io_timeout = 5"
   BSSKEY=$("$NPGWCTL" -c "$CONF" key create bss admin | cut -d' ' -f2)
 }
 # start_npsim_uk [--pac PAC:NUMBER:DONOR:ISSUED]... [--unavailable DATE]... [--refuse OP]

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adapters/uk/adapter.h"
 #include "adapters/uk/rules.h"
+#include "common/conf.h"
 
 static npg_uk_day_t D(const char *s)
 {
@@ -87,6 +89,114 @@ static void working_days(void **state)
     assert_non_null(strstr(msg, "Christmas"));
 }
 
+static const char *shipped_file(void)
+{
+    static char path[1024];
+    const char *top = getenv("top_srcdir");
+    snprintf(path, sizeof(path), "%s/conf/uk-bank-holidays.txt", top ? top : ".");
+    return path;
+}
+
+static char *write_tmp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof(path), "/tmp/npgw-holidays-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void shipped_holidays(void **state)
+{
+    (void)state;
+    npg_uk_calendar_t cal;
+    char msg[512] = "";
+    assert_int_equal(npg_uk_calendar_init(&cal, "", 18, msg, sizeof(msg)), NPG_OK);
+    assert_int_equal(npg_uk_calendar_add_file(&cal, shipped_file(), msg, sizeof(msg)), NPG_OK);
+    assert_int_equal(cal.nholidays, 6 * 8);                  /* 2025..2030, eight a year */
+    assert_false(npg_uk_working_day(&cal, D("2026-12-25"))); /* Christmas Day, Friday */
+    assert_false(npg_uk_working_day(&cal, D("2026-12-28"))); /* Boxing Day's substitute */
+    assert_false(npg_uk_working_day(&cal, D("2027-03-26"))); /* Good Friday */
+    assert_false(npg_uk_working_day(&cal, D("2027-03-29"))); /* Easter Monday */
+    assert_false(npg_uk_working_day(&cal, D("2027-12-27"))); /* both Christmas days at a weekend */
+    assert_false(npg_uk_working_day(&cal, D("2027-12-28")));
+    assert_false(npg_uk_working_day(&cal, D("2028-01-03"))); /* New Year's Day, a Saturday */
+    assert_true(npg_uk_working_day(&cal, D("2026-11-24")));  /* a Tuesday */
+    assert_true(npg_uk_working_day(&cal, D("2026-12-29")));
+    assert_int_equal(npg_uk_next_working_day(&cal, D("2026-12-24")), D("2026-12-29"));
+    for (size_t i = 0; i < cal.nholidays; i++) /* substitutes moved every one off the weekend */
+        assert_true(npg_uk_weekday(cal.holidays[i]) < 5);
+}
+
+static void holiday_file_errors(void **state)
+{
+    (void)state;
+    npg_uk_calendar_t cal;
+    char msg[512] = "";
+    assert_int_equal(npg_uk_calendar_init(&cal, "", 18, msg, sizeof(msg)), NPG_OK);
+    char *path = write_tmp("# comment\n  2026-12-25\t# Christmas Day\r\n\n   \n2026-12-28\n");
+    assert_int_equal(npg_uk_calendar_add_file(&cal, path, msg, sizeof(msg)), NPG_OK);
+    assert_int_equal(cal.nholidays, 2);
+    unlink(path);
+
+    static const struct {
+        const char *text;
+        const char *want;
+    } bad[] = {
+        {"2026-12-25\n# fine\n25/12/2026 # Christmas\n",
+         ":3: '25/12/2026' is not a YYYY-MM-DD date"},
+        {"2026-12-25 2026-12-28\n", ":1: '2026-12-25 2026-12-28' is not"},
+        {"2026-12-25Z\n", ":1: '2026-12-25Z' is not"},
+        {"\n\n2026-02-29\n", ":3: '2026-02-29' is not"},
+    };
+    for (size_t i = 0; i < NPG_ARRAY_LEN(bad); i++) {
+        path = write_tmp(bad[i].text);
+        assert_int_equal(npg_uk_calendar_add_file(&cal, path, msg, sizeof(msg)), NPG_ECONF);
+        assert_non_null(strstr(msg, path));
+        assert_non_null(strstr(msg, bad[i].want));
+        unlink(path);
+    }
+    assert_int_equal(npg_uk_calendar_add_file(&cal, "/nonexistent/holidays", msg, sizeof(msg)),
+                     NPG_ECONF);
+    assert_string_equal(msg, "/nonexistent/holidays: cannot open: No such file or directory");
+    assert_int_equal(npg_uk_calendar_add_file(&cal, "/tmp", msg, sizeof(msg)), NPG_ECONF);
+    assert_non_null(strstr(msg, "/tmp: cannot read"));
+}
+
+/* What every UK caller builds: the file of [uk] bank_holidays_file plus [uk] bank_holidays. */
+static void calendar_from_conf(void **state)
+{
+    (void)state;
+    npg_conf_t conf;
+    npg_uk_calendar_t cal;
+    char msg[512] = "";
+    npg_conf_defaults(&conf);
+    assert_int_equal(
+        npg_conf_set(&conf, "uk", "bank_holidays_file", shipped_file(), msg, sizeof(msg)), NPG_OK);
+    assert_int_equal(npg_conf_set(&conf, "uk", "bank_holidays", "2026-11-24", msg, sizeof(msg)),
+                     NPG_OK);
+    assert_int_equal(npg_uk_calendar_load(&conf, &cal, msg, sizeof(msg)), NPG_OK);
+    assert_false(npg_uk_working_day(&cal, D("2026-12-25")));
+    assert_false(npg_uk_working_day(&cal, D("2026-11-24")));
+    assert_int_equal(cal.cutoff_hour, 18);
+    /* empty: no file, only the list */
+    assert_int_equal(npg_conf_set(&conf, "uk", "bank_holidays_file", "", msg, sizeof(msg)), NPG_OK);
+    assert_int_equal(npg_uk_calendar_load(&conf, &cal, msg, sizeof(msg)), NPG_OK);
+    assert_true(npg_uk_working_day(&cal, D("2026-12-25")));
+    assert_false(npg_uk_working_day(&cal, D("2026-11-24")));
+    assert_int_equal(
+        npg_conf_set(&conf, "uk", "bank_holidays_file", "/nonexistent/h.txt", msg, sizeof(msg)),
+        NPG_OK);
+    assert_int_equal(npg_uk_calendar_load(&conf, &cal, msg, sizeof(msg)), NPG_ECONF);
+    assert_string_equal(msg, "[uk] bank_holidays_file: /nonexistent/h.txt: cannot open: No such"
+                             " file or directory");
+    /* the default is the installed file */
+    npg_conf_defaults(&conf);
+    assert_string_equal(conf.uk.bank_holidays_file, NPGW_DATADIR "/uk-bank-holidays.txt");
+}
+
 static void earliest_date(void **state)
 {
     (void)state;
@@ -153,10 +263,17 @@ static void test_clock(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pac_format),    cmocka_unit_test(pac_validity),
-        cmocka_unit_test(dates),         cmocka_unit_test(working_days),
-        cmocka_unit_test(earliest_date), cmocka_unit_test(summer_time),
-        cmocka_unit_test(cancel_cutoff), cmocka_unit_test(test_clock),
+        cmocka_unit_test(pac_format),
+        cmocka_unit_test(pac_validity),
+        cmocka_unit_test(dates),
+        cmocka_unit_test(working_days),
+        cmocka_unit_test(earliest_date),
+        cmocka_unit_test(summer_time),
+        cmocka_unit_test(cancel_cutoff),
+        cmocka_unit_test(test_clock),
+        cmocka_unit_test(shipped_holidays),
+        cmocka_unit_test(holiday_file_errors),
+        cmocka_unit_test(calendar_from_conf),
     };
     return cmocka_run_group_tests_name("uk_rules", tests, NULL, NULL);
 }

@@ -20,7 +20,28 @@ extern struct Namespace namespaces[];
 typedef struct uk {
     const npg_conf_t *conf;
     npg_xslt_t *to_canonical, *from_canonical;
+    npg_uk_calendar_t cal; /* the one every UK rule of this process uses */
 } uk_t;
+
+int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *msg, size_t msglen)
+{
+    char why[400] = "";
+    const char *key = "bank_holidays";
+    int rc =
+        npg_uk_calendar_init(cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, why, sizeof(why));
+    if (rc == NPG_OK && conf->uk.bank_holidays_file[0]) {
+        key = "bank_holidays_file";
+        rc = npg_uk_calendar_add_file(cal, conf->uk.bank_holidays_file, why, sizeof(why));
+    }
+    if (rc != NPG_OK)
+        snprintf(msg, msglen, "[uk] %s: %s", key, why);
+    return rc;
+}
+
+const npg_uk_calendar_t *npg_uk_calendar(const void *state)
+{
+    return &((const uk_t *)state)->cal;
+}
 
 static int create(const npg_conf_t *conf, void **state)
 {
@@ -28,7 +49,12 @@ static int create(const npg_conf_t *conf, void **state)
     if (!uk)
         return NPG_ENOMEM;
     uk->conf = conf;
-    int rc = npg_adapter_stylesheets(conf, "uk", &uk->to_canonical, &uk->from_canonical);
+    char err[500];
+    int rc = npg_uk_calendar_load(conf, &uk->cal, err, sizeof(err));
+    if (rc != NPG_OK)
+        npg_log(LOG_ERR, "uk", "%s", err);
+    else
+        rc = npg_adapter_stylesheets(conf, "uk", &uk->to_canonical, &uk->from_canonical);
     if (rc != NPG_OK) {
         free(uk);
         return rc;
@@ -221,13 +247,8 @@ static int decode(void *state, npg_db_t *db, const char *body, size_t len, npg_c
 /* Instruct the UK ports whose cancellation cut-off has passed (ConfirmPort goes out). */
 static int run_timers(void *state, const npg_adapter_env_t *env, npg_db_t *db, int *changed)
 {
-    (void)state;
     const npg_conf_t *conf = env->conf;
-    npg_uk_calendar_t cal;
-    char msg[200];
-    if (npg_uk_calendar_init(&cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, msg,
-                             sizeof(msg)) != NPG_OK)
-        return NPG_ECONF;
+    const npg_uk_calendar_t *cal = npg_uk_calendar(state);
     time_t now = npg_uk_now(conf->uk.test_clock_file);
     npg_db_rows_t *rows;
     /* Waiting_for_Instruction UK ports whose date is near: the cut-off is at most a few
@@ -245,7 +266,7 @@ static int run_timers(void *state, const npg_adapter_env_t *env, npg_db_t *db, i
         npg_uk_day_t day;
         char err[300];
         if (npg_uk_date_parse(npg_db_rows_get(rows, i, 1), &day) != NPG_OK ||
-            npg_uk_cancellable(&cal, day, now))
+            npg_uk_cancellable(cal, day, now))
             continue;
         int r = npg_port_in_instruct(db, env->pt, npg_db_rows_get(rows, i, 0), err, sizeof(err));
         if (r == NPG_OK)

@@ -7,11 +7,22 @@
 #include "common/conf.h"
 #include "db/db.h"
 #include "adapters/uk/platform.h"
+#include "adapters/uk/rules.h"
 #include "xml/canon.h"
 
 struct soap;
 
 extern const npg_adapter_ops_t npg_adapter_uk;
+
+/*
+ * The UK calendar of a configuration, the one every UK rule uses (npgwd's service and cut-off
+ * timer, npsim uk): [uk] bank_holidays_file, plus the dates of [uk] bank_holidays, and
+ * cutoff_hour. Errors: NPG_ECONF, NPG_EINVAL, NPG_ETOOBIG; msg names the key, file and line.
+ */
+int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *msg,
+                         size_t msglen) NPG_WUR;
+/* The calendar of the adapter's instance (state from npg_adapter_uk.create): built once. */
+const npg_uk_calendar_t *npg_uk_calendar(const void *state);
 
 /* A whole SOAP 1.1 envelope around what put writes, malloc'ed (NULL on failure). */
 char *npg_uk_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v);

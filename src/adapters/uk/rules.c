@@ -2,6 +2,7 @@
 #include "adapters/uk/rules.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,16 @@ int npg_uk_weekday(npg_uk_day_t day)
     return w < 0 ? w + 7 : w;
 }
 
+static int add_holiday(npg_uk_calendar_t *cal, npg_uk_day_t day, char *msg, size_t msglen)
+{
+    if (cal->nholidays == NPG_UK_MAX_HOLIDAYS) {
+        snprintf(msg, msglen, "more than %d bank holidays", NPG_UK_MAX_HOLIDAYS);
+        return NPG_ETOOBIG;
+    }
+    cal->holidays[cal->nholidays++] = day;
+    return NPG_OK;
+}
+
 int npg_uk_calendar_init(npg_uk_calendar_t *cal, const char *holidays, int cutoff_hour, char *msg,
                          size_t msglen)
 {
@@ -118,14 +129,49 @@ int npg_uk_calendar_init(npg_uk_calendar_t *cal, const char *holidays, int cutof
             snprintf(msg, msglen, "bank holiday '%s' is not a YYYY-MM-DD date", one);
             return NPG_EINVAL;
         }
-        if (cal->nholidays == NPG_UK_MAX_HOLIDAYS) {
-            snprintf(msg, msglen, "more than %d bank holidays", NPG_UK_MAX_HOLIDAYS);
-            return NPG_ETOOBIG;
-        }
-        cal->holidays[cal->nholidays++] = day;
+        int rc = add_holiday(cal, day, msg, msglen);
+        if (rc != NPG_OK)
+            return rc;
         p += len;
     }
     return NPG_OK;
+}
+
+int npg_uk_calendar_add_file(npg_uk_calendar_t *cal, const char *path, char *msg, size_t msglen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(msg, msglen, "%s: cannot open: %s", path, strerror(errno));
+        return NPG_ECONF;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = NPG_OK;
+    for (int n = 1; rc == NPG_OK && getline(&line, &cap, f) >= 0; n++) {
+        line[strcspn(line, "#\r\n")] = '\0';
+        char *s = line + strspn(line, " \t");
+        size_t len = strlen(s);
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            s[--len] = '\0';
+        npg_uk_day_t day;
+        if (!len)
+            continue;
+        if (len != 10 || npg_uk_date_parse(s, &day) != NPG_OK) {
+            snprintf(msg, msglen, "%s:%d: '%.40s' is not a YYYY-MM-DD date", path, n, s);
+            rc = NPG_ECONF;
+        } else if ((rc = add_holiday(cal, day, msg, msglen)) != NPG_OK) {
+            char why[64];
+            npg_strlcpy(why, msg, sizeof(why));
+            snprintf(msg, msglen, "%s:%d: %s", path, n, why);
+        }
+    }
+    if (rc == NPG_OK && ferror(f)) { /* a directory, an I/O error */
+        snprintf(msg, msglen, "%s: cannot read: %s", path, strerror(errno));
+        rc = NPG_ECONF;
+    }
+    free(line);
+    fclose(f);
+    return rc;
 }
 
 bool npg_uk_working_day(const npg_uk_calendar_t *cal, npg_uk_day_t day)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* adapters/uk/rules.h - UK porting rules: PAC format and validity, working days, port dates, cut-off. */
+/* adapters/uk/rules.h - UK porting rules: PAC format and validity, working days, port dates,
+ * cut-off. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,6 +40,13 @@ int npg_uk_weekday(npg_uk_day_t day);
  */
 int npg_uk_calendar_init(npg_uk_calendar_t *cal, const char *holidays, int cutoff_hour, char *msg,
                          size_t msglen) NPG_WUR;
+/*
+ * Add the bank holidays of a file to cal: one YYYY-MM-DD per line, '#' starts a comment,
+ * blank lines are skipped. Errors: NPG_ECONF (msg: "FILE: cannot open: ..." or
+ * "FILE:LINE: ..."), NPG_ETOOBIG (msg names the line).
+ */
+int npg_uk_calendar_add_file(npg_uk_calendar_t *cal, const char *path, char *msg,
+                             size_t msglen) NPG_WUR;
 /* Not a Saturday, Sunday or bank holiday. */
 bool npg_uk_working_day(const npg_uk_calendar_t *cal, npg_uk_day_t day);
 /* The first working day after day. */

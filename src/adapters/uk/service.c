@@ -31,7 +31,7 @@ typedef struct call {
     struct soap *s;
     const char *body;
     size_t len;
-    npg_uk_calendar_t cal;
+    const npg_uk_calendar_t *cal;
     time_t now;
     char code[32]; /* fault code, "" on success */
     char reason[600];
@@ -142,8 +142,8 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
                     d->PortDate);
     bool suggest =
         d->UseSuggestedDateOnConflict && *d->UseSuggestedDateOnConflict == xsd__boolean__true_;
-    npg_uk_day_t earliest = npg_uk_earliest_port_date(&c->cal, c->now);
-    const char *why = why_not(&c->cal, want, earliest);
+    npg_uk_day_t earliest = npg_uk_earliest_port_date(c->cal, c->now);
+    const char *why = why_not(c->cal, want, earliest);
     if (why && !suggest) {
         npg_uk_date_format(earliest, date);
         return fail(c, "DATE_NOT_AVAILABLE", false,
@@ -152,7 +152,7 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
     }
     npg_uk_day_t asked = want;
     if (why)
-        want = npg_uk_working_day_from(&c->cal, want < earliest ? earliest : want);
+        want = npg_uk_working_day_from(c->cal, want < earliest ? earliest : want);
 
     npg_uk_xchg_t xv = {0}, xd = {0};
     char donor[11] = "", code[32] = "", err[400] = "";
@@ -174,7 +174,7 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
         platform_fail(c, rc, code, err);
         goto done;
     }
-    if (why_not(&c->cal, granted, earliest) || (!suggest && granted != want)) {
+    if (why_not(c->cal, granted, earliest) || (!suggest && granted != want)) {
         npg_uk_date_format(granted, date);
         rc = fail(c, "DATE_NOT_AVAILABLE", !suggest ? false : true,
                   "the platform offered %s, which is not the date asked for or not a working day",
@@ -254,7 +254,7 @@ static int find_port(call_t *c, npg_db_t *db, const char *number, const char *pa
 static bool cancellable(call_t *c, const npg_uk_port_view_t *v)
 {
     return (v->state == NPG_PS_WAIT_AUTH || v->state == NPG_PS_WAIT_INSTRUCTION) &&
-           npg_uk_cancellable(&c->cal, v->port_date, c->now);
+           npg_uk_cancellable(c->cal, v->port_date, c->now);
 }
 
 static int do_cancel(call_t *c, struct _ukp__CancelPortIn *in,
@@ -265,13 +265,13 @@ static int do_cancel(call_t *c, struct _ukp__CancelPortIn *in,
     int rc = get_db(c, &db);
     if (rc == NPG_OK)
         rc = find_port(c, db, in->PortInNumber, in->PACCode, &v);
-    if (rc == NPG_OK && !npg_uk_cancellable(&c->cal, v.port_date, c->now)) {
+    if (rc == NPG_OK && !npg_uk_cancellable(c->cal, v.port_date, c->now)) {
         char when[NPG_UK_DATE_LEN], day[NPG_UK_DATE_LEN];
-        npg_uk_date_format(npg_uk_today(npg_uk_cancel_deadline(&c->cal, v.port_date)), when);
+        npg_uk_date_format(npg_uk_today(npg_uk_cancel_deadline(c->cal, v.port_date)), when);
         npg_uk_date_format(v.port_date, day);
         rc = fail(c, "NOT_CANCELLABLE", false,
                   "the port on %s could be cancelled until %02d:00 UK time on %s", day,
-                  c->cal.cutoff_hour, when);
+                  c->cal->cutoff_hour, when);
     }
     char err[400] = "";
     if (rc == NPG_OK) {
@@ -435,9 +435,13 @@ static const struct {
 int npg_uk_service_serve(void *state, const npg_adapter_env_t *env, const char *body, size_t len,
                          char **reply, int *status)
 {
-    (void)state;
     const npg_conf_t *conf = env->conf;
-    call_t c = {.conf = conf, .pool = env->pool, .pt = env->pt, .body = body, .len = len};
+    call_t c = {.conf = conf,
+                .cal = npg_uk_calendar(state),
+                .pool = env->pool,
+                .pt = env->pt,
+                .body = body,
+                .len = len};
     char err[400] = "";
     *reply = NULL;
     c.s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
@@ -452,9 +456,6 @@ int npg_uk_service_serve(void *state, const npg_adapter_env_t *env, const char *
     if (npg_xml_parse(body, len, (size_t)conf->http.max_request_bytes, conf->http.max_xml_depth,
                       &doc, err, sizeof(err)) != NPG_OK) {
         fail(&c, "MALFORMED_REQUEST", false, "not a well-formed SOAP request: %s", err);
-    } else if (npg_uk_calendar_init(&c.cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, err,
-                                    sizeof(err)) != NPG_OK) {
-        fail(&c, "SERVICE_UNAVAILABLE", true, "[uk] bank_holidays: %s", err);
     } else {
         c.s->is = body;
         if (soap_begin_recv(c.s) || soap_envelope_begin_in(c.s) || soap_recv_header(c.s) ||

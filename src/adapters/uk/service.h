@@ -7,8 +7,8 @@
 
 /*
  * Answer one SOAP request (the HTTP body, untrusted): secure XML parse, strict
- * deserialization against the contract, the UK rules, the platform's checks
- * (inline, bounded by [uk] timeouts), and one transaction for an accepted
+ * deserialization against the contract, the UK rules (cal: npg_uk_calendar's), the
+ * platform's checks (inline, bounded by [uk] timeouts), and one transaction for an accepted
  * request (nothing is stored for a refused one). *reply: a malloc'ed SOAP 1.1
  * envelope (the response or a fault with ukp:PortInFault Code and Reason) the
  * caller frees; *status: the HTTP status to send (200, or 500 for a fault).

@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "adapters/uk/operations.h"
 #include "soapH.h"
+#include "adapters/uk/adapter.h"
 #include "adapters/uk/rules.h"
 #include "soap/client.h"
 
@@ -356,12 +357,11 @@ static int seed(const char *spec)
 int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt)
 {
     static npg_conf_t listen_conf;
-    char msg[200];
+    char msg[512];
     U.conf = conf;
     U.opt = opt;
     U.log = json_array();
-    int rc = npg_uk_calendar_init(&U.cal, conf->uk.bank_holidays, conf->uk.cutoff_hour, msg,
-                                  sizeof(msg));
+    int rc = npg_uk_calendar_load(conf, &U.cal, msg, sizeof(msg));
     if (rc != NPG_OK) {
         npg_log(LOG_ERR, "uksim", "%s", msg);
         return rc;

@@ -18,9 +18,9 @@ typedef struct npg_uksim_options {
     const char *user, *key;  /* the gateway's credentials for us (tier pxs) */
 } npg_uksim_options_t;
 
-/* Serve wsdl/uk-mnp.wsdl at /uk until SIGTERM/SIGINT; the calendar uses conf's [uk] holidays.
- * A confirmed port (ConfirmPort) is completed on its port date: PortCompleted to gateway_url,
- * retried until acknowledged. */
+/* Serve wsdl/uk-mnp.wsdl at /uk until SIGTERM/SIGINT; the calendar is npgwd's
+ * (npg_uk_calendar_load). A confirmed port (ConfirmPort) is completed on its port date:
+ * PortCompleted to gateway_url, retried until acknowledged. */
 int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt) NPG_WUR;
 /* Async-signal-safe. */
 void npg_uksim_stop(void);
