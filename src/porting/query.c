@@ -90,12 +90,11 @@ static json_t *row_json(const npg_conf_t *conf, npg_port_kind_t kind, const npg_
     }
     json_object_set_new(j, "submission_timestamp", json_string(npg_db_rows_get(r, i, 9)));
     json_object_set_new(j, "update_timestamp", json_string(npg_db_rows_get(r, i, 10)));
-    if (kind == NPG_PORT_IN) {
-        const char *fr = npg_db_rows_get(r, i, 11);
-        json_object_set_new(j, "failure_reason", fr ? json_integer(atoi(fr)) : json_null());
-        json_object_set_new(j, "failure_text", nullable_str(npg_db_rows_get(r, i, 13)));
+    const char *fr = npg_db_rows_get(r, i, 11);
+    json_object_set_new(j, "failure_reason", fr ? json_integer(atoi(fr)) : json_null());
+    json_object_set_new(j, "failure_text", nullable_str(npg_db_rows_get(r, i, 13)));
+    if (kind == NPG_PORT_IN)
         json_object_set_new(j, "original_porting_request", nullable_str(npg_db_rows_get(r, i, 12)));
-    }
     (void)conf;
     return j;
 }

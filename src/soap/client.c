@@ -121,6 +121,10 @@ void npg_soap_error_text(struct soap *s, char *err, size_t errlen)
 
 bool npg_soap_client_fault(struct soap *s)
 {
+    /* gSOAP reports a received SOAP 1.1 Client fault as SOAP_CLI_FAULT, not SOAP_FAULT */
+    if (s->error != SOAP_FAULT && s->error != SOAP_CLI_FAULT)
+        return false;
+    soap_set_fault(s);
     const char **code = soap_faultcode(s);
-    return s->error == SOAP_FAULT && code && *code && strstr(*code, "Client");
+    return code && *code && strstr(*code, "Client");
 }

@@ -99,7 +99,7 @@ int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *
         const char **fs = soap_faultstring(s);
         const char **fc = soap_faultcode(s);
         snprintf(status, len, "%s: %s", fc && *fc ? *fc : "error", fs && *fs ? *fs : "no answer");
-        if (rc == SOAP_FAULT && fc && *fc && strstr(*fc, "Client"))
+        if (npg_soap_client_fault(s))
             rc = SIM_CLIENT_FAULT;
     }
     npg_soap_client_done(s, m->type, NULL);
