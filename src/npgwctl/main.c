@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "db/migrate.h"
 #include "numbering/operator.h"
+#include "porting/alarm.h"
 #include "porting/port.h"
 #include "porting/query.h"
 #include "npgwctl/ctl.h"
@@ -335,6 +336,48 @@ static int cmd_port_out_reject(ctl_t *ctl, int argc, char **argv)
     return port_action(rc, err, argv[0], "rejected");
 }
 
+static int cmd_alarm_list(ctl_t *ctl, int argc, char **argv)
+{
+    bool all = argc > 0 && strcmp(argv[0], "--all") == 0;
+    json_t *list = NULL;
+    int rc = npg_alarm_list_json(ctl->db, !all, 1000, &list);
+    if (rc != NPG_OK)
+        return ctl_fail(rc, "alarm list");
+    size_t i;
+    json_t *a;
+    printf("id\tseverity\traised\tport\ttext%s\n", all ? "\tcleared" : "");
+    json_array_foreach(list, i, a)
+    {
+        const char *port = json_string_value(json_object_get(a, "msgidentifier"));
+        printf("%lld\t%s\t%s\t%s\t%s", (long long)json_integer_value(json_object_get(a, "id")),
+               json_string_value(json_object_get(a, "severity")),
+               json_string_value(json_object_get(a, "raised_at")), port ? port : "-",
+               json_string_value(json_object_get(a, "text")));
+        if (all) {
+            const char *c = json_string_value(json_object_get(a, "cleared_at"));
+            printf("\t%s", c ? c : "-");
+        }
+        printf("\n");
+    }
+    json_decref(list);
+    return 0;
+}
+
+static int cmd_alarm_clear(ctl_t *ctl, int argc, char **argv)
+{
+    (void)argc;
+    const char *who = getenv("USER");
+    int rc = npg_alarm_clear(ctl->db, strtoull(argv[0], NULL, 10), who ? who : "npgwctl");
+    if (rc == NPG_ENOTFOUND) {
+        fprintf(stderr, "npgwctl: no open alarm %s\n", argv[0]);
+        return 1;
+    }
+    if (rc != NPG_OK)
+        return ctl_fail(rc, "alarm clear");
+    printf("alarm %s cleared\n", argv[0]);
+    return 0;
+}
+
 static const cmd_t commands[] = {
     {"port-in", "create", 0, cmd_port_in_create,
      "--from N [--to N] [--from ..] --email E --account Prepaid|Postpaid [--type mobile|fixed]"
@@ -349,6 +392,8 @@ static const cmd_t commands[] = {
     {"port-out", "reject", 2, cmd_port_out_reject,
      "MSGIDENTIFIER "
      "account_mismatch|outstanding_balance|fraudulent_request|number_not_active|CODE"},
+    {"alarm", "list", 0, cmd_alarm_list, "[--all] (open alarms, newest first)"},
+    {"alarm", "clear", 1, cmd_alarm_clear, "ID"},
     {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
     {"db", "version", 0, cmd_db_version, "print the schema version"},
     {"operator", "add", 1, cmd_operator_add,
