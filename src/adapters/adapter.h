@@ -56,6 +56,8 @@ typedef struct npg_adapter_ops {
     int (*answer_timeout)(const npg_conf_t *conf);
     const char *(*operator_code)(const npg_conf_t *conf); /* the clearinghouse's own code */
 
+    /* Optional: what it would refuse of conf at start (npgwd --check-config); err says why. */
+    int (*check)(const npg_conf_t *conf, char *err, size_t errlen);
     /* One instance per process: stylesheets compiled, settings read. Thread-safe after. */
     int (*create)(const npg_conf_t *conf, void **state);
     void (*destroy)(void **state);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/uk/adapter.h"
+#include "adapters/adapter.h"
 #include "api/rest.h"
 #include "common/cli.h"
 #include "common/log.h"
@@ -30,21 +30,29 @@ static void usage(FILE *out)
                  "       npgwd --version\n");
 }
 
-/* What npgwd would refuse at start beyond the file's syntax: the [dns] servers and key, the
- * [uk] bank holidays (file and list). */
+/* What npgwd would refuse at start beyond the file's syntax: the [dns] servers and key,
+ * [general] clearinghouse, and what each adapter refuses of its settings (the UK calendar). */
 static int check_start(const npg_conf_t *conf, const char *path)
 {
     npg_publish_t *p = NULL;
+    npg_porting_t *pt = NULL;
     char err[512] = "";
     int rc = npg_publish_new(conf, &p, err, sizeof(err));
     if (rc != NPG_OK)
         fprintf(stderr, "%s: %s\n", path, err);
     npg_publish_free(&p);
-    npg_uk_calendar_t cal;
-    int uk = npg_uk_calendar_load(conf, &cal, err, sizeof(err));
-    if (uk != NPG_OK)
-        fprintf(stderr, "%s: %s\n", path, err);
-    return rc != NPG_OK ? rc : uk;
+    int r = npg_adapters_porting(conf, &pt); /* logs what is wrong */
+    npg_porting_free(&pt);
+    if (r != NPG_OK)
+        rc = r;
+    for (size_t i = 0; npg_adapters[i]; i++) {
+        if (npg_adapters[i]->check &&
+            (r = npg_adapters[i]->check(conf, err, sizeof(err))) != NPG_OK) {
+            fprintf(stderr, "%s: %s\n", path, err);
+            rc = r;
+        }
+    }
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -375,6 +375,12 @@ static char *fault(bool client, const char *code, const char *reason)
     return npg_uk_fault_envelope(client, code, reason);
 }
 
+static int check(const npg_conf_t *conf, char *err, size_t errlen)
+{
+    npg_uk_calendar_t cal;
+    return npg_uk_calendar_load(conf, &cal, err, errlen);
+}
+
 static size_t endpoints(const npg_conf_t *conf, npg_adapter_endpoint_t *out)
 {
     (void)conf;
@@ -402,6 +408,7 @@ const npg_adapter_ops_t npg_adapter_uk = {
     .element = element,
     .answer_timeout = answer_timeout,
     .operator_code = operator_code,
+    .check = check,
     .create = create,
     .destroy = destroy,
     .endpoints = endpoints,
