@@ -2,7 +2,6 @@
 #include "enum/naptr.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -12,35 +11,71 @@ const char *npg_naptr_service(npg_naptr_form_t form)
     return form == NPG_NAPTR_TEL ? "E2U+pstn:tel" : "E2U+sip";
 }
 
-static bool digits(const char *s, size_t max)
+/* Length of s when it is 1..max decimal digits, else 0. */
+static size_t digits(const char *s, size_t max)
 {
-    size_t n = s ? strlen(s) : 0;
-    return n > 0 && n <= max && strspn(s, "0123456789") == n;
+    size_t n = 0;
+    if (!s)
+        return 0;
+    for (; s[n]; n++)
+        if (s[n] < '0' || s[n] > '9' || n == max)
+            return 0;
+    return n;
 }
 
-/* A host name as DNS allows it; '!' would end the regexp, so it must never get in. */
-static bool hostname(const char *s)
+/* Length of s when it is a host name as DNS allows it, else 0; '!' would end the regexp,
+ * so it must never get in. */
+static size_t hostname(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    return n > 0 && n <= 253 &&
-           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n;
+    size_t n = 0;
+    if (!s)
+        return 0;
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n == 253 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '.' || c == '-'))
+            return 0;
+    }
+    return n;
 }
+
+/* Appends to a bounded buffer; every NAPTR of every answer is written here, so no printf. */
+typedef struct out {
+    char *p;
+    size_t left;
+} out_t;
+
+static bool put(out_t *o, const char *s, size_t n)
+{
+    if (n >= o->left)
+        return false;
+    memcpy(o->p, s, n);
+    o->p += n;
+    o->left -= n;
+    return true;
+}
+#define PUT_LIT(o, lit) put(o, lit, sizeof(lit) - 1)
 
 int npg_naptr_regexp(const npg_naptr_route_t *r, char *buf, size_t len)
 {
     bool ported = r->rn && r->rn[0];
-    if (!digits(r->e164, 15) || (ported && !digits(r->rn, 15)))
+    size_t ne = digits(r->e164, 15), nr = ported ? digits(r->rn, 15) : 0;
+    size_t nd = r->form == NPG_NAPTR_TEL ? 0 : hostname(r->ims_domain);
+    if (!ne || (ported && !nr) || (r->form != NPG_NAPTR_TEL && !nd))
         return -1;
-    const char *rn = !ported ? "" : r->rn_format == NPG_NAPTR_RN_BARE ? ";rn=" : ";rn=+";
-    int n;
-    if (r->form == NPG_NAPTR_TEL)
-        n = snprintf(buf, len, "!^.*$!tel:+%s;npdi%s%s!", r->e164, rn, ported ? r->rn : "");
-    else if (hostname(r->ims_domain))
-        n = snprintf(buf, len, "!^.*$!sip:+%s;npdi%s%s@%s!", r->e164, rn, ported ? r->rn : "",
-                     r->ims_domain);
-    else
+    out_t o = {buf, len};
+    bool ok = r->form == NPG_NAPTR_TEL ? PUT_LIT(&o, "!^.*$!tel:+") : PUT_LIT(&o, "!^.*$!sip:+");
+    ok = ok && put(&o, r->e164, ne) && PUT_LIT(&o, ";npdi");
+    if (ok && ported)
+        ok = (r->rn_format == NPG_NAPTR_RN_BARE ? PUT_LIT(&o, ";rn=") : PUT_LIT(&o, ";rn=+")) &&
+             put(&o, r->rn, nr);
+    if (ok && r->form != NPG_NAPTR_TEL)
+        ok = PUT_LIT(&o, "@") && put(&o, r->ims_domain, nd);
+    ok = ok && PUT_LIT(&o, "!");
+    if (!ok || o.left == 0)
         return -1;
-    return n < 0 || (size_t)n >= len ? -1 : n;
+    *o.p = '\0';
+    return (int)(o.p - buf);
 }
 
 int npg_naptr_form_parse(const char *s, npg_naptr_form_t *out)

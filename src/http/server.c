@@ -12,6 +12,7 @@
 #include "stdsoap2.h"
 #include "soapH.h"
 #include "common/log.h"
+#include "soap/client.h"
 
 #define QUEUE_LEN 1024
 
@@ -256,7 +257,7 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
     const npg_conf_t *c = opt->conf;
     if (!soap_valid_socket(soap_bind(srv->master, c->http.listen, c->http.port, c->http.backlog))) {
         char msg[256];
-        soap_sprint_fault(srv->master, msg, sizeof(msg));
+        npg_soap_error_text(srv->master, msg, sizeof(msg));
         npg_log(LOG_ERR, "http", "cannot listen on %s:%d: %s", c->http.listen, c->http.port, msg);
         soap_free(srv->master);
         free(srv);

@@ -95,10 +95,10 @@ int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *
     if (rc == SOAP_OK) {
         npg_strlcpy(status, ack.Status ? ack.Status : "", len);
     } else {
-        soap_set_fault(s);
-        const char **fs = soap_faultstring(s);
+        char why[400];
+        npg_soap_error_text(s, why, sizeof(why));
         const char **fc = soap_faultcode(s);
-        snprintf(status, len, "%s: %s", fc && *fc ? *fc : "error", fs && *fs ? *fs : "no answer");
+        snprintf(status, len, "%s: %s", fc && *fc ? *fc : "error", why);
         if (npg_soap_client_fault(s))
             rc = SIM_CLIENT_FAULT;
     }
