@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What npgwd's outbox delivers: each adapter's messages to its clearinghouse, and "dns". */
-#include "gw/gw_internal.h"
+#include "gw/dispatch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +11,20 @@
 #include "porting/port.h"
 #include "xml/canon.h"
 
+static gw_adapter_t *adapter_of(const gw_dispatch_t *d, const char *kind)
+{
+    for (size_t i = 0; i < d->nadapters; i++)
+        if (strcmp(d->adapters[i].ops->name, kind) == 0)
+            return &d->adapters[i];
+    return NULL;
+}
+
 /* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
 static __thread npg_xchg_t sent;
 
 static int adapter_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
 {
-    gw_adapter_t *a = npg_gw_adapter(ctx, item->kind);
+    gw_adapter_t *a = adapter_of(ctx, item->kind);
     npg_xchg_clear(&sent);
     if (!a) {
         snprintf(result, len, "no adapter delivers outbox kind %s", item->kind);
@@ -32,8 +40,8 @@ static int adapter_deliver(void *ctx, const npg_outbox_item_t *item, char *resul
  */
 static int adapter_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
 {
-    npg_gw_t *gw = ctx;
-    gw_adapter_t *a = npg_gw_adapter(gw, item->kind);
+    const gw_dispatch_t *d = ctx;
+    gw_adapter_t *a = adapter_of(d, item->kind);
     npg_canon_msg_t port, ev;
     char err[400] = "";
     uint64_t answer_id = 0;
@@ -45,7 +53,7 @@ static int adapter_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, 
     if (rc == NPG_OK && a && a->ops->answer) {
         int r = a->ops->answer(a->state, &sent, port.msgidentifier, &ev, err, sizeof(err));
         if (r == NPG_OK)
-            rc = npg_port_apply_answer(db, gw->pt, &ev, answer_id, NULL, err, sizeof(err));
+            rc = npg_port_apply_answer(db, d->pt, &ev, answer_id, NULL, err, sizeof(err));
         else if (r != NPG_ENOTFOUND)
             rc = r;
         if (rc != NPG_OK)
@@ -71,7 +79,7 @@ static int delivery_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *ite
  */
 static int dns_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
 {
-    npg_gw_t *gw = ctx;
+    const gw_dispatch_t *gw = ctx;
     npg_publish_job_t job;
     if (npg_publish_parse(item->payload, &job) != NPG_OK) {
         snprintf(result, len, "malformed dns payload: %.200s", item->payload);
@@ -94,7 +102,7 @@ static int dns_deliver(void *ctx, const npg_outbox_item_t *item, char *result, s
 /* The port records what was published, then moves on (a port-in completes). */
 static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result)
 {
-    npg_gw_t *gw = ctx;
+    const gw_dispatch_t *gw = ctx;
     if (strcmp(item->port_kind, "none") == 0)
         return NPG_OK; /* a manual route change: no port to tell */
     int rc = npg_port_note(db, item->port_kind, item->port_id, "DnsPublished", result);
@@ -103,12 +111,13 @@ static int dns_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, cons
     return rc;
 }
 
-void npg_gw_outbox_handlers(npg_gw_t *gw)
+size_t gw_dispatch_handlers(const gw_dispatch_t *d, npg_outbox_handler_t *out, size_t max)
 {
-    gw->nhandlers = 0;
-    for (size_t i = 0; i < gw->nadapters; i++)
-        gw->handlers[gw->nhandlers++] = (npg_outbox_handler_t){
-            gw->adapters[i].ops->name, adapter_deliver, adapter_done, delivery_failed};
-    gw->handlers[gw->nhandlers++] =
-        (npg_outbox_handler_t){"dns", dns_deliver, dns_done, delivery_failed};
+    size_t n = 0;
+    for (size_t i = 0; i < d->nadapters && n + 1 < max; i++)
+        out[n++] = (npg_outbox_handler_t){d->adapters[i].ops->name, adapter_deliver, adapter_done,
+                                          delivery_failed};
+    if (n < max)
+        out[n++] = (npg_outbox_handler_t){"dns", dns_deliver, dns_done, delivery_failed};
+    return n;
 }

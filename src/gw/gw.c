@@ -12,14 +12,6 @@
 
 extern struct Namespace namespaces[];
 
-gw_adapter_t *npg_gw_adapter(npg_gw_t *gw, const char *name)
-{
-    for (size_t i = 0; i < gw->nadapters; i++)
-        if (strcmp(gw->adapters[i].ops->name, name) == 0)
-            return &gw->adapters[i];
-    return NULL;
-}
-
 static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
@@ -144,8 +136,15 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
             npg_log(LOG_ERR, "dns", "%s", err[0] ? err : npg_strerror(rc));
     }
     if (rc == NPG_OK) {
-        npg_gw_outbox_handlers(gw);
-        rc = npg_outbox_new(conf, gw->pool, gw->handlers, gw->nhandlers, gw, &gw->outbox);
+        gw->dispatch = (gw_dispatch_t){.pt = gw->pt,
+                                       .pool = gw->pool,
+                                       .publish = gw->publish,
+                                       .adapters = gw->adapters,
+                                       .nadapters = gw->nadapters};
+        gw->nhandlers =
+            gw_dispatch_handlers(&gw->dispatch, gw->handlers, NPG_ARRAY_LEN(gw->handlers));
+        rc =
+            npg_outbox_new(conf, gw->pool, gw->handlers, gw->nhandlers, &gw->dispatch, &gw->outbox);
     }
     if (rc != NPG_OK)
         goto fail;

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* gw/gw_internal.h - the gateway's parts, shared by gw.c, endpoints.c and dispatch.c. */
+/* gw/gw_internal.h - the gateway's parts, shared by gw.c and endpoints.c. */
 #pragma once
 #include <pthread.h>
+#include <string.h>
 #include "adapters/adapter.h"
 #include "api/apikey.h"
 #include "api/rest.h"
 #include "enum/publish.h"
+#include "gw/dispatch.h"
 #include "gw/gw.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -14,12 +16,6 @@
 #define GW_MAX_ADAPTERS 16
 #define GW_MAX_ENDPOINTS (GW_MAX_ADAPTERS * NPG_ADAPTER_MAX_ENDPOINTS)
 #define GW_STATIC_ROUTES 2
-
-/* One adapter of this build, running. */
-typedef struct gw_adapter {
-    const npg_adapter_ops_t *ops;
-    void *state;
-} gw_adapter_t;
 
 /* One HTTP endpoint an adapter serves. */
 typedef struct gw_endpoint {
@@ -40,6 +36,7 @@ struct npg_gw {
     size_t nendpoints;
     npg_route_t routes[GW_STATIC_ROUTES + 2 * GW_MAX_ENDPOINTS];
     size_t nroutes;
+    gw_dispatch_t dispatch;
     npg_outbox_handler_t handlers[GW_MAX_ADAPTERS + 1];
     size_t nhandlers;
     npg_rest_env_t rest;
@@ -51,12 +48,15 @@ struct npg_gw {
 };
 
 /* The adapter called name, or NULL. */
-gw_adapter_t *npg_gw_adapter(npg_gw_t *gw, const char *name);
+static inline gw_adapter_t *npg_gw_adapter(npg_gw_t *gw, const char *name)
+{
+    for (size_t i = 0; i < gw->nadapters; i++)
+        if (strcmp(gw->adapters[i].ops->name, name) == 0)
+            return &gw->adapters[i];
+    return NULL;
+}
 
 /* endpoints.c: an adapter endpoint's POST (flags: its index), its ?wsdl, and /wsdl/{file}. */
 int npg_gw_endpoint_post(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_gw_endpoint_wsdl(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_gw_contract(npg_http_req_t *req, const npg_route_match_t *m);
-
-/* dispatch.c: the outbox kinds npgwd delivers, one per adapter and "dns". */
-void npg_gw_outbox_handlers(npg_gw_t *gw);
