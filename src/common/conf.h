@@ -42,6 +42,9 @@ typedef struct npg_conf {
         int send_timeout;
         int transfer_timeout;
         int keepalive_max;
+        int max_connections;            /* open client connections in all */
+        int max_connections_per_client; /* from one client address */
+        int max_header_bytes;
         int max_request_bytes;
         int max_xml_depth;
         char wsdl_dir[NPG_CONF_STRLEN];

@@ -40,12 +40,6 @@ static int gw_handle(npg_http_req_t *req)
     return m.route->fn(req, &m);
 }
 
-static bool gw_is_soap(const char *path, void *app)
-{
-    (void)app;
-    return strncmp(path, "/soap/", 6) == 0;
-}
-
 /* Local timers: the engine's (overdue answers, terminations) and each adapter's own. */
 static void *timer_main(void *arg)
 {
@@ -151,7 +145,6 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     npg_http_options_t opt = {
         .conf = conf,
         .handle = gw_handle,
-        .is_soap = gw_is_soap,
         .namespaces = namespaces,
         .app = gw,
     };

@@ -149,10 +149,59 @@ static bool too_deep(xmlNodePtr root, int limit)
     }
 }
 
+/*
+ * Attributes per start tag, counted on the raw bytes in one pass before any parser sees
+ * them: libxml2 (and gSOAP after it) check attribute names against each other, so tens of
+ * thousands on one element cost minutes of CPU. Comments, CDATA and processing
+ * instructions are skipped; '=' outside quotes inside a tag counts one attribute.
+ */
+static bool too_many_attributes(const char *p, size_t len, int limit)
+{
+    const char *end = p + len;
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt)
+            return false;
+        p = lt + 1;
+        const char *close = NULL;
+        if (end - p >= 3 && memcmp(p, "!--", 3) == 0)
+            close = "-->";
+        else if (end - p >= 8 && memcmp(p, "![CDATA[", 8) == 0)
+            close = "]]>";
+        else if (p < end && *p == '?')
+            close = "?>";
+        if (close) {
+            const char *q = memmem(p, (size_t)(end - p), close, strlen(close));
+            if (!q)
+                return false; /* not well-formed: the parser says so */
+            p = q + strlen(close);
+            continue;
+        }
+        int n = 0;
+        char quote = 0;
+        for (; p < end && (quote || *p != '>'); p++) {
+            if (quote) {
+                if (*p == quote)
+                    quote = 0;
+            } else if (*p == '"' || *p == '\'') {
+                quote = *p;
+            } else if (*p == '=' && ++n > limit) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static int parse(const char *buf, size_t len, const char *url, int max_depth, xmlDocPtr *doc,
                  char *err, size_t errlen)
 {
     int rc = NPG_EXML;
+    if (too_many_attributes(buf, len, NPG_XML_MAX_ATTRIBUTES)) {
+        snprintf(err, errlen, "XML refused: an element has more than %d attributes",
+                 NPG_XML_MAX_ATTRIBUTES);
+        return NPG_EXML;
+    }
     xmlDocPtr d = NULL;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {

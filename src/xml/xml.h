@@ -7,6 +7,7 @@
 
 #define NPG_XML_MAX_BYTES (1024 * 1024) /* default size limit of one document */
 #define NPG_XML_MAX_DEPTH 32            /* default element nesting limit */
+#define NPG_XML_MAX_ATTRIBUTES 128      /* attributes (namespace declarations too) per element */
 
 /*
  * Initialise libxml2, libxslt and EXSLT and route their error output to the
@@ -21,7 +22,9 @@ void npg_xml_cleanup(void);
 /*
  * Parse untrusted XML. The document is refused (NPG_EXML) when it has a
  * DOCTYPE (internal or external subset) or any entity declaration, when it is
- * not well-formed, or when elements nest deeper than max_depth; it is refused
+ * not well-formed, when elements nest deeper than max_depth, or when a start tag
+ * has more than NPG_XML_MAX_ATTRIBUTES attributes (counted on the raw bytes first, so
+ * an attribute bomb costs one linear pass, not the parser's quadratic check); it is refused
  * with NPG_ETOOBIG when longer than max_bytes. Entities are never substituted,
  * nothing is loaded from the network or the file system. On failure err
  * (errlen bytes; NULL when errlen is 0) holds a readable reason with libxml2's message

@@ -289,6 +289,37 @@ static void refuses_deep_and_big_documents(void **state)
     assert_int_equal(npg_xml_parse("", 0, 100, 40, &doc, err, sizeof(err)), NPG_EXML);
 }
 
+/* An attribute bomb is refused by a linear count before libxml2's quadratic check. */
+static void refuses_attribute_bombs(void **state)
+{
+    (void)state;
+    size_t cap = 2000000;
+    char *x = malloc(cap);
+    assert_non_null(x);
+    xmlDocPtr doc = NULL;
+    char err[256];
+    for (int n = NPG_XML_MAX_ATTRIBUTES; n <= NPG_XML_MAX_ATTRIBUTES + 1; n++) {
+        size_t o = (size_t)snprintf(x, cap, "<r><!-- a=1 b=2 --><e");
+        for (int i = 0; i < n; i++)
+            o += (size_t)snprintf(x + o, cap - o, " a%d='=x='", i);
+        snprintf(x + o, cap - o, ">t=1<![CDATA[c=1 d=2]]></e></r>");
+        int rc = npg_xml_parse(x, strlen(x), cap, 32, &doc, err, sizeof(err));
+        assert_int_equal(rc, n <= NPG_XML_MAX_ATTRIBUTES ? NPG_OK : NPG_EXML);
+        if (rc == NPG_OK)
+            xmlFreeDoc(doc);
+        else
+            assert_non_null(strstr(err, "more than 128 attributes"));
+    }
+    /* 90,000 attributes in under 1 MB: refused without parsing */
+    size_t o = (size_t)snprintf(x, cap, "<e");
+    for (int i = 0; i < 90000 && o + 16 < cap; i++)
+        o += (size_t)snprintf(x + o, cap - o, " a%d=\"\"", i);
+    snprintf(x + o, cap - o, "/>");
+    assert_int_equal(npg_xml_parse(x, strlen(x), cap, 32, &doc, err, sizeof(err)), NPG_EXML);
+    assert_null(doc);
+    free(x);
+}
+
 /* --- hostile stylesheets ---------------------------------------------------- */
 
 static void stylesheet_cannot_read_files(void **state)
@@ -385,6 +416,7 @@ int main(void)
         cmocka_unit_test(refuses_external_entity),
         cmocka_unit_test(refuses_billion_laughs),
         cmocka_unit_test(refuses_deep_and_big_documents),
+        cmocka_unit_test(refuses_attribute_bombs),
         cmocka_unit_test(stylesheet_cannot_read_files),
         cmocka_unit_test(stylesheet_cannot_use_network),
         cmocka_unit_test(stylesheet_cannot_write_files),
