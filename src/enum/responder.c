@@ -145,8 +145,7 @@ static int load_statics(npg_enum_responder_t *r, const char *path, char *err, si
     ldns_rr_list *rrs = ldns_zone_rrs(z);
     for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); i++) {
         ldns_rr *rr = ldns_rr_list_rr(rrs, i);
-        ldns_rr_list_push_rr(ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA ? r->static_soas
-                                                                      : r->statics,
+        ldns_rr_list_push_rr(ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA ? r->static_soas : r->statics,
                              ldns_rr_clone(rr));
     }
     ldns_zone_deep_free(z);
@@ -157,8 +156,8 @@ static int load_statics(npg_enum_responder_t *r, const char *path, char *err, si
     return NPG_OK;
 }
 
-int npg_enum_responder_new(const npg_conf_t *conf, npg_enum_index_t *ix,
-                           npg_enum_responder_t **out, char *err, size_t errlen)
+int npg_enum_responder_new(const npg_conf_t *conf, npg_enum_index_t *ix, npg_enum_responder_t **out,
+                           char *err, size_t errlen)
 {
     npg_enum_responder_t *r = calloc(1, sizeof(*r));
     if (!r)
@@ -354,8 +353,8 @@ static const ldns_rr *static_soa_for(const npg_enum_responder_t *r, const ldns_r
     return best;
 }
 
-static size_t answer_static(npg_enum_responder_t *r, const npg_dns_query_t *q,
-                            const ldns_rr *soa, const ldns_rdf *qname, uint8_t *out, size_t cap)
+static size_t answer_static(npg_enum_responder_t *r, const npg_dns_query_t *q, const ldns_rr *soa,
+                            const ldns_rdf *qname, uint8_t *out, size_t cap)
 {
     ldns_pkt *p = ldns_pkt_new();
     ldns_pkt_set_id(p, q->id);
@@ -441,8 +440,9 @@ size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len,
     }
     ldns_rdf *qname = NULL;
     const ldns_rr *soa = NULL;
+    size_t qpos = NPG_DNS_HDR; /* the name as it came, labels intact: "a.b" is one label */
     if (q.qclass == NPG_DNS_C_IN && r->static_soas &&
-        ldns_str2rdf_dname(&qname, q.qname[0] ? q.qname : ".") == LDNS_STATUS_OK)
+        ldns_wire2dname(&qname, pkt, len, &qpos) == LDNS_STATUS_OK)
         soa = static_soa_for(r, qname);
     size_t n = soa ? answer_static(r, &q, soa, qname, out, limit) : 0;
     ldns_rdf_deep_free(qname);

@@ -35,11 +35,14 @@ struct npg_enum_server {
     int tcp;
     pthread_t tcp_thread, follower;
     atomic_int tcp_clients;
+    pthread_mutex_t tcp_lock;
+    struct tcp_client *tcp_first, *tcp_last; /* oldest first, under tcp_lock */
 };
 
 static int bind_socket(const npg_conf_t *conf, int type, int *out)
 {
-    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)conf->enumd.port)};
+    struct sockaddr_in6 a6 = {.sin6_family = AF_INET6,
+                              .sin6_port = htons((uint16_t)conf->enumd.port)};
     struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_port = htons((uint16_t)conf->enumd.port)};
     bool v6 = inet_pton(AF_INET6, conf->enumd.listen, &a6.sin6_addr) == 1;
     if (!v6 && inet_pton(AF_INET, conf->enumd.listen, &a4.sin_addr) != 1) {
@@ -93,8 +96,10 @@ static void *udp_main(void *arg)
     while (in && out && !atomic_load(&s->stopping)) {
         for (int i = 0; i < UDP_BATCH; i++) {
             iov_in[i] = (struct iovec){.iov_base = in[i], .iov_len = sizeof(in[i])};
-            rx[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof(from[i]),
-                                            .msg_iov = &iov_in[i], .msg_iovlen = 1};
+            rx[i].msg_hdr = (struct msghdr){.msg_name = &from[i],
+                                            .msg_namelen = sizeof(from[i]),
+                                            .msg_iov = &iov_in[i],
+                                            .msg_iovlen = 1};
         }
         int n = recvmmsg(fd, rx, UDP_BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0) {
@@ -106,14 +111,15 @@ static void *udp_main(void *arg)
         for (int i = 0; i < n; i++) {
             if (rx[i].msg_hdr.msg_flags & MSG_TRUNC)
                 continue; /* larger than any query we answer */
-            size_t len = npg_enum_respond(s->resp, in[i], rx[i].msg_len, out[m], sizeof(out[m]),
-                                          true);
+            size_t len =
+                npg_enum_respond(s->resp, in[i], rx[i].msg_len, out[m], sizeof(out[m]), true);
             if (!len)
                 continue;
             iov_out[m] = (struct iovec){.iov_base = out[m], .iov_len = len};
             tx[m].msg_hdr = (struct msghdr){.msg_name = &from[i],
                                             .msg_namelen = rx[i].msg_hdr.msg_namelen,
-                                            .msg_iov = &iov_out[m], .msg_iovlen = 1};
+                                            .msg_iov = &iov_out[m],
+                                            .msg_iovlen = 1};
             m++;
         }
         for (int sent = 0; sent < m;) {
@@ -129,10 +135,19 @@ static void *udp_main(void *arg)
     return NULL;
 }
 
-static bool read_full(npg_enum_server_t *s, int fd, uint8_t *buf, size_t n, int idle_ms)
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* n bytes before the deadline (a client dripping bytes gains nothing by it). */
+static bool read_until(npg_enum_server_t *s, int fd, uint8_t *buf, size_t n, int64_t deadline)
 {
     for (size_t got = 0; got < n;) {
-        if (!wait_readable(s, fd, idle_ms))
+        int64_t left = deadline - mono_ms();
+        if (left <= 0 || !wait_readable(s, fd, (int)left))
             return false;
         ssize_t r = recv(fd, buf + got, n - got, 0);
         if (r <= 0)
@@ -145,21 +160,51 @@ static bool read_full(npg_enum_server_t *s, int fd, uint8_t *buf, size_t n, int 
 typedef struct tcp_client {
     npg_enum_server_t *s;
     int fd;
+    bool listed; /* on the server's list, under tcp_lock */
+    struct tcp_client *prev, *next;
 } tcp_client_t;
 
-/* Length-prefixed queries until the client closes or idles (RFC 7766). */
+static void tcp_unlink_locked(npg_enum_server_t *s, tcp_client_t *c)
+{
+    if (!c->listed)
+        return;
+    c->listed = false;
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        s->tcp_first = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    else
+        s->tcp_last = c->prev;
+    c->prev = c->next = NULL;
+}
+
+static void tcp_unlink(npg_enum_server_t *s, tcp_client_t *c)
+{
+    pthread_mutex_lock(&s->tcp_lock);
+    tcp_unlink_locked(s, c);
+    pthread_mutex_unlock(&s->tcp_lock);
+}
+
+/*
+ * Length-prefixed queries until the client closes or idles (RFC 7766): each query, length
+ * and message, must arrive whole within tcp_idle_ms of the moment the connection became
+ * idle, so one byte every few seconds does not hold a slot.
+ */
 static void *tcp_client_main(void *arg)
 {
     tcp_client_t *c = arg;
     npg_enum_server_t *s = c->s;
+    int idle = s->conf->enumd.tcp_idle_ms;
     uint8_t *in = malloc(65535), *out = malloc(65537);
-    struct timeval tv = {.tv_sec = s->conf->enumd.tcp_idle_ms / 1000,
-                         .tv_usec = (s->conf->enumd.tcp_idle_ms % 1000) * 1000};
+    struct timeval tv = {.tv_sec = idle / 1000, .tv_usec = (idle % 1000) * 1000};
     setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     uint8_t lb[2];
-    while (in && out && read_full(s, c->fd, lb, 2, s->conf->enumd.tcp_idle_ms)) {
+    for (int64_t deadline = mono_ms() + idle; in && out && read_until(s, c->fd, lb, 2, deadline);
+         deadline = mono_ms() + idle) {
         size_t qlen = (size_t)(lb[0] << 8 | lb[1]);
-        if (qlen == 0 || !read_full(s, c->fd, in, qlen, s->conf->enumd.tcp_idle_ms))
+        if (qlen == 0 || !read_until(s, c->fd, in, qlen, deadline))
             break;
         size_t len = npg_enum_respond(s->resp, in, qlen, out + 2, 65535, false);
         if (!len)
@@ -168,6 +213,7 @@ static void *tcp_client_main(void *arg)
         if (send(c->fd, out, len + 2, MSG_NOSIGNAL) != (ssize_t)(len + 2))
             break;
     }
+    tcp_unlink(s, c);
     close(c->fd);
     free(in), free(out);
     atomic_fetch_sub(&s->tcp_clients, 1);
@@ -175,28 +221,51 @@ static void *tcp_client_main(void *arg)
     return NULL;
 }
 
+/* Every slot is taken: the oldest connection goes, so a new client is never locked out. */
+static void tcp_evict_oldest(npg_enum_server_t *s)
+{
+    pthread_mutex_lock(&s->tcp_lock);
+    tcp_client_t *c = s->tcp_first;
+    if (c) { /* its thread sees the shutdown at once, closes and leaves */
+        shutdown(c->fd, SHUT_RDWR);
+        tcp_unlink_locked(s, c);
+    }
+    pthread_mutex_unlock(&s->tcp_lock);
+}
+
 static void *tcp_main(void *arg)
 {
     npg_enum_server_t *s = arg;
     while (!atomic_load(&s->stopping)) {
-        if (atomic_load(&s->tcp_clients) >= s->conf->enumd.tcp_clients) {
-            usleep(10000); /* full: the rest wait in the listen queue */
-            continue;
-        }
         if (!wait_readable(s, s->tcp, -1))
             continue;
+        if (atomic_load(&s->tcp_clients) >= s->conf->enumd.tcp_clients)
+            tcp_evict_oldest(s);
         int fd = accept4(s->tcp, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0)
             continue;
-        tcp_client_t *c = malloc(sizeof(*c));
+        tcp_client_t *c = calloc(1, sizeof(*c));
         pthread_t t;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         pthread_attr_setstacksize(&attr, 256 * 1024);
+        if (c) {
+            c->s = s, c->fd = fd, c->listed = true;
+            pthread_mutex_lock(&s->tcp_lock);
+            c->prev = s->tcp_last;
+            if (s->tcp_last)
+                s->tcp_last->next = c;
+            else
+                s->tcp_first = c;
+            s->tcp_last = c;
+            pthread_mutex_unlock(&s->tcp_lock);
+        }
         atomic_fetch_add(&s->tcp_clients, 1);
-        if (!c || (c->s = s, c->fd = fd, pthread_create(&t, &attr, tcp_client_main, c) != 0)) {
+        if (!c || pthread_create(&t, &attr, tcp_client_main, c) != 0) {
             npg_log(LOG_WARNING, "enum", "cannot serve a TCP client: %s", strerror(errno));
+            if (c)
+                tcp_unlink(s, c);
             atomic_fetch_sub(&s->tcp_clients, 1);
             close(fd);
             free(c);
@@ -222,8 +291,9 @@ static void *follower_main(void *arg)
     while (!atomic_load(&s->stopping)) {
         if (!db && npg_db_open(s->conf, &db) != NPG_OK) {
             if (!down_logged)
-                npg_log(LOG_WARNING, "enum", "database unreachable: answering from the last"
-                                             " state until it is back");
+                npg_log(LOG_WARNING, "enum",
+                        "database unreachable: answering from the last"
+                        " state until it is back");
             down_logged = true;
             sleep_ms(s, 1000);
             continue;
@@ -278,6 +348,8 @@ static int load_index(npg_enum_server_t *s)
 int npg_enum_server_start(const npg_conf_t *conf, npg_enum_server_t **out)
 {
     npg_enum_server_t *s = calloc(1, sizeof(*s));
+    if (s)
+        pthread_mutex_init(&s->tcp_lock, NULL);
     if (!s)
         return NPG_ENOMEM;
     s->conf = conf;
@@ -341,6 +413,7 @@ void npg_enum_server_wait(npg_enum_server_t **sp)
         close(s->tcp);
     npg_enum_responder_free(&s->resp);
     npg_enum_index_free(&s->ix);
+    pthread_mutex_destroy(&s->tcp_lock);
     free(s);
     *sp = NULL;
 }
