@@ -2,6 +2,8 @@
 #include "common/cli.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -31,4 +33,26 @@ void npg_cli_on_stop_signals(void (*stop)(int sig))
     signal(SIGPIPE, SIG_IGN);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+}
+
+int npg_cli_read_key_file(const char *path, const char *tier, char *user, size_t ulen, char *key,
+                          size_t klen)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    int rc = NPG_ENOTFOUND;
+    while (f && rc != NPG_OK && fgets(line, sizeof(line), f)) {
+        char t[32], cred[400];
+        char *colon;
+        if (sscanf(line, "%31s %399s", t, cred) == 2 && strcmp(t, tier) == 0 &&
+            (colon = strchr(cred, ':'))) {
+            *colon = '\0';
+            snprintf(user, ulen, "%s", cred);
+            snprintf(key, klen, "%s", colon + 1);
+            rc = NPG_OK;
+        }
+    }
+    if (f)
+        fclose(f);
+    return rc;
 }

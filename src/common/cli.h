@@ -14,3 +14,11 @@ int npg_cli_setup(const char *ident, const char *path, npg_conf_t *conf) NPG_WUR
 
 /* SIGTERM and SIGINT call stop (it must be async-signal-safe); SIGPIPE is ignored. */
 void npg_cli_on_stop_signals(void (*stop)(int sig));
+
+/*
+ * The "TIER user:key" line of tier in a credentials file (the format quickstart writes to
+ * var/demo-credentials), so no key ever appears on a command line. NPG_ENOTFOUND when the
+ * file or the line is missing.
+ */
+int npg_cli_read_key_file(const char *path, const char *tier, char *user, size_t ulen, char *key,
+                          size_t klen) NPG_WUR;

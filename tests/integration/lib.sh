@@ -97,6 +97,9 @@ setup_porting() {
   "$NPGWCTL" -c "$CONF" range add DONOR 5550000 5550999 >/dev/null
   "$NPGWCTL" -c "$CONF" range add OTHER 5552000 5552999 >/dev/null
   CHKEY=$("$NPGWCTL" -c "$CONF" key create clearinghouse pxs | cut -d' ' -f2)
+  # the simulators read the clearinghouse's key from a file: no key on a command line
+  CHKEY_FILE="$WORK/ch-credentials"
+  (umask 077; echo "pxs $CHKEY" >"$CHKEY_FILE")
 }
 
 # Append settings to $CONF: conf_add SECTION "key = value"...
@@ -156,7 +159,7 @@ use_npsim() {
 # start_npsim [--rule 'MATCH ACTIONS']...: the clearinghouse, delivering to our receiver.
 start_npsim() {
   "$NPSIM" -c "$CONF" pxs --port "$SIM_PORT" --gateway "http://127.0.0.1:$HTTP_PORT/np_api/pxs/recv/" \
-    --user clearinghouse --key "${CHKEY#clearinghouse:}" --delay "${SIM_DELAY:-100}" --retry-max 60 "$@" \
+    --key-file "$CHKEY_FILE" --delay "${SIM_DELAY:-100}" --retry-max 60 "$@" \
     >>"$WORK/npsim.log" 2>&1 &
   NPSIM_PID=$!
   add_cleanup stop_npsim
@@ -204,7 +207,7 @@ use_npsim_uk() {
 # start_npsim_uk [--pac PAC:NUMBER:DONOR:ISSUED]... [--unavailable DATE]... [--refuse OP]
 start_npsim_uk() {
   "$NPSIM" -c "$CONF" uk --port "$UK_PORT" --clock-file "$WORK/uk-clock" \
-    --gateway "http://127.0.0.1:$HTTP_PORT/np_api/uk/notify" --user clearinghouse --key "${CHKEY#clearinghouse:}" \
+    --gateway "http://127.0.0.1:$HTTP_PORT/np_api/uk/notify" --key-file "$CHKEY_FILE" \
     "$@" >>"$WORK/npsim-uk.log" 2>&1 &
   NPSIM_UK_PID=$!
   add_cleanup stop_npsim_uk

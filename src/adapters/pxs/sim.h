@@ -43,7 +43,7 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv);
     "usage: npsim [-c FILE] pxs [options]                  serve the clearinghouse\n"              \
     "       npsim [-c FILE] pxs [options] deliver TYPE [field=value ...]\n"                        \
     "       npsim [-c FILE] pxs [options] send-authorisation-request field=value ...\n"            \
-    "options: --listen ADDR --port N --gateway URL --user U --key K --key-file FILE\n"             \
+    "options: --listen ADDR --port N --gateway URL --key-file FILE (its 'pxs user:key' line)\n"    \
     "         --operator CODE --delay MS --retry-max S --rule 'MATCH ACTIONS' --scenario F\n"      \
     "TYPE: AuthorisationResponse InstructionResponse Ported TimedOut Terminated\n"                 \
     "      AuthorisationRequest; fields: msgidentifier message_id recipient donor\n"               \

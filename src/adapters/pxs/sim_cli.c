@@ -17,37 +17,12 @@ static void stop_sim(int sig)
     npg_sim_stop(the_sim);
 }
 
-/* "pxs user:key" from a credentials file as quickstart writes it. */
-static int read_key_file(const char *path, char *user, size_t ulen, char *key, size_t klen)
-{
-    FILE *f = fopen(path, "r");
-    char line[256];
-    int rc = NPG_ENOTFOUND;
-    while (f && fgets(line, sizeof(line), f)) {
-        char tier[32], cred[200];
-        if (sscanf(line, "%31s %199s", tier, cred) == 2 && strcmp(tier, "pxs") == 0) {
-            char *colon = strchr(cred, ':');
-            if (colon) {
-                *colon = '\0';
-                npg_strlcpy(user, cred, ulen);
-                npg_strlcpy(key, colon + 1, klen);
-                rc = NPG_OK;
-            }
-        }
-    }
-    if (f)
-        fclose(f);
-    return rc;
-}
-
 int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},
         {"gateway", required_argument, NULL, 'g'},
-        {"user", required_argument, NULL, 'u'},
-        {"key", required_argument, NULL, 'k'},
         {"key-file", required_argument, NULL, 'K'},
         {"operator", required_argument, NULL, 'o'},
         {"delay", required_argument, NULL, 'd'},
@@ -80,14 +55,9 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
         case 'g':
             opt.gateway_url = optarg;
             break;
-        case 'u':
-            opt.user = optarg;
-            break;
-        case 'k':
-            opt.key = optarg;
-            break;
         case 'K':
-            if (read_key_file(optarg, user, sizeof(user), key, sizeof(key)) != NPG_OK) {
+            if (npg_cli_read_key_file(optarg, "pxs", user, sizeof(user), key, sizeof(key)) !=
+                NPG_OK) {
                 fprintf(stderr, "npsim: no 'pxs user:key' line in %s\n", optarg);
                 return 1;
             }

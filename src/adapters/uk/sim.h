@@ -30,4 +30,4 @@ int npg_uk_simulate(const char *conf_path, int argc, char **argv);
 #define NPG_UK_SIM_USAGE                                                                           \
     "usage: npsim [-c FILE] uk [--listen ADDR] [--port N] [--pac PAC:NUMBER:DONOR:ISSUED]...\n"    \
     "                 [--unavailable YYYY-MM-DD]... [--refuse OP[:NUMBER]]... [--clock-file F]\n"  \
-    "                 [--gateway URL --user U --key K]   (PortCompleted on the port date)\n"
+    "                 [--gateway URL --key-file FILE]   (PortCompleted on the port date)\n"

@@ -19,18 +19,13 @@ static void stop_sim(int sig)
 int npg_uk_simulate(const char *conf_path, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},
-        {"port", required_argument, NULL, 'p'},
-        {"pac", required_argument, NULL, 'P'},
-        {"unavailable", required_argument, NULL, 'u'},
-        {"refuse", required_argument, NULL, 'r'},
-        {"clock-file", required_argument, NULL, 'c'},
-        {"gateway", required_argument, NULL, 'g'},
-        {"user", required_argument, NULL, 'U'},
-        {"key", required_argument, NULL, 'k'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"listen", required_argument, NULL, 'l'},  {"port", required_argument, NULL, 'p'},
+        {"pac", required_argument, NULL, 'P'},     {"unavailable", required_argument, NULL, 'u'},
+        {"refuse", required_argument, NULL, 'r'},  {"clock-file", required_argument, NULL, 'c'},
+        {"gateway", required_argument, NULL, 'g'}, {"key-file", required_argument, NULL, 'K'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
+    static char user[128], key[160];
     npg_uksim_options_t opt = {.listen = "127.0.0.1",
                                .port = 8782,
                                .gateway_url = "http://127.0.0.1:8780/np_api/uk/notify",
@@ -63,11 +58,14 @@ int npg_uk_simulate(const char *conf_path, int argc, char **argv)
         case 'g':
             opt.gateway_url = optarg;
             break;
-        case 'U':
-            opt.user = optarg;
-            break;
-        case 'k':
-            opt.key = optarg;
+        case 'K':
+            if (npg_cli_read_key_file(optarg, "pxs", user, sizeof(user), key, sizeof(key)) !=
+                NPG_OK) {
+                fprintf(stderr, "npsim: no 'pxs user:key' line in %s\n", optarg);
+                return 1;
+            }
+            opt.user = user;
+            opt.key = key;
             break;
         case 'h':
             fputs(NPG_UK_SIM_USAGE, stdout);
