@@ -54,5 +54,7 @@ int npg_cli_read_key_file(const char *path, const char *tier, char *user, size_t
     }
     if (f)
         fclose(f);
+    if (rc != NPG_OK)
+        fprintf(stderr, "no '%s user:key' line in %s\n", tier, path);
     return rc;
 }

@@ -17,8 +17,8 @@ void npg_cli_on_stop_signals(void (*stop)(int sig));
 
 /*
  * The "TIER user:key" line of tier in a credentials file (the format quickstart writes to
- * var/demo-credentials), so no key ever appears on a command line. NPG_ENOTFOUND when the
- * file or the line is missing.
+ * var/demo-credentials), so no key ever appears on a command line. NPG_ENOTFOUND, said on
+ * stderr, when the file or the line is missing.
  */
 int npg_cli_read_key_file(const char *path, const char *tier, char *user, size_t ulen, char *key,
                           size_t klen) NPG_WUR;

@@ -57,10 +57,8 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
             break;
         case 'K':
             if (npg_cli_read_key_file(optarg, "pxs", user, sizeof(user), key, sizeof(key)) !=
-                NPG_OK) {
-                fprintf(stderr, "npsim: no 'pxs user:key' line in %s\n", optarg);
+                NPG_OK)
                 return 1;
-            }
             opt.user = user;
             opt.key = key;
             break;
