@@ -63,10 +63,15 @@ static int mnp_fault(struct soap *soap, const char *code, const char *fmt, ...)
     return SOAP_FAULT;
 }
 
-/* Log every request (caller holds the lock) and tell whether a scripted refusal matches. */
-static bool seen(const char *op, const char *number)
+/*
+ * Log every request with its MessageId (caller holds the lock), so a test can tell a message
+ * sent again from a second one, and tell whether a scripted refusal matches.
+ */
+static bool seen(const char *op, const char *number, const char *message_id)
 {
-    json_array_append_new(U.log, json_pack("{s:s, s:s}", "op", op, "number", number ? number : ""));
+    json_array_append_new(U.log,
+                          json_pack("{s:s, s:s, s:s}", "op", op, "number", number ? number : "",
+                                    "message_id", message_id ? message_id : ""));
     for (size_t i = 0; i < U.opt->nrefuse; i++) {
         const char *r = U.opt->refuse[i], *colon = strchr(r, ':');
         size_t n = colon ? (size_t)(colon - r) : strlen(r);
@@ -108,8 +113,9 @@ static int on_validate(struct soap *soap, struct _ukm__ValidatePAC *in,
     pac_t *p = NULL;
     char d[NPG_UK_DATE_LEN];
     pthread_mutex_lock(&U.lock);
-    int rc = seen("ValidatePAC", in->Number) ? mnp_fault(soap, "REFUSED", "scripted refusal")
-                                             : find_pac(soap, in->PACCode, in->Number, &p);
+    int rc = seen("ValidatePAC", in->Number, in->MessageId)
+                 ? mnp_fault(soap, "REFUSED", "scripted refusal")
+                 : find_pac(soap, in->PACCode, in->Number, &p);
     if (rc == SOAP_OK && p->closed)
         rc = mnp_fault(soap, "PAC_UNKNOWN", "PAC %s is already used", p->code);
     if (rc == SOAP_OK) {
@@ -140,8 +146,9 @@ static int on_date(struct soap *soap, struct _ukm__RequestPortDate *in,
     npg_uk_day_t want, earliest = npg_uk_next_working_day(&U.cal, today());
     char d[NPG_UK_DATE_LEN];
     pthread_mutex_lock(&U.lock);
-    int rc = seen("RequestPortDate", in->Number) ? mnp_fault(soap, "REFUSED", "scripted refusal")
-                                                 : find_pac(soap, in->PACCode, in->Number, &p);
+    int rc = seen("RequestPortDate", in->Number, in->MessageId)
+                 ? mnp_fault(soap, "REFUSED", "scripted refusal")
+                 : find_pac(soap, in->PACCode, in->Number, &p);
     if (rc == SOAP_OK && npg_uk_date_parse(in->PortDate, &want) != NPG_OK)
         rc = mnp_fault(soap, "REFUSED", "PortDate '%s' is not a date", in->PortDate);
     if (rc == SOAP_OK && !available(want, earliest)) {
@@ -165,8 +172,8 @@ static int ack(struct soap *soap, const char *op, const char *message_id, const 
     pac_t *p = NULL;
     pthread_mutex_lock(&U.lock);
     bool close = recipient != NULL;
-    int rc = seen(op, number) ? mnp_fault(soap, "REFUSED", "scripted refusal")
-                              : find_pac(soap, pac, number, &p);
+    int rc = seen(op, number, message_id) ? mnp_fault(soap, "REFUSED", "scripted refusal")
+                                          : find_pac(soap, pac, number, &p);
     if (rc == SOAP_OK) {
         p->closed = close;
         if (close)
@@ -197,8 +204,9 @@ static int on_confirm(struct soap *soap, struct _ukm__ConfirmPort *in,
     pac_t *p = NULL;
     npg_uk_day_t day;
     pthread_mutex_lock(&U.lock);
-    int rc = seen("ConfirmPort", in->Number) ? mnp_fault(soap, "REFUSED", "scripted refusal")
-                                             : find_pac(soap, in->PACCode, in->Number, &p);
+    int rc = seen("ConfirmPort", in->Number, in->MessageId)
+                 ? mnp_fault(soap, "REFUSED", "scripted refusal")
+                 : find_pac(soap, in->PACCode, in->Number, &p);
     if (rc == SOAP_OK && (!p->closed || npg_uk_date_parse(in->PortDate, &day) != NPG_OK))
         rc = mnp_fault(soap, "REFUSED", "PAC %s was not closed for a port on %s", in->PACCode,
                        in->PortDate);
@@ -263,8 +271,8 @@ static void *completer_main(void *arg)
         if (p && U.opt->gateway_url && deliver_completed(&due) == SOAP_OK) {
             pthread_mutex_lock(&U.lock);
             p->completed = true;
-            json_array_append_new(
-                U.log, json_pack("{s:s, s:s}", "op", "PortCompleted", "number", due.number));
+            json_array_append_new(U.log, json_pack("{s:s, s:s, s:s}", "op", "PortCompleted",
+                                                   "number", due.number, "message_id", ""));
             pthread_mutex_unlock(&U.lock);
             continue;
         }
@@ -292,7 +300,7 @@ static int on_create(struct soap *soap, struct _ukm__CreatePAC *in,
     npg_uk_day_t now = today();
     pthread_mutex_lock(&U.lock);
     int rc = SOAP_OK;
-    if (seen("CreatePAC", in->Number))
+    if (seen("CreatePAC", in->Number, in->MessageId))
         rc = mnp_fault(soap, "REFUSED", "scripted refusal");
     snprintf(code, sizeof(code), "NPS%06u", ++U.serial % 1000000);
     if (rc == SOAP_OK && add_pac(code, in->Number, in->DonorOperator, now) != NPG_OK)
