@@ -27,7 +27,7 @@ static bool form_get(const char *text, size_t len, const char *key, char *out, s
             for (const char *v = eq + 1; v < stop && n + 1 < cap; v++) {
                 if (*v == '+')
                     out[n++] = ' ';
-                else if (*v == '%' && v + 2 < stop + 0 + 1 && isxdigit((unsigned char)v[1]) &&
+                else if (*v == '%' && v + 2 < stop && isxdigit((unsigned char)v[1]) &&
                          isxdigit((unsigned char)v[2])) {
                     char hex[3] = {v[1], v[2], 0};
                     char ch = (char)strtol(hex, NULL, 16);
