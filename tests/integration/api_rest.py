@@ -333,6 +333,10 @@ endpoints = [
     ("GET", "/np_api/route/hss_route/15550100", None, ADMIN_PXS),
     ("POST", "/np_api/validate/sms_validate", {"phone_number": "5550100", "Operator": "Twilio"},
      ALL),
+    ("GET", "/np_api/validate/sms_list", None, ALL),
+    # the providers' status callbacks need no key (a per-message token): every tier gets in
+    ("POST", "/np_api/sms/receipt/twilio", None, ALL),
+    ("GET", "/np_api/sms/receipt/vonage", None, ALL),
     ("GET", "/np_api/info/15550100", None, ALL),
     ("DELETE", "/np_api/terminate/15551302/mobile", None, ADMIN_PXS),
 ]
