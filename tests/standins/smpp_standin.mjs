@@ -33,7 +33,7 @@ const note = (event) => {
 
 const receivers = new Set(); // sessions bound as receiver or transceiver
 const pending = []; // receipts waiting for a receiver to bind
-let nextId = 0x5a000;
+let nextId = 0x100000 + Math.floor(Math.random() * 0xefffff); // ids differ between SMSCs and runs
 
 function yymmddhhmm(d) {
   const p = (n) => String(n).padStart(2, '0');
