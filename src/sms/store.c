@@ -106,9 +106,10 @@ static json_t *row_json(const npg_db_rows_t *rows, size_t i)
     json_object_set_new(j, "kind", json_string(G(11)));
     json_object_set_new(j, "requested_by", json_string(G(12)));
     json_object_set_new(j, "phone_number", json_string(G(13)));
-    /* delivery: only a message the provider accepted can be delivered */
-    bool sent = strcmp(result, "Sent") == 0;
-    json_object_set_new(j, "delivery", sent || G(16) ? json_string(G(14)) : json_null());
+    /* delivery: for a message the provider accepted, or one whose receipts came although its
+     * submission's answer did not (a timeout after the provider took it) */
+    bool shown = strcmp(result, "Sent") == 0 || npg_db_rows_int(rows, i, 18, 0) > 0;
+    json_object_set_new(j, "delivery", shown ? json_string(G(14)) : json_null());
     json_object_set_new(j, "delivery_status", str_or_null(G(15)));
     json_object_set_new(j, "delivery_error", str_or_null(G(16)));
     json_object_set_new(j, "delivery_receipt_at", time_ms(G(17)));
