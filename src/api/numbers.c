@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* /np_api/info, /np_api/terminate and /np_api/validate: adapters over the clearinghouse and
- * porting. */
+/* /np_api/info and /np_api/terminate: adapters over the clearinghouse and porting (the SMS
+ * validation is in api/sms.c). */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -49,41 +49,4 @@ int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m)
     snprintf(c->audit_detail, sizeof(c->audit_detail), "termination %s queued", msgid);
     return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier", msgid,
                                     "message", "Termination submitted; routing record removed"));
-}
-
-/* The providers of the reference; delivery through them is a later feature (not configured here).
- */
-static const char *const sms_providers[] = {"Enet",   "GTT",    "Digicel", "Sinch",    "Twilio",
-                                            "Vonage", "Telnyx", "Pilvo",   "ClickSend"};
-
-int npg_rest_sms_validate(npg_http_req_t *req, const npg_route_match_t *m)
-{
-    (void)m;
-    npg_rest_ctx_t *c = CTX(req);
-    if (!c->body)
-        return npg_rest_error(c, 400, "a JSON body with phone_number and Operator is required");
-    json_t *num = json_object_get(c->body, "phone_number");
-    json_t *op = json_object_get(c->body, "Operator");
-    json_t *key = json_object_get(c->body, "apiKey");
-    if (!json_is_string(num))
-        return npg_rest_error(c, 400, "field phone_number is required and must be a string");
-    if (!json_is_string(op))
-        return npg_rest_error(c, 400, "field Operator is required and must be a string");
-    if (key && !json_is_string(key) && !json_is_null(key))
-        return npg_rest_error(c, 400, "field apiKey must be a string");
-    char e164[NPG_E164_BUFLEN];
-    if (!npg_is_digits(json_string_value(num)) ||
-        npg_e164_normalise(json_string_value(num), c->conf->general.country_code, e164) != NPG_OK)
-        return npg_rest_error(c, 400, "phone_number '%s' is not a valid number",
-                              json_string_value(num));
-    for (size_t i = 0; i < NPG_ARRAY_LEN(sms_providers); i++)
-        if (strcmp(sms_providers[i], json_string_value(op)) == 0)
-            return npg_rest_error(c, 503,
-                                  "provider %s not configured: no CPaaS credentials are set up on"
-                                  " this gateway, so no test SMS was sent to +%s",
-                                  sms_providers[i], e164);
-    return npg_rest_error(c, 400,
-                          "Operator '%s' is not a provider (Enet, GTT, Digicel, Sinch, Twilio,"
-                          " Vonage, Telnyx, Pilvo, ClickSend)",
-                          json_string_value(op));
 }

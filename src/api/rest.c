@@ -112,7 +112,7 @@ int npg_rest_handle(npg_http_req_t *req, const npg_rest_env_t *env)
     if (tiers && !(c.tier & tiers))
         npg_rest_error(&c, 403, "Forbidden: the %s tier may not use this endpoint",
                        npg_tier_name(c.tier));
-    else if (req->body_len > 0) {
+    else if (req->body_len > 0 && !(m.route->flags & NPG_REST_RAW_BODY)) {
         json_error_t jerr;
         c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
         if (!c.body || !json_is_object(c.body))

@@ -9,6 +9,8 @@
 #define NPG_REST_RO NPG_TIER_READ_ONLY
 #define NPG_REST_TIERS (NPG_TIER_ADMIN | NPG_TIER_PXS | NPG_TIER_READ_ONLY)
 #define NPG_REST_MUTATING (1u << 8)
+/* The handler reads the body itself (a provider's form-encoded callback): no JSON parse. */
+#define NPG_REST_RAW_BODY (1u << 9)
 
 const char *npg_rest_route_name(const npg_route_t *r);
 
@@ -19,6 +21,8 @@ int npg_rest_doc_file(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_info(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_sms_validate(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_sms_list(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_sms_receipt(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portin_list(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_portin_get(npg_http_req_t *req, const npg_route_match_t *m);

@@ -43,7 +43,106 @@ static const char *const section_help[][2] = {
            " platform npgwd calls (PAC validation, port dates, PAC close and creation)."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
     {"enum", "npenumd, the authoritative ENUM responder (UDP and TCP)."},
+    {"sms", "SMS routing validation through the CPaaS providers, and their delivery receipts"
+            " (docs/sms.md). One [sms.<provider>] section each."},
+    {"sms.twilio", "Twilio Messages API: account = Account SID, secret_file holds the Auth Token."},
+    {"sms.vonage", "Vonage SMS API: account = API key, secret_file holds the API secret."},
+    {"sms.sinch",
+     "Sinch SMS REST API: account = service plan id, secret_file holds the API token."},
+    {"sms.telnyx", "Telnyx Messaging API v2: secret_file holds the API key (account unused)."},
+    {"sms.plivo", "Plivo Message API (the seed's \"Pilvo\"): account = Auth ID, secret_file holds"
+                  " the Auth Token."},
+    {"sms.clicksend", "ClickSend REST v3: account = user name, secret_file holds the API key."},
+    {"sms.enet", "Enet over SMPP 3.4: url = host:port, account = system_id, secret_file holds the"
+                 " password."},
+    {"sms.gtt", "GTT over SMPP 3.4: url = host:port, account = system_id, secret_file holds the"
+                " password."},
+    {"sms.digicel", "Digicel over SMPP 3.4: url = host:port, account = system_id, secret_file"
+                    " holds the password."},
 };
+
+/* The keys every SMS provider has; i is its index in sms.provider[]. */
+#define SMS_KEYS(sec, i, url_def, url_help)                                                        \
+    {sec, "url", CONF_STR, F(sms.provider[i].url), 0, 0, NULL, url_def, url_help},                 \
+        {sec,                                                                                      \
+         "account",                                                                                \
+         CONF_STR,                                                                                 \
+         F(sms.provider[i].account),                                                               \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         "",                                                                                       \
+         "Account identifier (see the section's comment); not a secret."},                         \
+        {sec,                                                                                      \
+         "secret_file",                                                                            \
+         CONF_STR,                                                                                 \
+         F(sms.provider[i].secret_file),                                                           \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         "",                                                                                       \
+         "File whose first line is the secret; read at each use, never logged. Empty: the"         \
+         " provider is used only with a request's apiKey."},                                       \
+        {sec,                                                                                      \
+         "sender",                                                                                 \
+         CONF_STR,                                                                                 \
+         F(sms.provider[i].sender),                                                                \
+         0,                                                                                        \
+         0,                                                                                        \
+         NULL,                                                                                     \
+         "NPGW",                                                                                   \
+         "Sender id: a number (digits) or up to 11 letters and digits."},                          \
+        {sec,                                                                                      \
+         "timeout",                                                                                \
+         CONF_INT,                                                                                 \
+         F(sms.provider[i].timeout),                                                               \
+         1,                                                                                        \
+         120,                                                                                      \
+         NULL,                                                                                     \
+         "10",                                                                                     \
+         "Seconds one submission may take, connecting included; other providers never wait"        \
+         " for it."},                                                                              \
+    {                                                                                              \
+        sec, "ca_file", CONF_STR, F(sms.provider[i].ca_file), 0, 0, NULL, "",                      \
+            "PEM file of trusted CAs for TLS to the provider; empty: the system's."                \
+    }
+#define SMS_REST(sec, i, url_def)                                                                  \
+    SMS_KEYS(sec, i, url_def,                                                                      \
+             "API base URL (https; plain http only to a loopback address, for stand-ins).")
+/* SMPP providers: no default host, TLS and receipts on the session. */
+#define SMS_SMPP(sec, i)                                                                           \
+    SMS_KEYS(sec, i, "", "SMSC address as host:port (empty: not configured)."),                    \
+        {sec,                                                                                      \
+         "tls",                                                                                    \
+         CONF_CHOICE,                                                                              \
+         F(sms.provider[i].tls),                                                                   \
+         0,                                                                                        \
+         0,                                                                                        \
+         "no|yes",                                                                                 \
+         "no",                                                                                     \
+         "Connect with TLS (the SMSC's certificate is checked against ca_file and its name)."},    \
+        {sec,                                                                                      \
+         "system_type",                                                                            \
+         CONF_STR,                                                                                 \
+         F(sms.provider[i].system_type),                                                           \
+         0,                                                                                        \
+         12,                                                                                       \
+         NULL,                                                                                     \
+         "",                                                                                       \
+         "system_type sent in the bind, if the SMSC wants one."},                                  \
+        {sec,                                                                                      \
+         "receipts",                                                                               \
+         CONF_CHOICE,                                                                              \
+         F(sms.provider[i].receipts),                                                              \
+         0,                                                                                        \
+         0,                                                                                        \
+         "yes|no",                                                                                 \
+         "yes",                                                                                    \
+         "Keep a bind_receiver session open in npgwd for the deliver_sm delivery receipts."},      \
+    {                                                                                              \
+        sec, "enquire_link", CONF_INT, F(sms.provider[i].enquire_link), 5, 3600, NULL, "30",       \
+            "Seconds between enquire_link on the receiver session; a silent SMSC is reconnected."  \
+    }
 
 static const conf_item_t schema[] = {
     {"general", "country_code", CONF_DIGITS, F(general.country_code), 1, 3, NULL, "1",
@@ -227,6 +326,19 @@ static const conf_item_t schema[] = {
     {"uk", "test_clock_file", CONF_STR, F(uk.test_clock_file), 0, 0, NULL, "",
      "Tests only: when set, the UK rules take \"now\" from this file (YYYY-MM-DDTHH:MM:SSZ);"
      " empty: the real clock."},
+
+    {"sms", "callback_url", CONF_STR, F(sms.callback_url), 0, 0, NULL, "",
+     "Base URL at which the REST providers reach npgwd for delivery receipts"
+     " (https://npgw.example.com); empty: none are asked for."},
+    SMS_REST("sms.twilio", 0, "https://api.twilio.com"),
+    SMS_REST("sms.vonage", 1, "https://rest.nexmo.com"),
+    SMS_REST("sms.sinch", 2, "https://us.sms.api.sinch.com"),
+    SMS_REST("sms.telnyx", 3, "https://api.telnyx.com"),
+    SMS_REST("sms.plivo", 4, "https://api.plivo.com"),
+    SMS_REST("sms.clicksend", 5, "https://rest.clicksend.com"),
+    SMS_SMPP("sms.enet", 6),
+    SMS_SMPP("sms.gtt", 7),
+    SMS_SMPP("sms.digicel", 8),
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)

@@ -7,6 +7,23 @@
 #include "common/error.h"
 
 #define NPG_CONF_STRLEN 256
+/* SMS providers, in the order of the sms module's table (sms/sms.h): twilio, vonage, sinch,
+ * telnyx, plivo, clicksend (REST), enet, gtt, digicel (SMPP). */
+#define NPG_CONF_SMS_PROVIDERS 9
+
+/* One SMS provider's settings ([sms.<name>]). */
+typedef struct npg_conf_sms_provider {
+    char url[NPG_CONF_STRLEN];         /* REST: API base URL; SMPP: host:port */
+    char account[128];                 /* account id, user name or SMPP system_id (not secret) */
+    char secret_file[NPG_CONF_STRLEN]; /* file whose first line is the secret (token, password) */
+    char sender[32];                   /* From / source_addr */
+    int timeout;                       /* seconds one submission may take */
+    char ca_file[NPG_CONF_STRLEN];     /* trust anchors for TLS; empty: the system's */
+    char tls[4];                       /* SMPP: yes|no */
+    char system_type[13];              /* SMPP bind system_type */
+    int enquire_link;                  /* SMPP: seconds between enquire_link on the receiver */
+    char receipts[4];                  /* SMPP: yes|no, keep a receiver bound for receipts */
+} npg_conf_sms_provider_t;
 
 /* The whole configuration as plain values; every field has a schema row in conf.c. */
 typedef struct npg_conf {
@@ -109,6 +126,10 @@ typedef struct npg_conf {
         char timezone[32]; /* only Europe/London: GMT/BST rules built in */
         char test_clock_file[NPG_CONF_STRLEN]; /* tests only: "now" read from this file */
     } uk;
+    struct {
+        char callback_url[NPG_CONF_STRLEN]; /* how providers reach npgwd; "": no receipts */
+        npg_conf_sms_provider_t provider[NPG_CONF_SMS_PROVIDERS];
+    } sms;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */

@@ -161,6 +161,8 @@ fail:
 int npg_gw_run(npg_gw_t *gw)
 {
     int rc = npg_outbox_start(gw->outbox);
+    if (rc == NPG_OK)
+        rc = npg_sms_receivers_start(gw->conf, gw->pool, &gw->sms);
     if (rc == NPG_OK && pthread_create(&gw->timer, NULL, timer_main, gw) == 0)
         gw->timer_running = true;
     if (rc == NPG_OK)
@@ -169,7 +171,8 @@ int npg_gw_run(npg_gw_t *gw)
     if (gw->timer_running)
         pthread_join(gw->timer, NULL);
     gw->timer_running = false;
-    npg_outbox_free(&gw->outbox); /* waits for a delivery under way */
+    npg_sms_receivers_stop(&gw->sms); /* unbinds */
+    npg_outbox_free(&gw->outbox);     /* waits for a delivery under way */
     return rc;
 }
 
@@ -187,6 +190,7 @@ void npg_gw_free(npg_gw_t **gwp)
     if (!gw)
         return;
     npg_http_server_free(&gw->http);
+    npg_sms_receivers_stop(&gw->sms);
     npg_outbox_free(&gw->outbox);
     for (size_t i = 0; i < gw->nadapters; i++)
         gw->adapters[i].ops->destroy(&gw->adapters[i].state);

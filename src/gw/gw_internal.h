@@ -12,6 +12,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "outbox/outbox.h"
+#include "sms/sms.h"
 
 #define GW_MAX_ADAPTERS 16
 #define GW_MAX_ENDPOINTS (GW_MAX_ADAPTERS * NPG_ADAPTER_MAX_ENDPOINTS)
@@ -30,6 +31,7 @@ struct npg_gw {
     npg_http_server_t *http;
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
     npg_outbox_t *outbox;
+    npg_sms_receivers_t *sms; /* the SMPP providers' receiver sessions (delivery receipts) */
     gw_adapter_t adapters[GW_MAX_ADAPTERS];
     size_t nadapters;
     gw_endpoint_t endpoints[GW_MAX_ENDPOINTS];
