@@ -42,6 +42,8 @@ static const char *const section_help[][2] = {
     {"uk", "UK porting: the PortIn service for BSS clients (/np_api/uk/portin) and the UK porting"
            " platform npgwd calls (PAC validation, port dates, PAC close and creation)."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
+    {"tls", "Outbound TLS: how npgw checks the servers it calls (clearinghouse, UK platform, BSS,"
+            " charging, SMS) and the client certificate it shows them."},
     {"enum", "npenumd, the authoritative ENUM responder (UDP and TCP)."},
     {"sms", "SMS routing validation through the CPaaS providers, and their delivery receipts"
             " (docs/sms.md). One [sms.<provider>] section each."},
@@ -201,8 +203,8 @@ static const conf_item_t schema[] = {
      "Requests served on one keep-alive connection."},
     {"http", "max_connections", CONF_INT, F(http.max_connections), 16, 1000000, NULL, "4096",
      "Open client connections in all; at the limit the oldest idle keep-alive one is shed."},
-    {"http", "max_connections_per_client", CONF_INT, F(http.max_connections_per_client), 1,
-     1000000, NULL, "256", "Open connections from one client address."},
+    {"http", "max_connections_per_client", CONF_INT, F(http.max_connections_per_client), 1, 1000000,
+     NULL, "256", "Open connections from one client address."},
     {"http", "max_header_bytes", CONF_INT, F(http.max_header_bytes), 1024, 1048576, NULL, "16384",
      "Largest request line and headers accepted; larger ones are refused with 431."},
     {"http", "max_request_bytes", CONF_INT, F(http.max_request_bytes), 1024, 1073741824, NULL,
@@ -217,6 +219,30 @@ static const conf_item_t schema[] = {
      "/usr/share/nodejs/swagger-ui-dist",
      "Folder of the swagger-ui-dist package, served under /np_api/doc/ (nothing is loaded"
      " from the internet)."},
+    {"http", "plain_http", CONF_CHOICE, F(http.plain_http), 0, 0, "yes|no", "no",
+     "Serve plain HTTP on port even when listen is not a loopback address (loopback always is)."},
+    {"http", "tls_port", CONF_INT, F(http.tls_port), 0, 65535, NULL, "0",
+     "HTTPS port (TLS 1.2 and 1.3) beside the plain one; 0: no HTTPS."},
+    {"http", "tls_cert_file", CONF_STR, F(http.tls_cert_file), 0, 0, NULL, "",
+     "Server certificate chain (PEM), read again on SIGHUP."},
+    {"http", "tls_key_file", CONF_STR, F(http.tls_key_file), 0, 0, NULL, "",
+     "Private key of tls_cert_file (PEM), read again on SIGHUP."},
+    {"http", "tls_client_ca_file", CONF_STR, F(http.tls_client_ca_file), 0, 0, NULL, "",
+     "CAs whose client certificates are asked for and checked; empty: none are asked."},
+    {"http", "tls_client_cert_paths", CONF_STR, F(http.tls_client_cert_paths), 0, 0, NULL, "",
+     "Path prefixes (space-separated) that need a client certificate, e.g. /np_api/pxs/recv/; /: "
+     "all."},
+    {"http", "tls_ciphers", CONF_STR, F(http.tls_ciphers), 1, 0, NULL,
+     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305",
+     "TLS 1.2 cipher list (forward secrecy, AEAD only); TLS 1.3 uses OpenSSL's suites."},
+
+    {"tls", "ca_file", CONF_STR, F(tls.ca_file), 0, 0, NULL, "",
+     "CAs that sign the servers npgw calls over https; empty: the system's trust store."},
+    {"tls", "cert_file", CONF_STR, F(tls.cert_file), 0, 0, NULL, "",
+     "Client certificate chain (PEM) shown to servers that ask; empty: none."},
+    {"tls", "key_file", CONF_STR, F(tls.key_file), 0, 0, NULL, "",
+     "Private key of cert_file (PEM)."},
 
     {"pxs", "deployment_prefix", CONF_STR, F(pxs.deployment_prefix), 1, 32, NULL, "pxs",
      "Receiver path segment: the clearinghouse delivers to /np_api/{prefix}/recv/."},

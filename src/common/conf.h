@@ -65,9 +65,21 @@ typedef struct npg_conf {
         int max_request_bytes;
         int max_xml_depth;
         char wsdl_dir[NPG_CONF_STRLEN];
-        char web_dir[NPG_CONF_STRLEN];        /* our pages: swagger.json, doc.html */
-        char swagger_ui_dir[NPG_CONF_STRLEN]; /* the swagger-ui-dist package's files */
+        char web_dir[NPG_CONF_STRLEN];            /* our pages: swagger.json, doc.html */
+        char swagger_ui_dir[NPG_CONF_STRLEN];     /* the swagger-ui-dist package's files */
+        char plain_http[4];                       /* yes|no: plain HTTP off loopback */
+        int tls_port;                             /* HTTPS beside HTTP; 0: none */
+        char tls_cert_file[NPG_CONF_STRLEN];      /* server certificate chain, PEM */
+        char tls_key_file[NPG_CONF_STRLEN];       /* its private key, PEM */
+        char tls_client_ca_file[NPG_CONF_STRLEN]; /* CAs of client certificates; "": none asked */
+        char tls_client_cert_paths[NPG_CONF_STRLEN]; /* path prefixes that require one */
+        char tls_ciphers[NPG_CONF_STRLEN];           /* TLS 1.2 cipher list (1.3: OpenSSL's) */
     } http;
+    struct {                             /* outbound TLS: every HTTPS call npgw makes */
+        char ca_file[NPG_CONF_STRLEN];   /* trust anchors; "": the system's */
+        char cert_file[NPG_CONF_STRLEN]; /* client certificate chain for peers that ask */
+        char key_file[NPG_CONF_STRLEN];
+    } tls;
     struct {
         char deployment_prefix[33]; /* receiver path: /np_api/{prefix}/recv/ */
         char clearinghouse_url[NPG_CONF_STRLEN];

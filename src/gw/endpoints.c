@@ -122,7 +122,7 @@ static int send_contract(npg_gw_t *gw, npg_http_req_t *req, const char *file)
     char hostbuf[300], base[NPG_WSDL_BASE_MAX], path[NPG_CONF_STRLEN + 160], err[300];
     snprintf(hostbuf, sizeof(hostbuf), "%.*s", host ? (int)strcspn(host + 3, "/") : 0,
              host ? host + 3 : "");
-    if (npg_wsdl_base(req->soap->ssl ? "https" : "http", hostbuf, base, sizeof(base)) != NPG_OK)
+    if (npg_wsdl_base(req->tls ? "https" : "http", hostbuf, base, sizeof(base)) != NPG_OK)
         return npg_http_reply_error(req, 400, "error",
                                     "the Host header is not a host name or address");
     snprintf(path, sizeof(path), "%s/%s/%s", gw->wsdl_dir, owner->ops->name, file);

@@ -184,6 +184,12 @@ void npg_gw_stop(npg_gw_t *gw)
         npg_http_server_stop(gw->http);
 }
 
+void npg_gw_reload(npg_gw_t *gw)
+{
+    if (gw && gw->http)
+        npg_http_server_reload(gw->http);
+}
+
 void npg_gw_free(npg_gw_t **gwp)
 {
     npg_gw_t *gw = gwp ? *gwp : NULL;

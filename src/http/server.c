@@ -4,7 +4,9 @@
  * it holds a whole request (http/request.h), with one deadline for the whole request; only
  * then does a worker see it. The worker runs gSOAP on that request in memory (the handlers,
  * the SOAP services and the 401 challenge stay gSOAP's), and its reply is written back by
- * the front. A slow or hostile client costs a file descriptor, never a worker.
+ * the front. A slow or hostile client costs a file descriptor, never a worker. HTTPS is the
+ * same front with OpenSSL between the socket and the buffers: the handshake is driven from
+ * epoll under the same whole-request deadline, and a worker never sees TLS.
  */
 #include "http/server.h"
 
@@ -29,6 +31,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/tls.h"
 #include "common/util.h"
 #include "http/request.h"
 #include "soapH.h"
@@ -38,10 +41,12 @@
 #define TICK_MS 250
 #define CONTINUE "HTTP/1.1 100 Continue\r\n\r\n"
 
-typedef enum conn_state { C_READ, C_WORK, C_WRITE } conn_state_t;
+typedef enum conn_state { C_TLS, C_READ, C_WORK, C_WRITE } conn_state_t; /* C_TLS: handshake */
 
 typedef struct conn {
     int fd;
+    SSL *ssl;                 /* NULL on the plain listener */
+    bool client_verified;     /* a client certificate was shown and verified */
     struct conn *prev, *next; /* every connection, oldest first */
     struct conn *qnext;       /* the work or done queue */
     char addr[INET6_ADDRSTRLEN];
@@ -59,9 +64,11 @@ typedef struct conn {
 
 struct npg_http_server {
     npg_http_options_t opt;
-    struct soap *master; /* settings and callbacks every worker copies */
-    int lfd, efd, wake;  /* listener, epoll, eventfd (workers' replies, stop) */
-    int port;
+    struct soap *master;         /* settings and callbacks every worker copies */
+    int lfd, tls_lfd, efd, wake; /* listeners, epoll, eventfd (workers' replies, stop, reload) */
+    int port, tls_port;
+    SSL_CTX *tls_ctx; /* new connections take this one; a reload replaces it */
+    volatile sig_atomic_t reload;
     pthread_t *workers;
     int nworkers;
     volatile sig_atomic_t stopping;
@@ -220,6 +227,8 @@ static int dispatch(struct soap *soap, npg_http_method_t method)
     req.path = path;
     req.user = soap->userid;
     req.password = soap->passwd;
+    req.tls = cur_io && cur_io->conn->ssl;
+    req.client_verified = cur_io && cur_io->conn->client_verified;
     if (method == NPG_HTTP_POST || method == NPG_HTTP_PUT || method == NPG_HTTP_PATCH ||
         method == NPG_HTTP_DELETE) {
         /* the front read the whole body and framed it by Content-Length */
@@ -361,6 +370,7 @@ static void *worker_main(void *arg)
 static void conn_free(npg_http_server_t *srv, conn_t *c)
 {
     epoll_ctl(srv->efd, EPOLL_CTL_DEL, c->fd, NULL);
+    npg_tls_close(&c->ssl);
     close(c->fd);
     if (c->prev)
         c->prev->next = c->next;
@@ -381,6 +391,43 @@ static void watch(npg_http_server_t *srv, conn_t *c, uint32_t events)
 {
     struct epoll_event ev = {.events = events, .data.ptr = c};
     epoll_ctl(srv->efd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* recv(2)/send(2), through TLS when the connection has it: bytes, 0 when the peer closed, or
+ * -1 with errno EAGAIN (wait for the socket) or another errno (give up). */
+static ssize_t io_result(npg_tls_io_t io, size_t n)
+{
+    switch (io) {
+    case NPG_TLS_OK:
+        return (ssize_t)n;
+    case NPG_TLS_WANT_READ:
+    case NPG_TLS_WANT_WRITE:
+        errno = EAGAIN;
+        return -1;
+    case NPG_TLS_CLOSED:
+        return 0;
+    default:
+        errno = EPROTO;
+        return -1;
+    }
+}
+
+static ssize_t conn_recv(conn_t *c, void *buf, size_t len)
+{
+    if (!c->ssl)
+        return recv(c->fd, buf, len, 0);
+    size_t n = 0;
+    npg_tls_io_t io = npg_tls_read(c->ssl, buf, len, &n); /* before n is read */
+    return io_result(io, n);
+}
+
+static ssize_t conn_send(conn_t *c, const void *buf, size_t len)
+{
+    if (!c->ssl)
+        return send(c->fd, buf, len, MSG_NOSIGNAL);
+    size_t n = 0;
+    npg_tls_io_t io = npg_tls_write(c->ssl, buf, len, &n);
+    return io_result(io, n);
 }
 
 static bool idle(const conn_t *c)
@@ -413,10 +460,15 @@ static void front_reply(npg_http_server_t *srv, conn_t *c, int status, const cha
     static const struct {
         int status;
         const char *text;
-    } texts[] = {{400, "Bad Request"},           {408, "Request Timeout"},
-                 {413, "Payload Too Large"},     {431, "Request Header Fields Too Large"},
-                 {500, "Internal Server Error"}, {501, "Not Implemented"},
-                 {503, "Service Unavailable"},   {505, "HTTP Version Not Supported"}};
+    } texts[] = {{400, "Bad Request"},
+                 {403, "Forbidden"},
+                 {408, "Request Timeout"},
+                 {413, "Payload Too Large"},
+                 {431, "Request Header Fields Too Large"},
+                 {500, "Internal Server Error"},
+                 {501, "Not Implemented"},
+                 {503, "Service Unavailable"},
+                 {505, "HTTP Version Not Supported"}};
     const char *text = "Error";
     for (size_t i = 0; i < NPG_ARRAY_LEN(texts); i++)
         if (texts[i].status == status)
@@ -467,6 +519,28 @@ static npg_http_limits_t limits_for(const npg_http_server_t *srv, const conn_t *
                                .close = srv->stopping || c->served + 1 >= conf->http.keepalive_max};
 }
 
+/* Whether the target of the request (its first line, "METHOD target HTTP/1.1") falls under
+ * one of [http] tls_client_cert_paths. */
+static bool needs_client_cert(const npg_conf_t *conf, const char *request)
+{
+    const char *list = conf->http.tls_client_cert_paths;
+    if (!list[0])
+        return false;
+    const char *target = strchr(request, ' ');
+    if (!target)
+        return true;
+    target++;
+    size_t tlen = strcspn(target, " ?");
+    for (const char *p = list; *p;) {
+        p += strspn(p, " ,");
+        size_t n = strcspn(p, " ,");
+        if (n && n <= tlen && strncmp(target, p, n) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
 /* Look at what arrived: a whole request goes to a worker, a bad one gets its error. */
 static void frame(npg_http_server_t *srv, conn_t *c)
 {
@@ -475,7 +549,12 @@ static void frame(npg_http_server_t *srv, conn_t *c)
     npg_http_limits_t lim = limits_for(srv, c);
     switch (npg_http_frame_feed(&c->frame, c->in, c->in_len, &lim)) {
     case NPG_FRAME_DONE:
-        to_worker(srv, c);
+        if (!c->client_verified && needs_client_cert(srv->opt.conf, c->frame.out))
+            front_reply(srv, c, 403,
+                        c->ssl ? "this path needs a client certificate from a CA npgw trusts"
+                               : "this path is served over HTTPS with a client certificate only");
+        else
+            to_worker(srv, c);
         break;
     case NPG_FRAME_ERROR:
         front_reply(srv, c, c->frame.status, c->frame.reason);
@@ -483,7 +562,7 @@ static void frame(npg_http_server_t *srv, conn_t *c)
     case NPG_FRAME_MORE:
         if (c->frame.head_done && c->frame.expect_continue && !c->continue_sent) {
             c->continue_sent = true; /* the client waits for this before the body */
-            if (send(c->fd, CONTINUE, sizeof(CONTINUE) - 1, MSG_NOSIGNAL) < 0)
+            if (conn_send(c, CONTINUE, sizeof(CONTINUE) - 1) < 0)
                 c->close_after = true;
         }
         break;
@@ -502,7 +581,7 @@ static void on_readable(npg_http_server_t *srv, conn_t *c)
             }
             c->in = p, c->in_cap = cap;
         }
-        ssize_t n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
+        ssize_t n = conn_recv(c, c->in + c->in_len, c->in_cap - c->in_len);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
             conn_free(srv, c); /* the client went away: nothing it sent half is processed */
             return;
@@ -537,12 +616,14 @@ static void reply_sent(npg_http_server_t *srv, conn_t *c)
     c->deadline = now_ms() + srv->opt.conf->http.recv_timeout * 1000;
     watch(srv, c, EPOLLIN);
     frame(srv, c);
+    if (c->st == C_READ && c->ssl && npg_tls_pending(c->ssl))
+        on_readable(srv, c); /* decrypted already: epoll will not say so */
 }
 
 static void on_writable(npg_http_server_t *srv, conn_t *c)
 {
     while (c->out_off < c->out_len) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+        ssize_t n = conn_send(c, c->out + c->out_off, c->out_len - c->out_off);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             return;
         if (n <= 0) {
@@ -553,6 +634,29 @@ static void on_writable(npg_http_server_t *srv, conn_t *c)
         c->progress = now_ms();
     }
     reply_sent(srv, c);
+}
+
+/* The TLS handshake, as far as the socket lets it go now. */
+static void on_handshake(npg_http_server_t *srv, conn_t *c)
+{
+    char why[300] = "";
+    switch (npg_tls_handshake(c->ssl, why, sizeof(why))) {
+    case NPG_TLS_OK:
+        c->client_verified = npg_tls_client_verified(c->ssl);
+        c->st = C_READ;
+        watch(srv, c, EPOLLIN);
+        on_readable(srv, c); /* the request may have come with the handshake's last flight */
+        break;
+    case NPG_TLS_WANT_READ:
+        watch(srv, c, EPOLLIN);
+        break;
+    case NPG_TLS_WANT_WRITE:
+        watch(srv, c, EPOLLOUT);
+        break;
+    default:
+        npg_log(LOG_INFO, "http", "%s: TLS handshake failed: %s", c->addr, why);
+        conn_free(srv, c);
+    }
 }
 
 /* Workers' replies: write what fits now, the rest when the socket takes it. */
@@ -580,18 +684,21 @@ static void collect_done(npg_http_server_t *srv)
     }
 }
 
-static void on_accept(npg_http_server_t *srv)
+static void on_accept(npg_http_server_t *srv, int lfd)
 {
     const npg_conf_t *conf = srv->opt.conf;
     for (;;) {
         struct sockaddr_storage sa;
         socklen_t len = sizeof(sa);
-        int fd = accept(srv->lfd, (struct sockaddr *)&sa, &len);
+        int fd = accept(lfd, (struct sockaddr *)&sa, &len);
         if (fd < 0) {
             if ((errno == EMFILE || errno == ENFILE) && !shed_idle(srv, NULL)) {
                 /* nothing to shed: stop listening until the next tick rather than spin */
                 npg_log(LOG_WARNING, "http", "out of file descriptors: accepting paused");
-                epoll_ctl(srv->efd, EPOLL_CTL_DEL, srv->lfd, NULL);
+                if (srv->lfd >= 0)
+                    epoll_ctl(srv->efd, EPOLL_CTL_DEL, srv->lfd, NULL);
+                if (srv->tls_lfd >= 0)
+                    epoll_ctl(srv->efd, EPOLL_CTL_DEL, srv->tls_lfd, NULL);
                 srv->accept_paused = true;
             }
             return;
@@ -618,6 +725,14 @@ static void on_accept(npg_http_server_t *srv)
         c->fd = fd;
         snprintf(c->addr, sizeof(c->addr), "%s", addr);
         c->st = C_READ;
+        if (lfd == srv->tls_lfd) {
+            c->st = C_TLS;
+            if (!(c->ssl = npg_tls_accept_new(srv->tls_ctx, fd))) {
+                close(fd);
+                free(c);
+                continue;
+            }
+        }
         c->deadline = now_ms() + conf->http.recv_timeout * 1000;
         npg_http_frame_init(&c->frame);
         c->prev = srv->last;
@@ -639,7 +754,7 @@ static void expire(npg_http_server_t *srv)
     int send_ms = srv->opt.conf->http.send_timeout * 1000;
     for (conn_t *c = srv->first, *next; c; c = next) {
         next = c->next;
-        if (c->st == C_READ && now >= c->deadline) {
+        if ((c->st == C_READ || c->st == C_TLS) && now >= c->deadline) {
             if (c->in_len > 0)
                 npg_log(LOG_INFO, "http", "%s: request not complete within %d s, dropped", c->addr,
                         srv->opt.conf->http.recv_timeout);
@@ -684,6 +799,45 @@ static int listen_on(const char *host, int port, int backlog, int *out)
     return NPG_OK;
 }
 
+static int bound_port(int fd, int configured)
+{
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+    if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
+        return configured;
+    return ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
+                                          : ((struct sockaddr_in *)&sa)->sin_port);
+}
+
+static bool is_loopback(const char *host)
+{
+    return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+           strcmp(host, "localhost") == 0;
+}
+
+/* The certificate files again (SIGHUP): new connections get them, open ones keep theirs. */
+static void tls_reload(npg_http_server_t *srv)
+{
+    SSL_CTX *ctx = NULL;
+    char err[512];
+    if (srv->tls_lfd < 0)
+        return;
+    if (npg_tls_server_ctx(srv->opt.conf, &ctx, err, sizeof(err)) != NPG_OK) {
+        npg_log(LOG_ERR, "http", "TLS reload failed, the old certificate stays: %s", err);
+        return;
+    }
+    SSL_CTX_free(srv->tls_ctx); /* sessions still open hold their own reference */
+    srv->tls_ctx = ctx;
+    npg_log(LOG_NOTICE, "http", "TLS certificate reloaded from %s",
+            srv->opt.conf->http.tls_cert_file);
+}
+
+static int add_listener(npg_http_server_t *srv, int *fd)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = fd};
+    return *fd < 0 || epoll_ctl(srv->efd, EPOLL_CTL_ADD, *fd, &ev) == 0 ? NPG_OK : NPG_EIO;
+}
+
 /* Enough descriptors for every connection the limits allow. */
 static void raise_fd_limit(int want)
 {
@@ -700,7 +854,7 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
     if (!srv)
         return NPG_ENOMEM;
     srv->opt = *opt;
-    srv->lfd = srv->efd = srv->wake = -1;
+    srv->lfd = srv->tls_lfd = srv->efd = srv->wake = -1;
     pthread_mutex_init(&srv->lock, NULL);
     pthread_cond_init(&srv->more, NULL);
     const npg_conf_t *c = opt->conf;
@@ -730,24 +884,46 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
     m->fshutdownsocket = mem_shutdown;
     m->fpoll = mem_poll;
     raise_fd_limit(c->http.max_connections + c->database.pool_size + 256);
-    if (listen_on(c->http.listen, c->http.port, c->http.backlog, &srv->lfd) != NPG_OK)
+    /* plain HTTP carries API keys in clear: loopback only, unless asked for */
+    bool plain =
+        !opt->tls_only && (is_loopback(c->http.listen) || !strcmp(c->http.plain_http, "yes"));
+    if (!opt->tls_only && !plain && c->http.tls_port == 0) {
+        npg_log(LOG_ERR, "http",
+                "refusing plain HTTP on %s, which is not a loopback address: set [http] tls_port"
+                " with a certificate, or plain_http = yes",
+                c->http.listen);
         goto fail;
-    struct sockaddr_storage sa;
-    socklen_t len = sizeof(sa);
-    srv->port = c->http.port;
-    if (getsockname(srv->lfd, (struct sockaddr *)&sa, &len) == 0)
-        srv->port = ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
-                                                   : ((struct sockaddr_in *)&sa)->sin_port);
+    }
+    if (c->http.tls_port > 0 || opt->tls_only) {
+        char err[512];
+        if (npg_tls_server_ctx(c, &srv->tls_ctx, err, sizeof(err)) != NPG_OK) {
+            npg_log(LOG_ERR, "http", "%s", err);
+            goto fail;
+        }
+        if (listen_on(c->http.listen, c->http.tls_port, c->http.backlog, &srv->tls_lfd) != NPG_OK)
+            goto fail;
+        srv->tls_port = bound_port(srv->tls_lfd, c->http.tls_port);
+    }
+    if (plain) {
+        if (listen_on(c->http.listen, c->http.port, c->http.backlog, &srv->lfd) != NPG_OK)
+            goto fail;
+        srv->port = bound_port(srv->lfd, c->http.port);
+    }
     srv->efd = epoll_create1(EPOLL_CLOEXEC);
     srv->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (srv->efd < 0 || srv->wake < 0)
         goto fail;
-    struct epoll_event le = {.events = EPOLLIN, .data.ptr = &srv->lfd};
     struct epoll_event we = {.events = EPOLLIN, .data.ptr = &srv->wake};
-    if (epoll_ctl(srv->efd, EPOLL_CTL_ADD, srv->lfd, &le) != 0 ||
+    if (add_listener(srv, &srv->lfd) != NPG_OK || add_listener(srv, &srv->tls_lfd) != NPG_OK ||
         epoll_ctl(srv->efd, EPOLL_CTL_ADD, srv->wake, &we) != 0)
         goto fail;
-    npg_log(LOG_NOTICE, "http", "listening on http://%s:%d/", c->http.listen, srv->port);
+    if (srv->lfd >= 0)
+        npg_log(LOG_NOTICE, "http", "listening on http://%s:%d/", c->http.listen, srv->port);
+    else
+        npg_log(LOG_NOTICE, "http", "no plain HTTP on %s (not loopback, plain_http = no)",
+                c->http.listen);
+    if (srv->tls_lfd >= 0)
+        npg_log(LOG_NOTICE, "http", "listening on https://%s:%d/", c->http.listen, srv->tls_port);
     *out = srv;
     return NPG_OK;
 fail:
@@ -777,13 +953,19 @@ int npg_http_server_run(npg_http_server_t *srv)
         int k = epoll_wait(srv->efd, evs, NPG_ARRAY_LEN(evs), TICK_MS);
         for (int i = 0; i < k; i++) {
             void *p = evs[i].data.ptr;
-            if (p == &srv->lfd) {
-                on_accept(srv);
+            if (p == &srv->lfd || p == &srv->tls_lfd) {
+                on_accept(srv, *(int *)p);
             } else if (p == &srv->wake) {
                 collect_done(srv);
+                if (srv->reload) {
+                    srv->reload = 0;
+                    tls_reload(srv);
+                }
             } else {
                 conn_t *c = p;
-                if (c->st == C_READ && (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+                if (c->st == C_TLS)
+                    on_handshake(srv, c);
+                else if (c->st == C_READ && (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
                     on_readable(srv, c);
                 else if (c->st == C_WRITE && (evs[i].events & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
                     on_writable(srv, c);
@@ -791,10 +973,9 @@ int npg_http_server_run(npg_http_server_t *srv)
         }
         if (now_ms() >= next_tick) {
             expire(srv);
-            if (srv->accept_paused) {
-                struct epoll_event le = {.events = EPOLLIN, .data.ptr = &srv->lfd};
-                srv->accept_paused = epoll_ctl(srv->efd, EPOLL_CTL_ADD, srv->lfd, &le) != 0;
-            }
+            if (srv->accept_paused)
+                srv->accept_paused = add_listener(srv, &srv->lfd) != NPG_OK ||
+                                     add_listener(srv, &srv->tls_lfd) != NPG_OK;
             next_tick = now_ms() + TICK_MS;
         }
     }
@@ -819,6 +1000,31 @@ void npg_http_server_stop(npg_http_server_t *srv)
         return;
 }
 
+bool npg_http_tls_listener(npg_conf_t *conf, int port, const char *cert, const char *key)
+{
+    conf->http.tls_port = 0;
+    conf->http.tls_client_ca_file[0] = conf->http.tls_client_cert_paths[0] = '\0';
+    if (!cert)
+        return false;
+    conf->http.tls_port = port;
+    npg_strlcpy(conf->http.tls_cert_file, cert, sizeof(conf->http.tls_cert_file));
+    npg_strlcpy(conf->http.tls_key_file, key ? key : cert, sizeof(conf->http.tls_key_file));
+    return true;
+}
+
+void npg_http_server_reload(npg_http_server_t *srv)
+{
+    srv->reload = 1; /* async-signal-safe, like stop */
+    uint64_t one = 1;
+    if (srv->wake >= 0 && write(srv->wake, &one, sizeof(one)) < 0)
+        return;
+}
+
+int npg_http_server_tls_port(const npg_http_server_t *srv)
+{
+    return srv->tls_port;
+}
+
 void npg_http_server_free(npg_http_server_t **srvp)
 {
     npg_http_server_t *srv = srvp ? *srvp : NULL;
@@ -830,6 +1036,9 @@ void npg_http_server_free(npg_http_server_t **srvp)
         soap_free(srv->master);
     if (srv->lfd >= 0)
         close(srv->lfd);
+    if (srv->tls_lfd >= 0)
+        close(srv->tls_lfd);
+    SSL_CTX_free(srv->tls_ctx);
     if (srv->efd >= 0)
         close(srv->efd);
     if (srv->wake >= 0)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* http/server.h - the npgwd listener: one gSOAP HTTP socket, a pool of worker threads, limits. */
+/* http/server.h - the npgwd listener: HTTP and HTTPS, a pool of worker threads, limits. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,6 +34,8 @@ typedef struct npg_http_req {
     size_t body_len;
     const char *user;     /* HTTP Basic user, NULL when absent */
     const char *password; /* HTTP Basic password, NULL when absent */
+    bool tls;             /* it came over HTTPS */
+    bool client_verified; /* with a client certificate that verified */
     void *app;
     void *ctx;  /* free for the handler layer (the REST API keeps its context here) */
     int status; /* the status replied, 0 before the reply */
@@ -49,18 +51,31 @@ typedef struct npg_http_options {
     npg_http_handler_fn handle;  /* every request that is not a SOAP POST */
     npg_http_is_soap_fn is_soap; /* NULL: no path carries SOAP */
     const struct Namespace *namespaces;
-    void *app; /* handed to handlers as req->app and soap->user's app */
+    void *app;     /* handed to handlers as req->app and soap->user's app */
+    bool tls_only; /* HTTPS on conf->http.tls_port and no plain listener (npsim --tls) */
 } npg_http_options_t;
 
-/* Bind the listener (fails with NPG_EIO and a log line when the port is taken). */
+/*
+ * Bind the listeners: plain HTTP on http.port (only on a loopback address unless
+ * http.plain_http = yes) and HTTPS on http.tls_port when set. Fails with NPG_EIO and a log line
+ * when a port is taken or a certificate cannot be used.
+ */
 int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out) NPG_WUR;
 /* Accept and serve until npg_http_server_stop; returns after the workers finished. */
 int npg_http_server_run(npg_http_server_t *srv) NPG_WUR;
 /* Safe from a signal handler: ask run() to return. */
 void npg_http_server_stop(npg_http_server_t *srv);
 void npg_http_server_free(npg_http_server_t **srv);
-/* The port actually bound (useful with port 0). */
+/*
+ * For a listener of its own (npsim): HTTPS only on port with cert/key when cert is set (the
+ * caller then sets options.tls_only), conf's other TLS settings cleared. Returns whether TLS.
+ */
+bool npg_http_tls_listener(npg_conf_t *conf, int port, const char *cert, const char *key);
+/* Safe from a signal handler: read the certificate files again (new connections use them). */
+void npg_http_server_reload(npg_http_server_t *srv);
+/* The ports actually bound (useful with port 0); 0 for a listener that is not open. */
 int npg_http_server_port(const npg_http_server_t *srv);
+int npg_http_server_tls_port(const npg_http_server_t *srv);
 
 /* The application pointer of the server that serves this soap context. */
 void *npg_http_app(struct soap *soap);

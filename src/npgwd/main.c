@@ -17,8 +17,10 @@ static npg_gw_t *the_gw;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    npg_gw_stop(the_gw);
+    if (sig == SIGHUP)
+        npg_gw_reload(the_gw);
+    else
+        npg_gw_stop(the_gw);
 }
 
 static void usage(FILE *out)
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
         return 1;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     npg_log(LOG_NOTICE, "npgwd", "npgwd %s started", PACKAGE_VERSION);
     int rc = npg_gw_run(the_gw);
     npg_gw_free(&the_gw);

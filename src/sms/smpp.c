@@ -26,6 +26,7 @@
 #include <smpp34_params.h>
 
 #include "common/log.h"
+#include "common/tls.h"
 #include "common/util.h"
 
 #define PDU_MAX 65536
@@ -126,26 +127,16 @@ static int tls_start(conn_t *c, const npg_conf_sms_provider_t *pc, const char *h
     c->ctx = SSL_CTX_new(TLS_client_method());
     if (!c->ctx)
         return NPG_ENOMEM;
-    SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
-    SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
-    int ok = pc->ca_file[0] ? SSL_CTX_load_verify_locations(c->ctx, pc->ca_file, NULL)
-                            : SSL_CTX_set_default_verify_paths(c->ctx);
-    if (ok != 1) {
-        snprintf(why, wl, "cannot load the CA file %s", pc->ca_file);
+    /* the certificate must chain to ca_file and name the host we dialled */
+    if (npg_tls_client_setup(c->ctx, pc->ca_file, "", "", host, why, wl) != NPG_OK)
         return NPG_ECONF;
-    }
     c->ssl = SSL_new(c->ctx);
     if (!c->ssl)
         return NPG_ENOMEM;
     SSL_set_fd(c->ssl, c->fd);
-    /* the certificate must name the host we dialled: its DNS name, or its address */
     unsigned char ip[16];
-    if (inet_pton(AF_INET, host, ip) == 1 || inet_pton(AF_INET6, host, ip) == 1)
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host);
-    else {
-        SSL_set_tlsext_host_name(c->ssl, host);
-        SSL_set1_host(c->ssl, host);
-    }
+    if (inet_pton(AF_INET, host, ip) != 1 && inet_pton(AF_INET6, host, ip) != 1)
+        SSL_set_tlsext_host_name(c->ssl, host); /* SNI names hosts, not addresses */
     for (;;) {
         int r = SSL_connect(c->ssl);
         if (r == 1)

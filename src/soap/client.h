@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "common/conf.h"
 
 struct soap;
 
@@ -19,13 +20,20 @@ typedef struct npg_xchg {
 void npg_xchg_clear(npg_xchg_t *x);
 
 typedef struct npg_soap_client_opts {
+    const char *url;                 /* where the calls go; https:// gets TLS from tls_conf */
+    const npg_conf_t *tls_conf;      /* its [tls] section: CAs and client certificate */
     int connect_timeout, io_timeout; /* seconds */
     const char *user, *password;     /* HTTP Basic; NULL or "": none */
     unsigned max_depth;              /* deepest XML nesting accepted in the answer */
     uint64_t max_bytes;              /* largest answer accepted */
 } npg_soap_client_opts_t;
 
-/* A strict client context with the tap installed; finish it with npg_soap_client_done. */
+/*
+ * A strict client context with the tap installed; finish it with npg_soap_client_done. For an
+ * https url the server's certificate is checked (chain against [tls] ca_file, name against the
+ * url's host) and [tls] cert_file is shown when set. NULL, with a log line, when that cannot
+ * be set up.
+ */
 struct soap *npg_soap_client_new(const npg_soap_client_opts_t *opts);
 
 /* The envelopes sent and received go into x (x->op set to op); s is freed. */

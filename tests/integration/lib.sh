@@ -15,7 +15,11 @@ plan() { echo "1..$1"; }
 ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
 not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
 # check "description" command...: one TAP line from a command's exit status
-check() { local d=$1; shift; if "$@" >>"$WORK/check.log" 2>&1; then ok "$d"; else not_ok "$d"; tail -n 20 "$WORK/check.log" | sed 's/^/# /'; fi; }
+check() {
+  local d=$1; shift
+  echo >>"$WORK/check.log" # output that ends without a newline must not run into the TAP line
+  if "$@" >>"$WORK/check.log" 2>&1; then ok "$d"; else not_ok "$d"; tail -n 20 "$WORK/check.log" | sed 's/^/# /'; fi
+}
 # is "description" actual expected
 is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; echo "#   got:      '$2'"; echo "#   expected: '$3'"; fi; }
 diag() { echo "# $*"; }
@@ -25,7 +29,7 @@ skip_all() {
   echo "1..0 # SKIP $*"; exit 0
 }
 
-on_exit() { for c in $CLEANUPS; do $c || true; done; rm -rf "$WORK"; }
+on_exit() { [ -n "${KEEP_WORK:-}" ] && { cp -r "$WORK" /tmp/kept-$TEST_NAME; };  for c in $CLEANUPS; do $c || true; done; rm -rf "$WORK"; }
 trap on_exit EXIT
 add_cleanup() { CLEANUPS="$1 $CLEANUPS"; }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* adapters/pxs/operations.h - PortingXS service operations: each binary registers the ones it serves. */
+/* adapters/pxs/operations.h - PortingXS service operations: each binary registers the ones it
+ * serves. */
 #pragma once
 #include "soapH.h"
 

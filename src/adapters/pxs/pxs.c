@@ -139,7 +139,9 @@ static struct soap *strict_reader(const npg_conf_t *conf)
 
 static struct soap *client(const npg_conf_t *conf)
 {
-    npg_soap_client_opts_t o = {.connect_timeout = conf->pxs.connect_timeout,
+    npg_soap_client_opts_t o = {.url = conf->pxs.clearinghouse_url,
+                                .tls_conf = conf,
+                                .connect_timeout = conf->pxs.connect_timeout,
                                 .io_timeout = conf->pxs.io_timeout,
                                 .user = conf->pxs.clearinghouse_user,
                                 .password = conf->pxs.clearinghouse_password,

@@ -223,8 +223,8 @@ static void *sender_main(void *arg)
         sim_msg_t msg = d->msg;
         pthread_mutex_unlock(&sim->lock);
         char status[160];
-        int rc = sim_send(&msg, sim->opt.gateway_url, sim->opt.user, sim->opt.key, status,
-                          sizeof(status));
+        int rc = sim_send(sim->conf, &msg, sim->opt.gateway_url, sim->opt.user, sim->opt.key,
+                          status, sizeof(status));
         pthread_mutex_lock(&sim->lock);
         d->attempts++;
         bool give_up = rc == SIM_CLIENT_FAULT ||
@@ -471,7 +471,10 @@ int npg_sim_run(npg_sim_t *sim)
     listen_conf = *sim->conf;
     npg_strlcpy(listen_conf.http.listen, sim->opt.listen, sizeof(listen_conf.http.listen));
     listen_conf.http.port = sim->opt.port;
-    npg_http_options_t hopt = {.conf = &listen_conf,
+    bool tls =
+        npg_http_tls_listener(&listen_conf, sim->opt.port, sim->opt.tls_cert, sim->opt.tls_key);
+    npg_http_options_t hopt = {.tls_only = tls,
+                               .conf = &listen_conf,
                                .handle = sim_http,
                                .is_soap = sim_is_soap,
                                .namespaces = namespaces,
@@ -483,8 +486,10 @@ int npg_sim_run(npg_sim_t *sim)
         return rc;
     if (pthread_create(&sim->sender, NULL, sender_main, sim) != 0)
         return NPG_EIO;
-    npg_log(LOG_NOTICE, "sim", "PortingXS clearinghouse on http://%s:%d/pxs, delivering to %s",
-            sim->opt.listen, npg_http_server_port(sim->http), sim->opt.gateway_url);
+    npg_log(LOG_NOTICE, "sim", "PortingXS clearinghouse on http%s://%s:%d/pxs, delivering to %s",
+            tls ? "s" : "", sim->opt.listen,
+            tls ? npg_http_server_tls_port(sim->http) : npg_http_server_port(sim->http),
+            sim->opt.gateway_url);
     rc = npg_http_server_run(sim->http);
     pthread_mutex_lock(&sim->lock);
     sim->stopping = true;
@@ -570,7 +575,7 @@ int npg_sim_deliver_once(const npg_conf_t *conf, const npg_sim_options_t *opt, c
     }
     int64_t start = npg_now_ms();
     for (int attempt = 0;; attempt++) {
-        int rc = sim_send(&m, opt->gateway_url, opt->user, opt->key, status, len);
+        int rc = sim_send(conf, &m, opt->gateway_url, opt->user, opt->key, status, len);
         if (rc == SOAP_OK)
             return NPG_OK;
         if (rc == SIM_CLIENT_FAULT || npg_now_ms() - start > (int64_t)opt->retry_max_s * 1000)

@@ -10,8 +10,9 @@ typedef struct npg_sim npg_sim_t;
 typedef struct npg_sim_options {
     const char *listen;
     int port;
-    const char *gateway_url; /* the gateway's receiver */
-    const char *user, *key;  /* the gateway's credentials for us (tier pxs) */
+    const char *tls_cert, *tls_key; /* serve HTTPS (only) with these PEM files; NULL: HTTP */
+    const char *gateway_url;        /* the gateway's receiver */
+    const char *user, *key;         /* the gateway's credentials for us (tier pxs) */
     const char *operator_code;
     int default_delay_ms;
     int retry_max_s;
@@ -44,6 +45,7 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv);
     "       npsim [-c FILE] pxs [options] deliver TYPE [field=value ...]\n"                        \
     "       npsim [-c FILE] pxs [options] send-authorisation-request field=value ...\n"            \
     "options: --listen ADDR --port N --gateway URL --key-file FILE (its 'pxs user:key' line)\n"    \
+    "         --tls-cert PEM --tls-key PEM (serve HTTPS)\n"                                        \
     "         --operator CODE --delay MS --retry-max S --rule 'MATCH ACTIONS' --scenario F\n"      \
     "TYPE: AuthorisationResponse InstructionResponse Ported TimedOut Terminated\n"                 \
     "      AuthorisationRequest; fields: msgidentifier message_id recipient donor\n"               \

@@ -24,6 +24,8 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
         {"port", required_argument, NULL, 'p'},
         {"gateway", required_argument, NULL, 'g'},
         {"key-file", required_argument, NULL, 'K'},
+        {"tls-cert", required_argument, NULL, 'T'},
+        {"tls-key", required_argument, NULL, 'Y'},
         {"operator", required_argument, NULL, 'o'},
         {"delay", required_argument, NULL, 'd'},
         {"retry-max", required_argument, NULL, 'r'},
@@ -54,6 +56,12 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
             break;
         case 'g':
             opt.gateway_url = optarg;
+            break;
+        case 'T':
+            opt.tls_cert = optarg;
+            break;
+        case 'Y':
+            opt.tls_key = optarg;
             break;
         case 'K':
             if (npg_cli_read_key_file(optarg, "pxs", user, sizeof(user), key, sizeof(key)) !=

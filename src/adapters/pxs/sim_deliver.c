@@ -25,9 +25,12 @@ static struct pxs__NumberRanges *ranges(struct soap *s, const sim_msg_t *m)
 }
 
 /* A strict client with npsim's timeouts and the gateway's credentials. */
-static struct soap *sim_client(const char *user, const char *key)
+static struct soap *sim_client(const npg_conf_t *conf, const char *url, const char *user,
+                               const char *key)
 {
-    npg_soap_client_opts_t o = {.connect_timeout = 5,
+    npg_soap_client_opts_t o = {.url = url,
+                                .tls_conf = conf,
+                                .connect_timeout = 5,
                                 .io_timeout = 10,
                                 .user = user,
                                 .password = key,
@@ -37,10 +40,10 @@ static struct soap *sim_client(const char *user, const char *key)
 }
 
 /* Send m to url; *status gets the acknowledgement's Status. Returns the gSOAP error code. */
-int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key, char *status,
-             size_t len)
+int sim_send(const npg_conf_t *conf, const sim_msg_t *m, const char *url, const char *user,
+             const char *key, char *status, size_t len)
 {
-    struct soap *s = sim_client(user, key);
+    struct soap *s = sim_client(conf, url, user, key);
     if (!s)
         return SOAP_EOM;
     struct pxs__MessageHeader h = {

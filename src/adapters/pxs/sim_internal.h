@@ -21,5 +21,5 @@ typedef struct sim_msg {
     time_t port_time;
 } sim_msg_t;
 
-int sim_send(const sim_msg_t *m, const char *url, const char *user, const char *key, char *status,
-             size_t len);
+int sim_send(const npg_conf_t *conf, const sim_msg_t *m, const char *url, const char *user,
+             const char *key, char *status, size_t len);

@@ -14,7 +14,9 @@ extern struct Namespace namespaces[];
 
 struct soap *npg_uk_call_open(const npg_conf_t *conf)
 {
-    npg_soap_client_opts_t o = {.connect_timeout = conf->uk.connect_timeout,
+    npg_soap_client_opts_t o = {.url = conf->uk.platform_url,
+                                .tls_conf = conf,
+                                .connect_timeout = conf->uk.connect_timeout,
                                 .io_timeout = conf->uk.io_timeout,
                                 .user = conf->uk.platform_user,
                                 .password = conf->uk.platform_password,

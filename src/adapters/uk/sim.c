@@ -223,7 +223,9 @@ static int on_confirm(struct soap *soap, struct _ukm__ConfirmPort *in,
 /* Tell the gateway the number moved; SOAP_OK once acknowledged. */
 static int deliver_completed(const pac_t *p)
 {
-    npg_soap_client_opts_t o = {.connect_timeout = 5,
+    npg_soap_client_opts_t o = {.url = U.opt->gateway_url,
+                                .tls_conf = U.conf,
+                                .connect_timeout = 5,
                                 .io_timeout = 10,
                                 .user = U.opt->user,
                                 .password = U.opt->key,
@@ -388,7 +390,9 @@ int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt)
     listen_conf = *conf;
     npg_strlcpy(listen_conf.http.listen, opt->listen, sizeof(listen_conf.http.listen));
     listen_conf.http.port = opt->port;
-    npg_http_options_t hopt = {.conf = &listen_conf,
+    bool tls = npg_http_tls_listener(&listen_conf, opt->port, opt->tls_cert, opt->tls_key);
+    npg_http_options_t hopt = {.tls_only = tls,
+                               .conf = &listen_conf,
                                .handle = http,
                                .is_soap = is_soap,
                                .namespaces = namespaces,
@@ -397,8 +401,9 @@ int npg_uksim_run(const npg_conf_t *conf, const npg_uksim_options_t *opt)
     rc = npg_http_server_new(&hopt, &U.http);
     if (rc != NPG_OK)
         return rc;
-    npg_log(LOG_NOTICE, "uksim", "UK porting platform on http://%s:%d/uk (%zu PACs)", opt->listen,
-            npg_http_server_port(U.http), U.npacs);
+    npg_log(LOG_NOTICE, "uksim", "UK porting platform on http%s://%s:%d/uk (%zu PACs)",
+            tls ? "s" : "", opt->listen,
+            tls ? npg_http_server_tls_port(U.http) : npg_http_server_port(U.http), U.npacs);
     if (pthread_create(&U.completer, NULL, completer_main, NULL) != 0)
         return NPG_EIO;
     rc = npg_http_server_run(U.http);

@@ -7,7 +7,8 @@
 typedef struct npg_uksim_options {
     const char *listen;
     int port;
-    const char *pacs[64]; /* "PAC:NUMBER:DONOR:ISSUED" (issued YYYY-MM-DD) */
+    const char *tls_cert, *tls_key; /* serve HTTPS (only) with these PEM files; NULL: HTTP */
+    const char *pacs[64];           /* "PAC:NUMBER:DONOR:ISSUED" (issued YYYY-MM-DD) */
     size_t npacs;
     const char *unavailable[64]; /* YYYY-MM-DD dates the calendar has no room on */
     size_t nunavailable;
@@ -30,4 +31,5 @@ int npg_uk_simulate(const char *conf_path, int argc, char **argv);
 #define NPG_UK_SIM_USAGE                                                                           \
     "usage: npsim [-c FILE] uk [--listen ADDR] [--port N] [--pac PAC:NUMBER:DONOR:ISSUED]...\n"    \
     "                 [--unavailable YYYY-MM-DD]... [--refuse OP[:NUMBER]]... [--clock-file F]\n"  \
-    "                 [--gateway URL --key-file FILE]   (PortCompleted on the port date)\n"
+    "                 [--gateway URL --key-file FILE]   (PortCompleted on the port date)\n"        \
+    "                 [--tls-cert PEM --tls-key PEM]     (serve HTTPS)\n"

@@ -58,6 +58,12 @@ int npg_uk_simulate(const char *conf_path, int argc, char **argv)
         case 'g':
             opt.gateway_url = optarg;
             break;
+        case 'T':
+            opt.tls_cert = optarg;
+            break;
+        case 'Y':
+            opt.tls_key = optarg;
+            break;
         case 'K':
             if (npg_cli_read_key_file(optarg, "pxs", user, sizeof(user), key, sizeof(key)) !=
                 NPG_OK)
