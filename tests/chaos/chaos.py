@@ -211,7 +211,8 @@ io_timeout = 5
         keys = self.path("ch-credentials")
         self.procs.append(subprocess.Popen(
             [sim, "-c", self.conf, "pxs", "--port", str(self.sim), "--gateway", gw + "pxs/recv/",
-             "--key-file", keys, "--retry-max", "600", "--scenario", self.path("scenario")],
+             "--key-file", keys, "--retry-max", "600", "--backoff-max", "1000", "--scenario",
+             self.path("scenario")],
             stdout=self.log("npsim"), stderr=subprocess.STDOUT))
         args = [sim, "-c", self.conf, "uk", "--port", str(self.uk), "--clock-file", self.clock,
                 "--gateway", gw + "uk/notify", "--key-file", keys]
@@ -372,6 +373,8 @@ class Flows:
         if action == "none":
             return
         st = self.wait_state("PortIn", rec["id"], {"Waiting_for_Instruction"}, self.a.settle)
+        if st == "TimeOut":
+            return  # the answer came later than answer_timeout: check() sees whether it did
         if st != "Waiting_for_Instruction":
             return self.fail(rec, "never Waiting_for_Instruction (%s)" % st)
         # as a client would: act on the record the lookup returned (a resubmission has its own)
@@ -407,6 +410,8 @@ class Flows:
             return self.fail(rec, "AuthorisationRequest: %s" % (r.stdout + r.stderr).strip())
         self.records.append(rec)
         st = self.wait_state("PortOut", rec["id"], {"Waiting_for_Authorisation_Response"}, 60)
+        if st == "TimeOut":
+            return
         if st != "Waiting_for_Authorisation_Response":
             return self.fail(rec, "port-out never waited for our answer (%s)" % st)
         action = KINDS[kind][1]
@@ -515,6 +520,7 @@ def check(stack, flows, a):
     s = stack
     f = collections.OrderedDict((name, []) for name in CHECKS)
     f[CHECKS[0]] = list(flows.errors)
+    late = []
     by_id = {}
     for r in flows.records:
         by_id[r["id"]] = r
@@ -540,6 +546,13 @@ def check(stack, flows, a):
                                 (msgid, STATES.get(state, state), reason, resub))
                 continue
             state = int(s.sql("SELECT state FROM port_in WHERE msgidentifier = '%s'" % resub)[0][0])
+        if STATES.get(state) == "TimeOut" and want != "TimeOut":
+            early = timed_out_early(s, table, resub or msgid, a.answer_timeout)
+            if not early:
+                late.append(msgid)  # its answer came after answer_timeout: TimeOut is right
+                continue
+            f[CHECKS[2]].append("%s %s: timed out %s" % (r["kind"], msgid, early))
+            continue
         if STATES.get(state, str(state)) != want:
             f[CHECKS[2]].append("%s %s: ended in %s, not %s" % (r["kind"], msgid,
                                                            STATES.get(state, state), want))
@@ -584,7 +597,26 @@ def check(stack, flows, a):
     left = s.sql("SELECT state, COUNT(*) FROM outbox WHERE state <> 'done' GROUP BY state")
     if left:
         f[CHECKS[5]].append("outbox rows not done: %s" % left)
-    return f, resent
+    return f, resent, len(late)
+
+
+def timed_out_early(s, table, msgid, answer_timeout):
+    """None when the port's timer fired no sooner than answer_timeout after it entered the state
+    it timed out in (the clearinghouse was late: TimeOut is the right end); else what happened."""
+    t = "port_in" if table == "PortIn" else "port_out"
+    rows = s.sql("SELECT e.to_state, e.msgtype, UNIX_TIMESTAMP(e.created_at) FROM %s_events e JOIN "
+                 "%s p ON p.id = e.%s_id WHERE p.msgidentifier = '%s' AND e.applied = 1 ORDER BY "
+                 "e.id" % (t, t, t, msgid))
+    for i, (to, msgtype, at) in enumerate(rows):
+        if int(to) == 97:
+            if i == 0:
+                return "with no state before it"
+            waited = float(at) - float(rows[i - 1][2])
+            if waited >= answer_timeout - 1:  # created_at has whole seconds
+                return None
+            return "by %s after %.0f s in %s (answer_timeout %d s)" % (
+                msgtype, waited, STATES.get(int(rows[i - 1][0])), answer_timeout)
+    return "with no TimeOut event"
 
 
 def main():
@@ -633,7 +665,7 @@ def main():
                        http_get(s.sim, "/pxs/log")[1]["pending"] == 0)
         settled = settled and wait(60, lambda: s.sql(
             "SELECT COUNT(*) FROM outbox WHERE state <> 'done'")[0][0] == "0")
-        failures, resent = check(s, flows, a)
+        failures, resent, late = check(s, flows, a)
         if not settled:
             failures[CHECKS[5]] += ["still in flight after %d s: %s" % (a.settle, " ".join(r)) for r in s.sql(
                 "SELECT 'in', msgidentifier, state, updated_at FROM port_in WHERE state IN (%s) "
@@ -646,7 +678,7 @@ def main():
                    "by_kind": dict(kinds), "acknowledged_requests": acked,
                    "npgwd_kills": chaos.kills, "npgwd_starts": s.npgwd_starts,
                    "mariadb_restarts": chaos.db_restarts, "npgwd_down_s": round(chaos.down_s, 1),
-                   "resent_to_npsim": resent, "seconds": round(time.time() - t0),
+                   "resent_to_npsim": resent, "timed_out_late_answer": late, "seconds": round(time.time() - t0),
                    "failures": sum(len(v) for v in failures.values())}
         print("1..%d" % len(CHECKS))
         for i, (name, bad) in enumerate(failures.items(), 1):

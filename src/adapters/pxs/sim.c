@@ -239,6 +239,8 @@ static void *sender_main(void *arg)
             free(d);
         } else { /* the gateway is away or failed: back off, keep the order */
             int64_t backoff = 200LL << (d->attempts < 5 ? d->attempts : 5);
+            if (sim->opt.backoff_max_ms > 0 && backoff > sim->opt.backoff_max_ms)
+                backoff = sim->opt.backoff_max_ms;
             d->due_ms = npg_now_ms() + backoff;
             npg_log(LOG_NOTICE, "sim", "%s %s: %s; retry in %lld ms", msg.type, msg.msgidentifier,
                     status, (long long)backoff);

@@ -16,6 +16,7 @@ typedef struct npg_sim_options {
     const char *operator_code;
     int default_delay_ms;
     int retry_max_s;
+    int backoff_max_ms; /* longest pause between two tries of one delivery */
 } npg_sim_options_t;
 
 /* Add a rule "MATCH ACTION[,ACTION...]" (see docs/npsim.md). Errors: NPG_EINVAL with a message. */
@@ -46,7 +47,8 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv);
     "       npsim [-c FILE] pxs [options] send-authorisation-request field=value ...\n"            \
     "options: --listen ADDR --port N --gateway URL --key-file FILE (its 'pxs user:key' line)\n"    \
     "         --tls-cert PEM --tls-key PEM (serve HTTPS)\n"                                        \
-    "         --operator CODE --delay MS --retry-max S --rule 'MATCH ACTIONS' --scenario F\n"      \
+    "         --operator CODE --delay MS --retry-max S --backoff-max MS\n"                         \
+    "         --rule 'MATCH ACTIONS' --scenario F\n"                                               \
     "TYPE: AuthorisationResponse InstructionResponse Ported TimedOut Terminated\n"                 \
     "      AuthorisationRequest; fields: msgidentifier message_id recipient donor\n"               \
     "      account_type number_type from to reject_code reason receiver\n"

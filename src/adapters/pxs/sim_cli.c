@@ -29,6 +29,7 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
         {"operator", required_argument, NULL, 'o'},
         {"delay", required_argument, NULL, 'd'},
         {"retry-max", required_argument, NULL, 'r'},
+        {"backoff-max", required_argument, NULL, 'B'},
         {"rule", required_argument, NULL, 'R'},
         {"scenario", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
@@ -44,7 +45,8 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
                              .key = "",
                              .operator_code = "PXS",
                              .default_delay_ms = 200,
-                             .retry_max_s = 120};
+                             .retry_max_s = 120,
+                             .backoff_max_ms = 6400};
     int c;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
@@ -75,6 +77,9 @@ int npg_pxs_simulate(const char *conf_path, int argc, char **argv)
             break;
         case 'd':
             opt.default_delay_ms = atoi(optarg);
+            break;
+        case 'B':
+            opt.backoff_max_ms = atoi(optarg);
             break;
         case 'r':
             opt.retry_max_s = atoi(optarg);
