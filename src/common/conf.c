@@ -111,6 +111,9 @@ static const conf_item_t schema[] = {
      "/usr/share/nodejs/swagger-ui-dist",
      "Folder of the swagger-ui-dist package, served under /np_api/doc/ (nothing is loaded"
      " from the internet)."},
+    {"http", "ui_lib_dir", CONF_STR, F(http.ui_lib_dir), 0, 0, NULL, "/usr/share/nodejs",
+     "Folder holding the npm packages htm and uplot, which the ops UI (/ui/) serves under"
+     " /ui/lib/ (nothing is loaded from the internet)."},
 
     {"pxs", "deployment_prefix", CONF_STR, F(pxs.deployment_prefix), 1, 32, NULL, "pxs",
      "Receiver path segment: the clearinghouse delivers to /np_api/{prefix}/recv/."},

@@ -47,6 +47,7 @@ typedef struct npg_conf {
         char wsdl_dir[NPG_CONF_STRLEN];
         char web_dir[NPG_CONF_STRLEN];        /* our pages: swagger.json, doc.html */
         char swagger_ui_dir[NPG_CONF_STRLEN]; /* the swagger-ui-dist package's files */
+        char ui_lib_dir[NPG_CONF_STRLEN];     /* npm packages the ops UI serves (htm, uplot) */
     } http;
     struct {
         char deployment_prefix[33]; /* receiver path: /np_api/{prefix}/recv/ */

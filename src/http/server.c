@@ -28,7 +28,11 @@ struct npg_http_server {
     int head, count;
     int (*orig_fparse)(struct soap *);
     int (*orig_fposthdr)(struct soap *, const char *, const char *);
+    int (*orig_fparsehdr)(struct soap *, const char *, const char *);
 };
+
+/* The request this worker thread parses and answers asked for no Basic challenge on a 401. */
+static __thread bool no_challenge;
 
 void *npg_http_app(struct soap *soap)
 {
@@ -54,6 +58,7 @@ int npg_http_reply(npg_http_req_t *req, int status, const char *content_type, co
     struct soap *soap = req->soap;
     req->status = status;
     soap->http_content = content_type;
+    soap->http_extra_header = req->headers; /* gSOAP sends it once, then clears it */
     if (!body)
         len = 0;
     /* Length known up front: no chunking, so keep-alive clients see a clean frame. */
@@ -154,6 +159,7 @@ static int on_parse(struct soap *soap)
 {
     npg_http_server_t *srv = soap->user;
     soap->fform = NULL;
+    no_challenge = false;
     int rc = srv->orig_fparse(soap);
     if (rc != SOAP_OK)
         return rc;
@@ -181,9 +187,17 @@ static int on_posthdr(struct soap *soap, const char *key, const char *val)
     int rc = srv->orig_fposthdr(soap, key, val);
     /* The status line comes as a key without value: "HTTP/1.1 401 ..." or CGI "Status: 401 ..." */
     const char *sp = key && !val ? strchr(key, ' ') : NULL;
-    if (rc == SOAP_OK && sp && strncmp(sp, " 401 ", 5) == 0)
+    if (rc == SOAP_OK && sp && strncmp(sp, " 401 ", 5) == 0 && !no_challenge)
         rc = srv->orig_fposthdr(soap, "WWW-Authenticate", NPG_HTTP_CHALLENGE);
     return rc;
+}
+
+static int on_parsehdr(struct soap *soap, const char *key, const char *val)
+{
+    npg_http_server_t *srv = soap->user;
+    if (key && val && strcasecmp(key, "X-Requested-With") == 0)
+        no_challenge = true;
+    return srv->orig_fparsehdr(soap, key, val);
 }
 
 static void apply_limits(npg_http_server_t *srv, struct soap *soap)
@@ -254,6 +268,8 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
     srv->master->fparse = on_parse;
     srv->orig_fposthdr = srv->master->fposthdr;
     srv->master->fposthdr = on_posthdr;
+    srv->orig_fparsehdr = srv->master->fparsehdr;
+    srv->master->fparsehdr = on_parsehdr;
     const npg_conf_t *c = opt->conf;
     if (!soap_valid_socket(soap_bind(srv->master, c->http.listen, c->http.port, c->http.backlog))) {
         char msg[256];
