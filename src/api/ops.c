@@ -10,7 +10,8 @@
 
 #define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
 
-/* The routes of the table a tier may call, so a client can show only those. */
+/* Who the key is, its tier, the routes of the table it may call (so a client shows only
+ * those), and our country and operator codes (local numbers become E.164 with the first). */
 int npg_rest_whoami(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
@@ -23,8 +24,10 @@ int npg_rest_whoami(npg_http_req_t *req, const npg_route_match_t *m)
         if (routes[i].flags & c->tier)
             json_array_append_new(
                 allowed, json_sprintf("%s %s", methods[routes[i].method], routes[i].pattern));
-    return npg_rest_ok(c, json_pack("{s:s, s:s, s:o}", "user", c->user, "tier",
-                                    npg_tier_name(c->tier), "routes", allowed));
+    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s, s:s, s:o}", "user", c->user, "tier",
+                                    npg_tier_name(c->tier), "country_code",
+                                    c->conf->general.country_code, "operator_code",
+                                    c->conf->general.operator_code, "routes", allowed));
 }
 
 static int operator_row(const char *const *col, const size_t *lens, size_t ncols, void *arg)
