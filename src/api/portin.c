@@ -289,6 +289,14 @@ int npg_rest_portin_xml_get(npg_http_req_t *req, const npg_route_match_t *m)
         return npg_rest_error(c, 403, "File not found");
     }
     const char *body = npg_db_rows_get(rows, 0, 0);
+    /* A download, never a page: archived XML is the peer's, and could carry script. */
+    char headers[256];
+    snprintf(
+        headers, sizeof(headers),
+        "Content-Disposition: attachment; filename=\"%s\"\r\n"
+        "Content-Security-Policy: default-src 'none'; sandbox\r\nX-Content-Type-Options: nosniff",
+        name);
+    req->headers = headers;
     rc = npg_http_reply(req, 200, "text/xml; charset=utf-8", body, strlen(body));
     npg_db_rows_free(&rows);
     return rc;

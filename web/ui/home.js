@@ -96,7 +96,7 @@ export function Home({ me }) {
         <h2 id="c-stuck">Past their timer</h2>
         <p><strong class=${"big" + (s.past_timer.length ? " bad" : "")}>${s.past_timer.length}</strong> port${s.past_timer.length === 1 ? "" : "s"} a timer should have moved</p>
         ${s.past_timer.length > 0 && html`<ul class="small">${s.past_timer.map((p) => html`<li key=${p.kind + p.msgidentifier}>
-          ${p.kind} <code>${p.msgidentifier}</code> ${p.PortingStateString}: ${p.waiting_for} due ${when(p.due)}</li>`)}</ul>`}
+          ${p.kind} <code>${p.msgidentifier}</code> ${p.PortingStateString}: no ${p.waiting_for}, due ${when(p.due)}</li>`)}</ul>`}
       </section>
       <section class="card" aria-labelledby="c-done" data-testid="completed">
         <h2 id="c-done">Completed today</h2>

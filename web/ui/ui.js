@@ -124,7 +124,7 @@ export function Pager({ offset, limit, total, onPage, label }) {
   return html`<nav class="pager" aria-label=${label}>
     <button type="button" class="btn" disabled=${offset === 0} onClick=${() => onPage(0)}>First</button>
     <button type="button" class="btn" disabled=${offset === 0} onClick=${() => onPage(Math.max(0, offset - limit))}>Previous</button>
-    <span class="count" data-testid="range">${first}–${last} of ${total.toLocaleString("en")} (page ${page} of ${pages})</span>
+    <span class="count" data-testid="range">${first.toLocaleString("en")}–${last.toLocaleString("en")} of ${total.toLocaleString("en")} (page ${page.toLocaleString("en")} of ${pages.toLocaleString("en")})</span>
     <button type="button" class="btn" disabled=${last >= total} onClick=${() => onPage(offset + limit)}>Next</button>
     <button type="button" class="btn" disabled=${last >= total} onClick=${() => onPage((pages - 1) * limit)}>Last</button>
   </nav>`;
