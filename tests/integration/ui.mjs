@@ -263,6 +263,7 @@ try {
     assert(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(await first.locator(".ev-time").textContent()), "time");
   });
   await t("Event History: XML bodies split into Output_XML and Input_XML, and they download", async () => {
+    await page.waitForSelector("dialog#events [data-testid=xml]");
     const out = await page.$$eval("dialog#events a[data-folder=output_XML]", (a) => a.map((x) => x.textContent));
     const inp = await page.$$eval("dialog#events a[data-folder=input_XML]", (a) => a.map((x) => x.textContent));
     eq(out.length, 2, "sent files");
@@ -318,6 +319,7 @@ try {
     await page.waitForSelector("dialog#events [data-testid=events] details");
     const types = await page.$$eval("dialog#events .ev-type", (e) => e.map((x) => x.textContent));
     assert(types[0] === "AuthorisationRequest" && types.includes("AuthorisationAnswer"), `events: ${types}`);
+    await page.waitForSelector("dialog#events [data-testid=xml]");
     assert((await page.$$("dialog#events a[data-folder=input_XML]")).length >= 1, "received XML");
     await shot("port-out-event-log");
     await page.click("dialog#events button.close");
@@ -498,6 +500,7 @@ try {
     await page.waitForSelector("dialog#events details");
     eq(await page.textContent("dialog#events .ev-type"), "<img src=x onerror=window.__xss=1>", "event type");
     await page.click("dialog#events details summary");
+    await page.waitForSelector("dialog#events [data-testid=xml]");
     eq(await page.textContent("dialog#events .ev-log"), "<script>window.__xss=1</script>", "event log");
     eq(await page.textContent("dialog#events a[data-folder=output_XML]"), "<svg onload=window.__xss=1>.xml", "file name");
     eq(await page.locator("dialog#events img, dialog#events script, dialog#events svg").count(), 0, "no elements from data");

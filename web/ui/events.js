@@ -28,7 +28,7 @@ function XmlList({ folder, label, files }) {
 
 export function EventHistory({ kind, msgid, onClose }) {
   const [rec, setRec] = useState(null);
-  const [xml, setXml] = useState({ output_XML: [], input_XML: [] });
+  const [xml, setXml] = useState(null);
   const [error, setError] = useState("");
   const base = kind === "in" ? "/np_api/PortIn" : "/np_api/PortOut";
   useEffect(() => {
@@ -72,10 +72,10 @@ export function EventHistory({ kind, msgid, onClose }) {
         ${rec.events.length === 0 && html`<p class="muted">No events.</p>`}
       </div>
       <h3>XML bodies</h3>
-      <div class="xml-lists">
+      ${xml ? html`<div class="xml-lists" data-testid="xml">
         <${XmlList} folder="output_XML" label="Output_XML (sent)" files=${xml.output_XML} />
         <${XmlList} folder="input_XML" label="Input_XML (received)" files=${xml.input_XML} />
-      </div>
+      </div>` : !error && html`<p>Loading…</p>`}
       <details class="json">
         <summary>Detailed data (JSON)</summary>
         <pre tabindex="0" data-testid="json">${JSON.stringify(rec, null, 2)}</pre>

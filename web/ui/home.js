@@ -24,7 +24,7 @@ function Bars({ id, title, labels, a, b, names, xname, height }) {
         height: height || 220,
         legend: { show: true },
         cursor: { show: true, drag: { x: false, y: false } },
-        scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+        scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] } },
         axes: [
           { values: (u, splits) => splits.map((i) => String(labels[i] ?? "").split(" ")[0]), space: 40, gap: 4 },
           { values: (u, splits) => splits.map((v) => (Number.isInteger(v) ? v : "")) },
