@@ -78,33 +78,84 @@ int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
                                     "message", "Port-in request created successfully"));
 }
 
-/* ?limit=N&offset=N&state=N (30 most recent by default). */
+/* The list's filters: ?state=N&q=TEXT (a number in a range, or part of the msgidentifier). */
+static int filter(npg_rest_ctx_t *c, npg_port_filter_t *f, char *q, size_t qlen)
+{
+    char v[16];
+    f->state = -1;
+    f->search = "";
+    int rc = npg_rest_query(c, "state", v, sizeof(v));
+    if (rc == NPG_OK && v[0]) { /* state= (empty) means any, as a form sends it */
+        if (!npg_is_digits(v) || strlen(v) > 3)
+            return npg_rest_error(c, 400, "query parameter state must be a whole number"),
+                   NPG_EINVAL;
+        f->state = atoi(v);
+    } else if (rc == NPG_EINVAL)
+        return npg_rest_error(c, 400, "query parameter state must be a whole number"), NPG_EINVAL;
+    rc = npg_rest_query(c, "q", q, qlen);
+    if (rc == NPG_EINVAL)
+        return npg_rest_error(c, 400,
+                              "query parameter q must be at most %d characters of a number or"
+                              " message identifier",
+                              NPG_PORT_SEARCH_MAX),
+               NPG_EINVAL;
+    if (rc == NPG_OK)
+        f->search = q;
+    return NPG_OK;
+}
+
+/* ?limit=N&offset=N&state=N&q=TEXT (30 most recent by default). */
 static int list(npg_rest_ctx_t *c, npg_port_kind_t kind)
 {
-    int limit = 30, offset = 0, state = -1;
-    char q[256];
-    npg_strlcpy(q, c->req->query, sizeof(q));
-    for (char *save = NULL, *kv = strtok_r(q, "&", &save); kv; kv = strtok_r(NULL, "&", &save)) {
-        char *eq = strchr(kv, '=');
-        if (!eq)
+    int limit = 30, offset = 0;
+    const char *names[] = {"limit", "offset"};
+    int *dst[] = {&limit, &offset};
+    for (size_t i = 0; i < NPG_ARRAY_LEN(names); i++) {
+        char v[16];
+        int rc = npg_rest_query(c, names[i], v, sizeof(v));
+        if (rc == NPG_ENOTFOUND)
             continue;
-        *eq = '\0';
-        const char *v = eq + 1;
-        int *dst = strcmp(kv, "limit") == 0    ? &limit
-                   : strcmp(kv, "offset") == 0 ? &offset
-                   : strcmp(kv, "state") == 0  ? &state
-                                               : NULL;
-        if (!dst)
-            continue;
-        if (!npg_is_digits(v) || strlen(v) > 6)
-            return npg_rest_error(c, 400, "query parameter %s must be a whole number", kv);
-        *dst = atoi(v);
+        if (rc != NPG_OK || !npg_is_digits(v) || strlen(v) > 6)
+            return npg_rest_error(c, 400, "query parameter %s must be a whole number", names[i]);
+        *dst[i] = atoi(v);
     }
     if (limit < 1 || limit > 1000)
         return npg_rest_error(c, 400, "limit must be between 1 and 1000");
+    npg_port_filter_t f;
+    char q[NPG_PORT_SEARCH_MAX + 1];
+    if (filter(c, &f, q, sizeof(q)) != NPG_OK)
+        return NPG_OK; /* replied */
     json_t *j = NULL;
-    int rc = npg_port_list_json(c->db, c->conf, kind, limit, offset, state, &j);
+    int rc = npg_port_search_json(c->db, c->conf, kind, &f, limit, offset, &j);
     return rc == NPG_OK ? npg_rest_ok(c, j) : npg_rest_fail(c, rc, NULL);
+}
+
+/* {"total": N, "state": S|null, "q": TEXT}: how many ports the same filters list. */
+static int count(npg_rest_ctx_t *c, npg_port_kind_t kind)
+{
+    npg_port_filter_t f;
+    char q[NPG_PORT_SEARCH_MAX + 1];
+    if (filter(c, &f, q, sizeof(q)) != NPG_OK)
+        return NPG_OK;
+    int64_t n = 0;
+    int rc = npg_port_count(c->db, c->conf, kind, &f, &n);
+    if (rc != NPG_OK)
+        return npg_rest_fail(c, rc, NULL);
+    return npg_rest_ok(c,
+                       json_pack("{s:I, s:o, s:s}", "total", (json_int_t)n, "state",
+                                 f.state < 0 ? json_null() : json_integer(f.state), "q", f.search));
+}
+
+int npg_rest_portin_count(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    return count(CTX(req), NPG_PORT_IN);
+}
+
+int npg_rest_portout_count(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    (void)m;
+    return count(CTX(req), NPG_PORT_OUT);
 }
 
 int npg_rest_portin_list(npg_http_req_t *req, const npg_route_match_t *m)
@@ -188,13 +239,12 @@ int npg_rest_portout_reject(npg_http_req_t *req, const npg_route_match_t *m)
     return action(c, rc, err, m->params[0], "Port-out rejected");
 }
 
-int npg_rest_portin_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
+static int xml_list(npg_rest_ctx_t *c, npg_port_kind_t kind, const char *msgid)
 {
-    npg_rest_ctx_t *c = CTX(req);
     json_t *by_folder = NULL;
-    int rc = npg_port_xml_list_json(c->db, NPG_PORT_IN, m->params[0], &by_folder);
+    int rc = npg_port_xml_list_json(c->db, kind, msgid, &by_folder);
     if (rc == NPG_ENOTFOUND)
-        return npg_rest_error(c, 404, "no port with msgidentifier %s", m->params[0]);
+        return npg_rest_error(c, 404, "no port with msgidentifier %s", msgid);
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, NULL);
     json_t *names = json_array();
@@ -209,6 +259,16 @@ int npg_rest_portin_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
     }
     json_decref(by_folder);
     return npg_rest_ok(c, names);
+}
+
+int npg_rest_portin_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    return xml_list(CTX(req), NPG_PORT_IN, m->params[0]);
+}
+
+int npg_rest_portout_xml_list(npg_http_req_t *req, const npg_route_match_t *m)
+{
+    return xml_list(CTX(req), NPG_PORT_OUT, m->params[0]);
 }
 
 /* Only the two archive folders, only plain names: anything else is 403, as the reference says. */
@@ -229,6 +289,14 @@ int npg_rest_portin_xml_get(npg_http_req_t *req, const npg_route_match_t *m)
         return npg_rest_error(c, 403, "File not found");
     }
     const char *body = npg_db_rows_get(rows, 0, 0);
+    /* A download, never a page: archived XML is the peer's, and could carry script. */
+    char headers[256];
+    snprintf(
+        headers, sizeof(headers),
+        "Content-Disposition: attachment; filename=\"%s\"\r\n"
+        "Content-Security-Policy: default-src 'none'; sandbox\r\nX-Content-Type-Options: nosniff",
+        name);
+    req->headers = headers;
     rc = npg_http_reply(req, 200, "text/xml; charset=utf-8", body, strlen(body));
     npg_db_rows_free(&rows);
     return rc;

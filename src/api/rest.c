@@ -45,6 +45,46 @@ int npg_rest_msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN]
     return NPG_OK;
 }
 
+static int hexval(char ch)
+{
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+}
+
+int npg_rest_query(const npg_rest_ctx_t *c, const char *name, char *out, size_t len)
+{
+    size_t nlen = strlen(name);
+    for (const char *p = c->req->query; p && *p;) {
+        const char *end = strchr(p, '&');
+        size_t plen = end ? (size_t)(end - p) : strlen(p);
+        if (plen > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+            size_t o = 0;
+            for (size_t i = nlen + 1; i < plen; i++) {
+                int ch = (unsigned char)p[i];
+                if (ch == '+')
+                    ch = ' ';
+                else if (ch == '%') {
+                    int hi = i + 2 < plen ? hexval(p[i + 1]) : -1;
+                    int lo = hi >= 0 ? hexval(p[i + 2]) : -1;
+                    if (lo < 0 || (hi == 0 && lo == 0))
+                        return NPG_EINVAL;
+                    ch = hi * 16 + lo;
+                    i += 2;
+                }
+                if (o + 1 >= len)
+                    return NPG_EINVAL;
+                out[o++] = (char)ch;
+            }
+            out[o] = '\0';
+            return NPG_OK;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return NPG_ENOTFOUND;
+}
+
 int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason)
 {
     return npg_rest_error(c, npg_err_http_status(err), "%s",

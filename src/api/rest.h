@@ -42,6 +42,11 @@ int npg_rest_ok(npg_rest_ctx_t *c, json_t *json);
 int npg_rest_error(npg_rest_ctx_t *c, int status, const char *fmt, ...) NPG_PRINTF(3, 4);
 /* {msisdn}: a full E.164 number without '+'; replies 400 and returns NPG_EINVAL otherwise. */
 int npg_rest_msisdn(npg_rest_ctx_t *c, const char *in, char out[NPG_E164_BUFLEN]) NPG_WUR;
+/*
+ * The query parameter name, percent-decoded ('+' is a space) into out. NPG_ENOTFOUND when
+ * absent, NPG_EINVAL for a bad escape, a NUL byte or a value longer than len - 1.
+ */
+int npg_rest_query(const npg_rest_ctx_t *c, const char *name, char *out, size_t len) NPG_WUR;
 /* Map an npgw error (and its sentence) to the right status. */
 int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason);
 

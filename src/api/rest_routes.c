@@ -16,6 +16,7 @@ static const npg_route_t rest_routes[] = {
     {NPG_HTTP_GET, "/np_api/doc/{file}", npg_rest_doc_file, 0},
     {NPG_HTTP_POST, "/np_api/PortIn/create", npg_rest_portin_create, ADMIN_PXS | MUT},
     {NPG_HTTP_GET, "/np_api/PortIn/list", npg_rest_portin_list, ADMIN_PXS},
+    {NPG_HTTP_GET, "/np_api/PortIn/count", npg_rest_portin_count, ADMIN_PXS},
     {NPG_HTTP_GET, "/np_api/PortIn/get_xml_list/{msgidentifier}", npg_rest_portin_xml_list,
      ADMIN_PXS},
     {NPG_HTTP_GET, "/np_api/PortIn/get_xml/{folder}/{filename}", npg_rest_portin_xml_get,
@@ -24,6 +25,9 @@ static const npg_route_t rest_routes[] = {
     {NPG_HTTP_POST, "/np_api/PortIn/{msgidentifier}", npg_rest_portin_instruct, ADMIN_PXS | MUT},
     {NPG_HTTP_DELETE, "/np_api/PortIn/{msgidentifier}", npg_rest_portin_abort, ADMIN_PXS | MUT},
     {NPG_HTTP_GET, "/np_api/PortOut/list", npg_rest_portout_list, ADMIN_PXS},
+    {NPG_HTTP_GET, "/np_api/PortOut/count", npg_rest_portout_count, ADMIN_PXS},
+    {NPG_HTTP_GET, "/np_api/PortOut/get_xml_list/{msgidentifier}", npg_rest_portout_xml_list,
+     ADMIN_PXS},
     {NPG_HTTP_GET, "/np_api/PortOut/{msgidentifier}", npg_rest_portout_get, ADMIN_PXS},
     {NPG_HTTP_POST, "/np_api/PortOut/{msgidentifier}", npg_rest_portout_authorise, ADMIN_PXS | MUT},
     {NPG_HTTP_DELETE, "/np_api/PortOut/{msgidentifier}", npg_rest_portout_reject, ADMIN_PXS | MUT},
@@ -40,6 +44,11 @@ static const npg_route_t rest_routes[] = {
     {NPG_HTTP_GET, "/np_api/info/{msisdn}", npg_rest_info, ALL_TIERS},
     {NPG_HTTP_DELETE, "/np_api/terminate/{msisdn}/{type_of_numbers}", npg_rest_terminate,
      ADMIN_PXS | MUT},
+    /* beside the seed's endpoints, for the ops UI */
+    {NPG_HTTP_GET, "/np_api/whoami", npg_rest_whoami, ALL_TIERS},
+    {NPG_HTTP_GET, "/np_api/operators", npg_rest_operators, ADMIN_PXS},
+    {NPG_HTTP_GET, "/np_api/stats", npg_rest_stats, ADMIN_PXS},
+    {NPG_HTTP_GET, "/np_api/alarms", npg_rest_alarms, ADMIN_PXS},
 };
 
 const npg_route_t *npg_rest_routes(size_t *n)

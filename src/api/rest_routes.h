@@ -38,3 +38,11 @@ int npg_rest_route_get(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_route_hss(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_route_push(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_rest_route_delete(npg_http_req_t *req, const npg_route_match_t *m);
+/* for the ops UI: paging counts, port-out XML, who is signed in, operators, morning review */
+int npg_rest_portin_count(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_portout_count(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_portout_xml_list(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_whoami(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_operators(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_stats(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_rest_alarms(npg_http_req_t *req, const npg_route_match_t *m);

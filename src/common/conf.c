@@ -219,6 +219,9 @@ static const conf_item_t schema[] = {
      "/usr/share/nodejs/swagger-ui-dist",
      "Folder of the swagger-ui-dist package, served under /np_api/doc/ (nothing is loaded"
      " from the internet)."},
+    {"http", "ui_lib_dir", CONF_STR, F(http.ui_lib_dir), 0, 0, NULL, "/usr/share/nodejs",
+     "Folder holding the npm packages htm and uplot, which the ops UI (/ui/) serves under"
+     " /ui/lib/ (nothing is loaded from the internet)."},
     {"http", "plain_http", CONF_CHOICE, F(http.plain_http), 0, 0, "yes|no", "no",
      "Serve plain HTTP on port even when listen is not a loopback address (loopback always is)."},
     {"http", "tls_port", CONF_INT, F(http.tls_port), 0, 65535, NULL, "0",

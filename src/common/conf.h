@@ -67,6 +67,7 @@ typedef struct npg_conf {
         char wsdl_dir[NPG_CONF_STRLEN];
         char web_dir[NPG_CONF_STRLEN];            /* our pages: swagger.json, doc.html */
         char swagger_ui_dir[NPG_CONF_STRLEN];     /* the swagger-ui-dist package's files */
+        char ui_lib_dir[NPG_CONF_STRLEN];         /* npm packages the ops UI serves (htm, uplot) */
         char plain_http[4];                       /* yes|no: plain HTTP off loopback */
         int tls_port;                             /* HTTPS beside HTTP; 0: none */
         char tls_cert_file[NPG_CONF_STRLEN];      /* server certificate chain, PEM */

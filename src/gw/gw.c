@@ -76,6 +76,11 @@ static int start_adapters(npg_gw_t *gw)
     static const npg_route_t fixed[GW_STATIC_ROUTES] = {
         {NPG_HTTP_GET, "/health", get_health, 0},
         {NPG_HTTP_GET, "/wsdl/{file}", npg_gw_contract, 0},
+        {NPG_HTTP_GET, "/", npg_gw_ui_redirect, 0},
+        {NPG_HTTP_GET, "/ui", npg_gw_ui_redirect, 0},
+        {NPG_HTTP_GET, "/ui/", npg_gw_ui_file, 0},
+        {NPG_HTTP_GET, "/ui/lib/{file}", npg_gw_ui_lib, 0},
+        {NPG_HTTP_GET, "/ui/{file}", npg_gw_ui_file, 0},
     };
     memcpy(gw->routes, fixed, sizeof(fixed));
     gw->nroutes = GW_STATIC_ROUTES;

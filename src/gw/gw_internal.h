@@ -16,7 +16,7 @@
 
 #define GW_MAX_ADAPTERS 16
 #define GW_MAX_ENDPOINTS (GW_MAX_ADAPTERS * NPG_ADAPTER_MAX_ENDPOINTS)
-#define GW_STATIC_ROUTES 2
+#define GW_STATIC_ROUTES 7
 
 /* One HTTP endpoint an adapter serves. */
 typedef struct gw_endpoint {
@@ -62,3 +62,9 @@ static inline gw_adapter_t *npg_gw_adapter(npg_gw_t *gw, const char *name)
 int npg_gw_endpoint_post(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_gw_endpoint_wsdl(npg_http_req_t *req, const npg_route_match_t *m);
 int npg_gw_contract(npg_http_req_t *req, const npg_route_match_t *m);
+
+/* ui.c: / and /ui redirect to /ui/; /ui/ and /ui/{file} from web_dir/ui; /ui/lib/{file}: the
+ * npm libraries the UI uses, from ui_lib_dir. */
+int npg_gw_ui_redirect(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_gw_ui_file(npg_http_req_t *req, const npg_route_match_t *m);
+int npg_gw_ui_lib(npg_http_req_t *req, const npg_route_match_t *m);

@@ -80,7 +80,11 @@ struct npg_http_server {
     bool accept_paused;
     int (*orig_fparse)(struct soap *);
     int (*orig_fposthdr)(struct soap *, const char *, const char *);
+    int (*orig_fparsehdr)(struct soap *, const char *, const char *);
 };
+
+/* The request this worker answers asked for no Basic challenge on a 401 (see on_parsehdr). */
+static __thread bool no_challenge;
 
 static int64_t now_ms(void)
 {
@@ -108,6 +112,7 @@ int npg_http_reply(npg_http_req_t *req, int status, const char *content_type, co
     struct soap *soap = req->soap;
     req->status = status;
     soap->http_content = content_type;
+    soap->http_extra_header = req->headers; /* gSOAP sends it once, then clears it */
     if (!body)
         len = 0;
     /* Length known up front: no chunking, so keep-alive clients see a clean frame. */
@@ -231,15 +236,17 @@ static int dispatch(struct soap *soap, npg_http_method_t method)
     req.client_verified = cur_io && cur_io->conn->client_verified;
     if (method == NPG_HTTP_POST || method == NPG_HTTP_PUT || method == NPG_HTTP_PATCH ||
         method == NPG_HTTP_DELETE) {
-        /* the front read the whole body and framed it by Content-Length */
-        size_t len = 0;
-        char *body = NULL;
+        /* The front framed the whole body: it ends the request in memory. Taken from there, not
+         * from gSOAP, which skips a DELETE's body (a port-out rejection carries its reason). */
+        const npg_http_frame_t *f = &cur_io->conn->frame;
+        size_t len = f->body_len;
+        char *body = soap_malloc(soap, len + 1);
+        if (!body)
+            return npg_http_reply_error(&req, 500, "error", "out of memory");
+        memcpy(body, f->out + f->out_len - len, len);
+        body[len] = '\0';
         soap->error = SOAP_OK; /* SOAP_STOP from on_parse only routed the request here */
-        if (soap->length > 0)
-            body = soap_http_get_body(soap, &len);
-        if (soap->error)
-            return npg_http_reply_error(&req, 400, "error", "could not read the request body");
-        req.body = body ? body : "";
+        req.body = body;
         req.body_len = len;
     }
     int rc = srv->opt.handle(&req);
@@ -305,9 +312,19 @@ static int on_posthdr(struct soap *soap, const char *key, const char *val)
     int rc = srv->orig_fposthdr(soap, key, val);
     /* The status line comes as a key without value: "HTTP/1.1 401 ..." or CGI "Status: 401 ..." */
     const char *sp = key && !val ? strchr(key, ' ') : NULL;
-    if (rc == SOAP_OK && sp && strncmp(sp, " 401 ", 5) == 0)
+    if (rc == SOAP_OK && sp && strncmp(sp, " 401 ", 5) == 0 && !no_challenge)
         rc = srv->orig_fposthdr(soap, "WWW-Authenticate", NPG_HTTP_CHALLENGE);
     return rc;
+}
+
+/* A page's script (X-Requested-With) handles a 401 itself: a challenge would make the browser
+ * open its own login dialog over the ops UI's key form. */
+static int on_parsehdr(struct soap *soap, const char *key, const char *val)
+{
+    npg_http_server_t *srv = soap->user;
+    if (key && val && strcasecmp(key, "X-Requested-With") == 0)
+        no_challenge = true;
+    return srv->orig_fparsehdr(soap, key, val);
 }
 
 /* One whole request, in memory, through gSOAP: the reply goes to c->out. */
@@ -315,6 +332,7 @@ static void serve(struct soap *soap, conn_t *c)
 {
     mem_io_t io = {.conn = c, .in = c->frame.out, .len = c->frame.out_len};
     cur_io = &io;
+    no_challenge = false;
     c->out_len = c->out_off = 0;
     soap->socket = c->fd; /* a network session to gSOAP; every byte goes through mem_* */
     soap->keep_alive = c->frame.keep_alive ? 1 : 0;
@@ -877,6 +895,8 @@ int npg_http_server_new(const npg_http_options_t *opt, npg_http_server_t **out)
     m->fparse = on_parse;
     srv->orig_fposthdr = m->fposthdr;
     m->fposthdr = on_posthdr;
+    srv->orig_fparsehdr = m->fparsehdr;
+    m->fparsehdr = on_parsehdr;
     m->frecv = mem_recv;
     m->fsend = mem_send;
     m->fclose = mem_close;

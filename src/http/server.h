@@ -10,7 +10,9 @@
 struct soap;
 struct Namespace;
 
-/* Sent with every 401 the listener replies, whichever handler or gSOAP path produced it. */
+/* Sent with every 401 the listener replies, whichever handler or gSOAP path produced it, except
+ * to a request with an X-Requested-With header: a page's script asking (the ops UI) handles the
+ * 401 itself, and the challenge would make the browser open its own login dialog. */
 #define NPG_HTTP_CHALLENGE "Basic realm=\"npgw\""
 
 typedef struct npg_http_server npg_http_server_t;
@@ -39,6 +41,9 @@ typedef struct npg_http_req {
     void *app;
     void *ctx;  /* free for the handler layer (the REST API keeps its context here) */
     int status; /* the status replied, 0 before the reply */
+    /* Extra reply headers, "Name: value" lines joined by CRLF (no trailing one), or NULL;
+     * the handler sets them before it replies. Must live until the reply is sent. */
+    const char *headers;
 } npg_http_req_t;
 
 /* Handles a request and sends its reply with npg_http_reply*; returns NPG_OK once replied. */

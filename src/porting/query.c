@@ -20,27 +20,35 @@ static const char *const one_sql[2] = {
     " p.recipient_operator FROM port_out p WHERE p.msgidentifier = ?",
 };
 
-static const char *const list_sql[2][2] = {
-    {"SELECT p.id, p.msgidentifier, p.state, p.donor_operator, p.email, p.contact_number,"
-     " p.number_type, p.account_type, p.override_cooloff,"
-     " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"
-     " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"
-     " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
-     " ORDER BY p.id DESC LIMIT ? OFFSET ?",
-     "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, p.email, p.contact_number,"
-     " p.number_type, p.account_type, p.override_cooloff,"
-     " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"
-     " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"
-     " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
-     " WHERE p.state = ? ORDER BY p.id DESC LIMIT ? OFFSET ?"},
-    {"SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"
-     " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"
-     " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"
-     " p.recipient_operator FROM port_out p ORDER BY p.id DESC LIMIT ? OFFSET ?",
-     "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"
-     " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"
-     " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"
-     " p.recipient_operator FROM port_out p WHERE p.state = ? ORDER BY p.id DESC LIMIT ? OFFSET ?"},
+/*
+ * Lists with their filters in one statement each (the statement cache keys on the literal):
+ * the state (-1: any) and a search ('' none) that matches part of the msgidentifier or a
+ * number inside one of the port's ranges. MariaDB optimises each execution with the values,
+ * so an unused filter costs nothing.
+ */
+#define IN_COLS                                                                                    \
+    "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, p.email, p.contact_number,"          \
+    " p.number_type, p.account_type, p.override_cooloff,"                                          \
+    " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"                   \
+    " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"                    \
+    " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
+#define OUT_COLS                                                                                   \
+    "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"              \
+    " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"                          \
+    " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"     \
+    " p.recipient_operator FROM port_out p"
+#define FILTER(ranges, col)                                                                        \
+    " WHERE (? < 0 OR p.state = ?) AND (? = '' OR p.msgidentifier LIKE ? ESCAPE '!' OR p.id IN"    \
+    " (SELECT " col " FROM " ranges " WHERE range_start <= ? AND range_end >= ?))"
+
+static const char *const list_sql[2] = {
+    IN_COLS FILTER("port_in_ranges", "port_in_id") " ORDER BY p.id DESC LIMIT ? OFFSET ?",
+    OUT_COLS FILTER("port_out_ranges", "port_out_id") " ORDER BY p.id DESC LIMIT ? OFFSET ?",
+};
+
+static const char *const count_sql[2] = {
+    "SELECT COUNT(*) FROM port_in p" FILTER("port_in_ranges", "port_in_id"),
+    "SELECT COUNT(*) FROM port_out p" FILTER("port_out_ranges", "port_out_id"),
 };
 
 static const char *const ranges_sql[2] = {
@@ -167,15 +175,49 @@ int npg_port_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, co
     return NPG_OK;
 }
 
-int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, int limit,
-                       int offset, int state, json_t **out)
+/* The filter's parameters: state twice, the search, its LIKE pattern, the number twice. */
+typedef struct filter_params {
+    char like[2 * NPG_PORT_SEARCH_MAX + 3];
+    uint64_t number;
+} filter_params_t;
+
+static int filter_prepare(const npg_conf_t *conf, const npg_port_filter_t *f, filter_params_t *fp)
 {
+    const char *q = f->search ? f->search : "";
+    size_t n = strlen(q), o = 0;
+    if (n > NPG_PORT_SEARCH_MAX)
+        return NPG_EINVAL;
+    fp->number = 0; /* no range holds 0: a search that is no number matches no range */
+    char e164[NPG_E164_BUFLEN];
+    if (n > 0 && strspn(q, "0123456789") == n &&
+        npg_e164_normalise(q, conf->general.country_code, e164) == NPG_OK &&
+        npg_e164_to_u64(e164, &fp->number) != NPG_OK)
+        fp->number = 0;
+    /* part of the identifier: LIKE '%q%' with its wildcards taken literally */
+    fp->like[o++] = '%';
+    for (size_t i = 0; i < n; i++) {
+        if (q[i] == '%' || q[i] == '_' || q[i] == '!')
+            fp->like[o++] = '!';
+        fp->like[o++] = q[i];
+    }
+    fp->like[o++] = '%';
+    fp->like[o] = '\0';
+    return NPG_OK;
+}
+
+int npg_port_search_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind,
+                         const npg_port_filter_t *f, int limit, int offset, json_t **out)
+{
+    filter_params_t fp;
+    if (filter_prepare(conf, f, &fp) != NPG_OK)
+        return NPG_EINVAL;
+    const char *q = f->search ? f->search : "";
     npg_db_rows_t *r = NULL;
-    int rc =
-        state < 0
-            ? npg_db_query(db, list_sql[kind][0], NPG_DB_P(NPG_DB_I(limit), NPG_DB_I(offset)), &r)
-            : npg_db_query(db, list_sql[kind][1],
-                           NPG_DB_P(NPG_DB_I(state), NPG_DB_I(limit), NPG_DB_I(offset)), &r);
+    int rc = npg_db_query(db, list_sql[kind],
+                          NPG_DB_P(NPG_DB_I(f->state), NPG_DB_I(f->state), NPG_DB_S(q),
+                                   NPG_DB_S(fp.like), NPG_DB_U(fp.number), NPG_DB_U(fp.number),
+                                   NPG_DB_I(limit), NPG_DB_I(offset)),
+                          &r);
     if (rc != NPG_OK)
         return rc;
     json_t *list = json_array();
@@ -191,6 +233,26 @@ int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kin
     }
     *out = list;
     return NPG_OK;
+}
+
+int npg_port_count(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind,
+                   const npg_port_filter_t *f, int64_t *out)
+{
+    filter_params_t fp;
+    if (filter_prepare(conf, f, &fp) != NPG_OK)
+        return NPG_EINVAL;
+    return npg_db_query_int(db, count_sql[kind],
+                            NPG_DB_P(NPG_DB_I(f->state), NPG_DB_I(f->state),
+                                     NPG_DB_S(f->search ? f->search : ""), NPG_DB_S(fp.like),
+                                     NPG_DB_U(fp.number), NPG_DB_U(fp.number)),
+                            out);
+}
+
+int npg_port_list_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, int limit,
+                       int offset, int state, json_t **out)
+{
+    npg_port_filter_t f = {.state = state, .search = ""};
+    return npg_port_search_json(db, conf, kind, &f, limit, offset, out);
 }
 
 int npg_port_xml_list_json(npg_db_t *db, npg_port_kind_t kind, const char *msgid, json_t **out)

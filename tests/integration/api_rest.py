@@ -310,6 +310,22 @@ ok(s == 200 and j["Event"]["Operator"] == "CARR" and j["Event"]["Ported"] is Fal
 s, j = call("GET", "/np_api/route/hss_route/15551234", cred="read_only")
 ok(s == 403, "read_only may not query routing", (s, j))
 
+# --- the list's search and count, whoami (for the ops UI) ----------------------------
+s, j = call("GET", "/np_api/PortIn/list?q=" + M[-5:], cred="pxs")
+ok(s == 200 and [p["msgidentifier"] for p in j] == [M], "list ?q= finds a port by part of its id", j)
+s, j = call("GET", "/np_api/PortIn/count?q=" + M, cred="pxs")
+ok(s == 200 and j.get("total") == 1 and j.get("q") == M, "count ?q= counts the same", j)
+s, j = call("GET", "/np_api/PortIn/count?q=%25", cred="pxs")
+ok(s == 200 and j.get("total") == 0, "a '%' in q is no wildcard", j)
+s, j = call("GET", "/np_api/PortIn/list?q=" + "9" * 33, cred="pxs")
+ok(s == 400 and is_error_shape(j, 400), "a q longer than 32 characters is refused", (s, j))
+s, j = call("DELETE", "/np_api/PortOut/XX202611-OTHER-99999", {"reason": "because"}, cred="pxs")
+ok(s == 400 and "reason must be" in j.get("Reason", ""), "a DELETE's JSON body is read (the reject reason)",
+   (s, j))
+s, j = call("GET", "/np_api/whoami", cred="read_only")
+ok(s == 200 and j.get("tier") == "read_only" and "POST /np_api/validate/sms_validate" in j["routes"]
+   and "GET /np_api/PortIn/list" not in j["routes"], "whoami lists the routes of the key's tier", j)
+
 # --- every endpoint with every tier (the reference's tables) ------------------------
 ADMIN_PXS, ALL = {"admin", "pxs"}, {"admin", "pxs", "read_only"}
 # (method, path, body, tiers allowed, the status each allowed tier gets: one for all, or by tier)
@@ -342,6 +358,14 @@ endpoints = [
     ("GET", "/np_api/sms/receipt/vonage", None, ALL, 400),
     ("GET", "/np_api/info/15550100", None, ALL, 200),
     ("DELETE", "/np_api/terminate/15551302/mobile", None, ADMIN_PXS, 200),
+    # beside the reference, for the ops UI
+    ("GET", "/np_api/PortIn/count", None, ADMIN_PXS, 200),
+    ("GET", "/np_api/PortOut/count", None, ADMIN_PXS, 200),
+    ("GET", "/np_api/PortOut/get_xml_list/XX202611-OTHER-99999", None, ADMIN_PXS, 404),
+    ("GET", "/np_api/whoami", None, ALL, 200),
+    ("GET", "/np_api/operators", None, ADMIN_PXS, 200),
+    ("GET", "/np_api/stats", None, ADMIN_PXS, 200),
+    ("GET", "/np_api/alarms", None, ADMIN_PXS, 200),
 ]
 envelope = (b'<?xml version="1.0"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/'
             b'soap/envelope/"><SOAP-ENV:Body/></SOAP-ENV:Envelope>')
