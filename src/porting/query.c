@@ -12,12 +12,15 @@ static const char *const one_sql[2] = {
     " p.number_type, p.account_type, p.override_cooloff,"
     " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"
     " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"
-    " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
+    " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+    " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_in p"
+    " LEFT JOIN port_in o ON o.id = p.original_id"
     " WHERE p.id = ?",
     "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"
     " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"
     " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"
-    " p.recipient_operator FROM port_out p WHERE p.msgidentifier = ?",
+    " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+    " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_out p WHERE p.msgidentifier = ?",
 };
 
 static const char *const list_sql[2][2] = {
@@ -25,22 +28,30 @@ static const char *const list_sql[2][2] = {
      " p.number_type, p.account_type, p.override_cooloff,"
      " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"
      " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"
-     " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
+     " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+     " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_in p"
+     " LEFT JOIN port_in o ON o.id = p.original_id"
      " ORDER BY p.id DESC LIMIT ? OFFSET ?",
      "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, p.email, p.contact_number,"
      " p.number_type, p.account_type, p.override_cooloff,"
      " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"
      " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"
-     " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
+     " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+     " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_in p"
+     " LEFT JOIN port_in o ON o.id = p.original_id"
      " WHERE p.state = ? ORDER BY p.id DESC LIMIT ? OFFSET ?"},
     {"SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"
      " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"
      " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"
-     " p.recipient_operator FROM port_out p ORDER BY p.id DESC LIMIT ? OFFSET ?",
+     " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+     " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_out p ORDER BY p.id DESC LIMIT ? "
+     "OFFSET ?",
      "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"
      " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"
      " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"
-     " p.recipient_operator FROM port_out p WHERE p.state = ? ORDER BY p.id DESC LIMIT ? OFFSET ?"},
+     " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+     " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_out p WHERE p.state = ? ORDER BY "
+     "p.id DESC LIMIT ? OFFSET ?"},
 };
 
 static const char *const ranges_sql[2] = {
@@ -95,6 +106,11 @@ static json_t *row_json(const npg_conf_t *conf, npg_port_kind_t kind, const npg_
     json_object_set_new(j, "failure_text", nullable_str(npg_db_rows_get(r, i, 13)));
     if (kind == NPG_PORT_IN)
         json_object_set_new(j, "original_porting_request", nullable_str(npg_db_rows_get(r, i, 12)));
+    /* the clearinghouse's own view (NPAC: subscription version id and status, due date) */
+    json_object_set_new(j, "clearinghouse", json_string(npg_db_rows_get(r, i, 15)));
+    json_object_set_new(j, "clearinghouse_ref", nullable_str(npg_db_rows_get(r, i, 16)));
+    json_object_set_new(j, "clearinghouse_status", nullable_str(npg_db_rows_get(r, i, 17)));
+    json_object_set_new(j, "port_time", nullable_str(npg_db_rows_get(r, i, 18)));
     (void)conf;
     return j;
 }
