@@ -159,6 +159,10 @@ static int crossed(npg_db_t *db, npg_porting_t *pt, struct inbound_args *a)
                entered_before(db, row, NPG_PS_WAIT_INSTRUCTION)) {
         alarm = false; /* authorised already, by the clearinghouse's rules (NPAC T2) */
         snprintf(what, sizeof(what), "the port was authorised already");
+    } else if (step->event == NPG_EV_INSTRUCTION_RESPONSE && row->kind == NPG_PORT_IN &&
+               (row->state == NPG_PS_PORTED || row->state == NPG_PS_COMPLETE)) {
+        alarm = false; /* the port completed before this acknowledgement was processed */
+        snprintf(what, sizeof(what), "the port went ahead already");
     } else if (row->kind == NPG_PORT_IN && step->event == NPG_EV_AUTH_ACCEPT &&
                (row->state == NPG_PS_ABORTED || row->state == NPG_PS_TIMEOUT)) {
         /* They authorised while we gave up: the clearinghouse now waits for an instruction. */

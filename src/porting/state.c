@@ -53,6 +53,10 @@ static const npg_transition_t transitions[] = {
      "ported"},
     {IN, NPG_PS_WAIT_PORTED, NPG_EV_PORTED, NPG_PS_PORTED,
      NODEADLINE | NPG_ACT_ROUTE_TO_US | NPG_ACT_PUBLISH_DNS, NULL},
+    /* done before its acknowledgement was processed (a synchronous answer and an asynchronous
+     * notification cross): the acknowledgement is implied */
+    {IN, NPG_PS_WAIT_INSTRUCTION_RESP, NPG_EV_PORTED, NPG_PS_PORTED,
+     NODEADLINE | NPG_ACT_ROUTE_TO_US | NPG_ACT_PUBLISH_DNS, NULL},
     {IN, NPG_PS_PORTED, NPG_EV_ROUTING_DONE, NPG_PS_COMPLETE, 0, NULL},
     {IN, NPG_PS_WAIT_AUTH, NPG_EV_ABORT, NPG_PS_ABORTED, NPG_ACT_SEND_ABORT | NODEADLINE, NULL},
     {IN, NPG_PS_WAIT_INSTRUCTION, NPG_EV_ABORT, NPG_PS_ABORTED, NPG_ACT_SEND_ABORT | NODEADLINE,
