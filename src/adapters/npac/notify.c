@@ -435,6 +435,18 @@ static uint64_t sequence_of(xmlNodePtr node)
     return 0;
 }
 
+/* A recovered notification processed before: its number counts as done (own transaction). */
+static int mark_done(npg_db_t *db, uint64_t seq)
+{
+    int rc = npg_db_begin(db);
+    if (rc == NPG_OK)
+        rc = npg_npac_sequence_done(db, seq);
+    if (rc == NPG_OK)
+        return npg_db_commit(db);
+    npg_db_rollback(db);
+    return rc;
+}
+
 /* A notification that can never apply is passed over, not asked for again and again. */
 static int pass_over(npg_db_t *db, uint64_t seq, const char *why)
 {
@@ -493,6 +505,8 @@ static int apply_all(npac_t *n, const npg_adapter_env_t *env, npg_db_t *db, cons
         (*count)++;
         if (rc == NPG_OK && outcome == NPG_INBOUND_APPLIED)
             (*applied)++;
+        if (rc == NPG_OK && outcome == NPG_INBOUND_DUPLICATE) /* processed before: the mark moves */
+            rc = mark_done(db, seq);
         if (rc != NPG_OK && strcmp(npg_err_soap_fault(rc), "Client") == 0) {
             npg_log(LOG_WARNING, "npac", "recovered notification %llu: %s",
                     (unsigned long long)seq, err);

@@ -74,9 +74,18 @@ typedef struct note {
     char failed[64];
 } note_t;
 
+/* A request already answered: a repeat (the SOA's delivery retried after a crash) gets the same
+ * answer again, as the NPAC de-duplicates by MessageId. */
+typedef struct answered {
+    struct answered *next;
+    char message_id[65];
+    unsigned long sv;
+} answered_t;
+
 static struct {
     const npg_conf_t *conf;
     const npg_npacsim_options_t *opt;
+    answered_t *answered;
     npg_npac_calendar_t cal;
     char spid[11];
     pthread_mutex_t lock;
@@ -624,6 +633,39 @@ static void reply_sv(struct soap *soap, const char *message_id, const sv_t *v,
         *out->DueDate = v->due;
 }
 
+/* The version a repeated request was about (caller holds the lock), or NULL when it is new. */
+static const answered_t *repeat(const char *message_id)
+{
+    for (answered_t *a = S.answered; a; a = a->next)
+        if (message_id && strcmp(a->message_id, message_id) == 0)
+            return a;
+    return NULL;
+}
+
+static void remember(const char *message_id, const sv_t *v)
+{
+    answered_t *a = calloc(1, sizeof(*a));
+    if (!a)
+        return;
+    npg_strlcpy(a->message_id, message_id ? message_id : "", sizeof(a->message_id));
+    a->sv = v ? v->id : 0;
+    a->next = S.answered;
+    S.answered = a;
+}
+
+/* A repeat: the same success again, with the version as it is now. */
+static bool answer_again(struct soap *soap, const char *message_id, struct _npac__SvReply *out)
+{
+    const answered_t *a = repeat(message_id);
+    if (!a)
+        return false;
+    char id[24];
+    snprintf(id, sizeof(id), "%lu", a->sv);
+    reply_sv(soap, message_id, a->sv ? sv_by_id(id) : NULL, out);
+    log_event("repeated", "", a->sv, message_id);
+    return true;
+}
+
 static int refuse(struct soap *soap, const char *message_id, int code, const char *text,
                   struct _npac__SvReply *out)
 {
@@ -645,6 +687,10 @@ static void seen(const char *op, const sv_t *v, const char *detail)
 static int on_create(struct soap *soap, struct _npac__SvCreateRequest *in, struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, in->MessageId, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     int rc;
     if (strcmp(in->NewSpid, S.spid) != 0) {
         rc = refuse(soap, in->MessageId, 6001, "NewSpid is not the SOA's SPID", out);
@@ -657,6 +703,7 @@ static int on_create(struct soap *soap, struct _npac__SvCreateRequest *in, struc
             seen("SvCreateRequest", v, v->tn);
             schedule(v, NX_ANSWER);
             reply_sv(soap, in->MessageId, v, out);
+            remember(in->MessageId, v);
         }
         rc = v ? SOAP_OK : SOAP_EOM;
     }
@@ -670,6 +717,10 @@ static int old_sp_answer(struct soap *soap, const char *op, const char *message_
                          struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, message_id, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     sv_t *v = sv_find(svid, tn);
     int rc = SOAP_OK;
     seen(op, v, tn);
@@ -690,6 +741,7 @@ static int old_sp_answer(struct soap *soap, const char *op, const char *message_
         if (cause >= 0)
             v->conflict_at = now_npac();
         reply_sv(soap, message_id, v, out);
+        remember(message_id, v);
     }
     pthread_mutex_unlock(&S.lock);
     return rc;
@@ -747,13 +799,19 @@ static int on_remove_conflict(struct soap *soap, struct _npac__SvRemoveFromConfl
                               struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, in->MessageId, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, true);
     char why[160];
     seen("SvRemoveFromConflictRequest", v, in->TnStart);
     int code = remove_conflict(v, in->Spid, why, sizeof(why));
     int rc = code ? refuse(soap, in->MessageId, code, why, out) : SOAP_OK;
-    if (!code)
+    if (!code) {
         reply_sv(soap, in->MessageId, v, out);
+        remember(in->MessageId, v);
+    }
     pthread_mutex_unlock(&S.lock);
     return rc;
 }
@@ -788,13 +846,19 @@ static int on_activate(struct soap *soap, struct _npac__SvActivateRequest *in,
                        struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, in->MessageId, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, true);
     char why[160];
     seen("SvActivateRequest", v, in->TnStart);
     int code = activate(v, in->NewSpid, why, sizeof(why));
     int rc = code ? refuse(soap, in->MessageId, code, why, out) : SOAP_OK;
-    if (!code)
+    if (!code) {
         reply_sv(soap, in->MessageId, v, out);
+        remember(in->MessageId, v);
+    }
     pthread_mutex_unlock(&S.lock);
     return rc;
 }
@@ -830,13 +894,19 @@ static int on_cancel(struct soap *soap, struct _npac__SvCancelRequest *in,
                      struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, in->MessageId, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, true);
     char why[160];
     seen("SvCancelRequest", v, in->TnStart);
     int code = cancel(v, in->Spid, why, sizeof(why));
     int rc = code ? refuse(soap, in->MessageId, code, why, out) : SOAP_OK;
-    if (!code)
+    if (!code) {
         reply_sv(soap, in->MessageId, v, out);
+        remember(in->MessageId, v);
+    }
     pthread_mutex_unlock(&S.lock);
     return rc;
 }
@@ -845,6 +915,10 @@ static int on_cancel_ack(struct soap *soap, struct _npac__SvCancelAckRequest *in
                          struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, in->MessageId, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, false);
     int rc = SOAP_OK;
     seen("SvCancelAckRequest", v, in->TnStart);
@@ -853,6 +927,7 @@ static int on_cancel_ack(struct soap *soap, struct _npac__SvCancelAckRequest *in
     else {
         v->status = npac__SvStatus__canceled;
         reply_sv(soap, in->MessageId, v, out);
+        remember(in->MessageId, v);
     }
     pthread_mutex_unlock(&S.lock);
     return rc;
@@ -880,6 +955,10 @@ static int on_disconnect(struct soap *soap, struct _npac__SvDisconnectRequest *i
                          struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
+    if (answer_again(soap, in->MessageId, out)) {
+        pthread_mutex_unlock(&S.lock);
+        return SOAP_OK;
+    }
     sv_t *v = NULL;
     int code = disconnect(in->TnStart, in->Spid, in->EffectiveReleaseDate, &v);
     seen("SvDisconnectRequest", v, in->TnStart);
@@ -889,6 +968,7 @@ static int on_disconnect(struct soap *soap, struct _npac__SvDisconnectRequest *i
     if (!code) {
         notify_status(v, in->Spid);
         reply_sv(soap, in->MessageId, v, out);
+        remember(in->MessageId, v);
     }
     pthread_mutex_unlock(&S.lock);
     return rc;
@@ -1162,6 +1242,11 @@ int npg_npacsim_run(const npg_conf_t *conf, const npg_npacsim_options_t *opt)
         note_t *n = S.notes;
         S.notes = n->next;
         free(n);
+    }
+    while (S.answered) {
+        answered_t *a = S.answered;
+        S.answered = a->next;
+        free(a);
     }
     return rc;
 }
