@@ -61,9 +61,8 @@ static npg_npac_calendar_t chicago(const char *holidays)
 {
     npg_npac_calendar_t cal;
     char msg[200];
-    assert_int_equal(npg_npac_calendar_init(&cal, "America/Chicago", 7, 19, holidays, msg,
-                                            sizeof(msg)),
-                     NPG_OK);
+    assert_int_equal(
+        npg_npac_calendar_init(&cal, "America/Chicago", 7, 19, holidays, msg, sizeof(msg)), NPG_OK);
     return cal;
 }
 
@@ -161,10 +160,24 @@ static void decode(const char *file, const char *role, const char *reopen, npg_c
     char err[300], *canon = NULL, path[128];
     snprintf(path, sizeof(path), "tests/data/npac/%s", file);
     char *xml = xt_read(path, &len);
-    const char *params[] = {"msgidentifier", "XX203003-CARR-00001", "role",   role,  "reopen",
-                            reopen,          "cc",                  "1",      "sender", "NPAC",
-                            "receiver",      "CARR",                "answers", "SvCreateRequest",
-                            "message_id",    "CARR-1-rep",          "timestamp", "2030-03-06T15:00:01Z",
+    const char *params[] = {"msgidentifier",
+                            "XX203003-CARR-00001",
+                            "role",
+                            role,
+                            "reopen",
+                            reopen,
+                            "cc",
+                            "1",
+                            "sender",
+                            "NPAC",
+                            "receiver",
+                            "CARR",
+                            "answers",
+                            "SvCreateRequest",
+                            "message_id",
+                            "CARR-1-rep",
+                            "timestamp",
+                            "2030-03-06T15:00:01Z",
                             NULL};
     if (npg_xslt_apply(to_canon, xml, len, params, &canon, &clen, err, sizeof(err)) ||
         npg_canon_parse(canon, clen, m, err, sizeof(err)))
@@ -230,8 +243,11 @@ static struct soap *wire(const char *file, const char *edit_from, const char *ed
         assert_true(asprintf(&edited, "%.*s%s%s", (int)(t - canon), canon, edit_to,
                              t + strlen(edit_from)) > 0);
     }
-    const char *params[] = {"spid", "CARR", "lrn", "3125550001", "due", "2030-03-09T15:00:00Z",
-                            "now",  "2030-03-06T15:00:00Z", NULL};
+    const char *params[] = {"spid", "CARR",
+                            "lrn",  "3125550001",
+                            "due",  "2030-03-09T15:00:00Z",
+                            "now",  "2030-03-06T15:00:00Z",
+                            NULL};
     const char *src = edited ? edited : canon;
     if (npg_xslt_apply(from_canon, src, strlen(src), params, body, &blen, err, sizeof(err)))
         fail_msg("%s: %s", file, err);
@@ -268,8 +284,8 @@ static void canonical_to_requests(void **state)
     assert_int_equal(c.SvType, npac__SvType__wireline);
     done(s, body);
     /* no due date: the default one business day on */
-    s = wire("porting_request.out.canonical.xml", "  <np:port_time>2030-03-07T15:00:00Z</np:port_time>\n",
-             "", &body);
+    s = wire("porting_request.out.canonical.xml",
+             "  <np:port_time>2030-03-07T15:00:00Z</np:port_time>\n", "", &body);
     assert_int_equal(soap_read__npac__SvCreateRequest(s, &c), SOAP_OK);
     assert_int_equal(c.DueDate, at("2030-03-09T15:00:00Z"));
     done(s, body);

@@ -13,8 +13,10 @@ static const struct {
     int hours;
     bool dst;
 } zones[] = {
-    {"America/New_York", -5, true}, {"America/Chicago", -6, true},
-    {"America/Denver", -7, true},   {"America/Los_Angeles", -8, true},
+    {"America/New_York", -5, true},
+    {"America/Chicago", -6, true},
+    {"America/Denver", -7, true},
+    {"America/Los_Angeles", -8, true},
     {"UTC", 0, false},
 };
 
@@ -66,8 +68,8 @@ static int add_holiday(npg_npac_calendar_t *cal, const char *word, char *msg, si
     return NPG_OK;
 }
 
-int npg_npac_calendar_init(npg_npac_calendar_t *cal, const char *zone, int start_hour,
-                           int end_hour, const char *holidays, char *msg, size_t msglen)
+int npg_npac_calendar_init(npg_npac_calendar_t *cal, const char *zone, int start_hour, int end_hour,
+                           const char *holidays, char *msg, size_t msglen)
 {
     memset(cal, 0, sizeof(*cal));
     size_t z;
@@ -89,7 +91,8 @@ int npg_npac_calendar_init(npg_npac_calendar_t *cal, const char *zone, int start
     cal->end_hour = end_hour;
     char list[1024];
     npg_strlcpy(list, holidays ? holidays : "", sizeof(list));
-    for (char *save = NULL, *w = strtok_r(list, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save))
+    for (char *save = NULL, *w = strtok_r(list, ", \t", &save); w;
+         w = strtok_r(NULL, ", \t", &save))
         if (add_holiday(cal, w, msg, msglen) != NPG_OK)
             return NPG_EINVAL;
     return NPG_OK;
@@ -122,8 +125,7 @@ int npg_npac_calendar_load(const npg_conf_t *conf, npg_npac_calendar_t *cal, cha
     char why[400] = "";
     const char *key = "holidays";
     int rc = npg_npac_calendar_init(cal, conf->npac.timezone, conf->npac.day_start_hour,
-                                    conf->npac.day_end_hour, conf->npac.holidays, why,
-                                    sizeof(why));
+                                    conf->npac.day_end_hour, conf->npac.holidays, why, sizeof(why));
     if (rc == NPG_OK && conf->npac.holidays_file[0]) {
         key = "holidays_file";
         rc = add_file(cal, conf->npac.holidays_file, why, sizeof(why));
@@ -156,8 +158,8 @@ int npg_npac_utc_offset(const npg_npac_calendar_t *cal, time_t utc)
 {
     if (!cal->us_dst)
         return cal->std_offset;
-    int y = year_of((npg_npac_day_t)((utc + cal->std_offset) / 86400 -
-                                     ((utc + cal->std_offset) % 86400 < 0)));
+    int y = year_of(
+        (npg_npac_day_t)((utc + cal->std_offset) / 86400 - ((utc + cal->std_offset) % 86400 < 0)));
     /* 02:00 standard time on the second Sunday of March, 02:00 daylight time on the first
      * Sunday of November (01:00 standard) */
     time_t begin = (time_t)nth_sunday(y, 3, 2) * 86400 + 2 * 3600 - cal->std_offset;
@@ -212,8 +214,7 @@ time_t npg_npac_add_business_hours(const npg_npac_calendar_t *cal, time_t from, 
     return t;
 }
 
-time_t npg_npac_conflict_deadline(const npg_npac_calendar_t *cal, time_t due,
-                                  int restriction_hour)
+time_t npg_npac_conflict_deadline(const npg_npac_calendar_t *cal, time_t due, int restriction_hour)
 {
     npg_npac_day_t d = npg_npac_local_day(cal, due) - 1;
     for (int i = 0; i < 30 && !npg_npac_business_day(cal, d); i++)

@@ -31,8 +31,8 @@ int npg_npac_calendar_load(const npg_conf_t *conf, npg_npac_calendar_t *cal, cha
                            size_t msglen) NPG_WUR;
 /* Calendar from its parts: a zone name of [npac] timezone and a comma or space separated list of
  * YYYY-MM-DD holidays. */
-int npg_npac_calendar_init(npg_npac_calendar_t *cal, const char *zone, int start_hour,
-                           int end_hour, const char *holidays, char *msg, size_t msglen) NPG_WUR;
+int npg_npac_calendar_init(npg_npac_calendar_t *cal, const char *zone, int start_hour, int end_hour,
+                           const char *holidays, char *msg, size_t msglen) NPG_WUR;
 
 /* "YYYY-MM-DD" -> day. */
 int npg_npac_date_parse(const char *s, npg_npac_day_t *day) NPG_WUR;
@@ -49,8 +49,7 @@ bool npg_npac_business_day(const npg_npac_calendar_t *cal, npg_npac_day_t day);
 time_t npg_npac_add_business_hours(const npg_npac_calendar_t *cal, time_t from, int hours);
 /* The last moment the old SP may put a version due at due into conflict: restriction_hour local
  * on the business day before the due date's local day (NANC 012). */
-time_t npg_npac_conflict_deadline(const npg_npac_calendar_t *cal, time_t due,
-                                  int restriction_hour);
+time_t npg_npac_conflict_deadline(const npg_npac_calendar_t *cal, time_t due, int restriction_hour);
 
 /*
  * Now, for every NPAC rule: the real clock, or (tests only) the UTC instant written in

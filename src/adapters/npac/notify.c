@@ -170,8 +170,9 @@ static int find_port(npac_t *n, npg_db_t *db, const notice_t *v, const char **ro
         uint64_t tn = 0;
         rc = npg_npac_port_of_sv(db, v->sv_id, NPG_PORT_IN, &p);
         /* a notification may overtake the reply that named the version: the TN says */
-        if (rc == NPG_ENOTFOUND && npg_e164_normalise(v->tn, conf->general.country_code, e164) ==
-                                       NPG_OK && npg_e164_to_u64(e164, &tn) == NPG_OK)
+        if (rc == NPG_ENOTFOUND &&
+            npg_e164_normalise(v->tn, conf->general.country_code, e164) == NPG_OK &&
+            npg_e164_to_u64(e164, &tn) == NPG_OK)
             rc = npg_npac_port_in_of_tn(db, tn, &p);
         if (rc == NPG_ENOTFOUND)
             snprintf(err, errlen, "no NPAC port-in of %s has version %s", v->tn, v->sv_id);
@@ -264,11 +265,9 @@ static int sv_row(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_t *m, npg
         " JOIN port_out_ranges r ON r.port_out_id = p.id WHERE p.id = ? ORDER BY r.id LIMIT 1",
     };
     int64_t n = 0;
-    int rc = npg_db_query_int(db,
-                              "SELECT COUNT(*) FROM npac_sv WHERE port_kind = ? AND port_id = ?",
-                              NPG_DB_P(NPG_DB_S(k == NPG_PORT_IN ? "in" : "out"),
-                                       NPG_DB_U(port_id)),
-                              &n);
+    int rc = npg_db_query_int(
+        db, "SELECT COUNT(*) FROM npac_sv WHERE port_kind = ? AND port_id = ?",
+        NPG_DB_P(NPG_DB_S(k == NPG_PORT_IN ? "in" : "out"), NPG_DB_U(port_id)), &n);
     *exists = n > 0;
     if (rc != NPG_OK || *exists || !m->ch_ref[0])
         return rc;
@@ -285,8 +284,7 @@ static int sv_row(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_t *m, npg
             NPG_DB_P(NPG_DB_S(k == NPG_PORT_IN ? "in" : "out"), NPG_DB_U(port_id),
                      NPG_DB_S(m->ch_ref), NPG_DB_S(npg_db_rows_get(rows, 0, 2)),
                      NPG_DB_S(npg_db_rows_get(rows, 0, 3)), NPG_DB_S(old), NPG_DB_S(new),
-                     NPG_DB_S(npac_short_timers(npg_porting_conf(pt), old, new) ? "short"
-                                                                               : "long"),
+                     NPG_DB_S(npac_short_timers(npg_porting_conf(pt), old, new) ? "short" : "long"),
                      NPG_DB_I(m->timestamp)),
             NULL, NULL);
         *exists = rc == NPG_OK;
@@ -483,8 +481,8 @@ static int apply_all(npac_t *n, const npg_adapter_env_t *env, npg_db_t *db, cons
     xmlNodePtr reply = body ? xmlFirstElementChild(body) : NULL;
     for (xmlNodePtr w = reply ? xmlFirstElementChild(reply) : NULL; w && rc == NPG_OK;
          w = xmlNextElementSibling(w)) {
-        xmlNodePtr note = xmlStrEqual(w->name, BAD_CAST "Notification") ? xmlFirstElementChild(w)
-                                                                       : NULL;
+        xmlNodePtr note =
+            xmlStrEqual(w->name, BAD_CAST "Notification") ? xmlFirstElementChild(w) : NULL;
         if (!note)
             continue;
         uint64_t seq = sequence_of(note);
@@ -499,8 +497,8 @@ static int apply_all(npac_t *n, const npg_adapter_env_t *env, npg_db_t *db, cons
         err[0] = '\0';
         rc = npac_decode(n, db, env_xml, len, &msg, err, sizeof(err));
         if (rc == NPG_OK)
-            rc = npg_port_apply_inbound(db, env->pt, &msg, env_xml, len, &outcome, err,
-                                        sizeof(err));
+            rc =
+                npg_port_apply_inbound(db, env->pt, &msg, env_xml, len, &outcome, err, sizeof(err));
         free(env_xml);
         (*count)++;
         if (rc == NPG_OK && outcome == NPG_INBOUND_APPLIED)
@@ -508,8 +506,8 @@ static int apply_all(npac_t *n, const npg_adapter_env_t *env, npg_db_t *db, cons
         if (rc == NPG_OK && outcome == NPG_INBOUND_DUPLICATE) /* processed before: the mark moves */
             rc = mark_done(db, seq);
         if (rc != NPG_OK && strcmp(npg_err_soap_fault(rc), "Client") == 0) {
-            npg_log(LOG_WARNING, "npac", "recovered notification %llu: %s",
-                    (unsigned long long)seq, err);
+            npg_log(LOG_WARNING, "npac", "recovered notification %llu: %s", (unsigned long long)seq,
+                    err);
             rc = pass_over(db, seq, err[0] ? err : npg_strerror(rc));
         }
         if (rc == NPG_OK && seq > *upto)
@@ -533,9 +531,8 @@ int npac_recover(npac_t *n, const npg_adapter_env_t *env, npg_db_t *db, int *app
         return NPG_ENOMEM;
     char mid[65], why[300];
     new_message_id(conf, "REC", mid);
-    struct _npac__NotificationRecoveryRequest req = {.MessageId = mid,
-                                                     .Spid = (char *)conf->general.operator_code,
-                                                     .AfterSequence = last};
+    struct _npac__NotificationRecoveryRequest req = {
+        .MessageId = mid, .Spid = (char *)conf->general.operator_code, .AfterSequence = last};
     struct _npac__NotificationRecoveryReply reply;
     soap_default__npac__NotificationRecoveryReply(s, &reply);
     npg_xchg_t x = {0};

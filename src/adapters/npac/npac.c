@@ -21,7 +21,8 @@ bool npg_npac_spid_listed(const char *list, const char *spid)
 {
     char copy[512];
     npg_strlcpy(copy, list ? list : "", sizeof(copy));
-    for (char *save = NULL, *w = strtok_r(copy, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save))
+    for (char *save = NULL, *w = strtok_r(copy, ", \t", &save); w;
+         w = strtok_r(NULL, ", \t", &save))
         if (spid && strcmp(w, spid) == 0)
             return true;
     return false;
@@ -36,10 +37,10 @@ bool npac_short_timers(const npg_conf_t *conf, const char *old_spid, const char 
 void npac_windows(const npac_t *n, bool short_timers, time_t created, time_t *t1, time_t *t2)
 {
     const npg_conf_t *c = n->conf;
-    *t1 = npg_npac_add_business_hours(&n->cal, created,
-                                      short_timers ? c->npac.t1_short_hours : c->npac.t1_long_hours);
-    *t2 = npg_npac_add_business_hours(&n->cal, *t1,
-                                      short_timers ? c->npac.t2_short_hours : c->npac.t2_long_hours);
+    *t1 = npg_npac_add_business_hours(
+        &n->cal, created, short_timers ? c->npac.t1_short_hours : c->npac.t1_long_hours);
+    *t2 = npg_npac_add_business_hours(
+        &n->cal, *t1, short_timers ? c->npac.t2_short_hours : c->npac.t2_long_hours);
 }
 
 static int create(const npg_conf_t *conf, void **state)
@@ -126,8 +127,7 @@ static const struct {
     {"termination", "SvDisconnectRequest", call_SvDisconnectRequest},
 };
 
-static int send_message(void *state, const char *canonical, npg_xchg_t *x, char *result,
-                        size_t len)
+static int send_message(void *state, const char *canonical, npg_xchg_t *x, char *result, size_t len)
 {
     npac_t *n = state;
     const npg_conf_t *conf = n->conf;
@@ -141,8 +141,9 @@ static int send_message(void *state, const char *canonical, npg_xchg_t *x, char 
     char due[32], nowiso[32];
     npg_time_iso(npg_npac_add_business_hours(&n->cal, now, day_hours), true, due, sizeof(due));
     npg_time_iso(now, true, nowiso, sizeof(nowiso));
-    const char *params[] = {"spid", conf->general.operator_code, "lrn", conf->npac.lrn, "due", due,
-                            "now",  nowiso,                      NULL};
+    const char *params[] = {
+        "spid", conf->general.operator_code, "lrn", conf->npac.lrn, "due", due, "now", nowiso,
+        NULL};
     char *wire = NULL;
     size_t wlen = 0;
     if (npg_xslt_apply(n->from_canonical, canonical, strlen(canonical), params, &wire, &wlen,
@@ -153,8 +154,8 @@ static int send_message(void *state, const char *canonical, npg_xchg_t *x, char 
     size_t i;
     for (i = 0; el && i < NPG_ARRAY_LEN(outbound); i++) {
         size_t k = strlen(outbound[i].element);
-        if (strcmp(outbound[i].type, m.type) == 0 &&
-            strncmp(el + 6, outbound[i].element, k) == 0 && strchr(" >/", el[6 + k]))
+        if (strcmp(outbound[i].type, m.type) == 0 && strncmp(el + 6, outbound[i].element, k) == 0 &&
+            strchr(" >/", el[6 + k]))
             break;
     }
     if (!el || i == NPG_ARRAY_LEN(outbound)) {
@@ -354,10 +355,10 @@ static int ctl_resolve(const npg_adapter_env_t *env, npg_db_t *db, const char *m
                 sv.conflict_cause, sv.old_spid);
         return 1;
     }
-    time_t allowed = kind == NPG_PORT_IN ? npg_npac_add_business_hours(
-                                               &cal, sv.conflict_at,
-                                               conf->npac.conflict_resolution_hours)
-                                         : 0;
+    time_t allowed = kind == NPG_PORT_IN
+                         ? npg_npac_add_business_hours(&cal, sv.conflict_at,
+                                                       conf->npac.conflict_resolution_hours)
+                         : 0;
     if (now < allowed) {
         char when[32];
         npg_time_iso(allowed, true, when, sizeof(when));
@@ -406,14 +407,13 @@ static int ctl_show(npg_db_t *db, const char *msgid)
         npg_time_iso(sv.t2_at, true, t2, sizeof(t2));
     if (sv.conflict_at)
         npg_time_iso(sv.conflict_at, true, ca, sizeof(ca));
-    json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}",
-                          "msgidentifier", msgid, "role", kind == NPG_PORT_IN ? "new SP" : "old SP",
-                          "sv_id", sv.sv_id, "status", sv.status, "old_spid", sv.old_spid,
-                          "new_spid", sv.new_spid, "timer_type", sv.short_timers ? "short" : "long",
-                          "created_at", c, "due_at", d, "t1_at", t1, "t2_at", t2, "old_sp_answer",
-                          sv.old_sp_answer, "conflict_cause",
-                          sv.conflict_cause >= 0 ? json_integer(sv.conflict_cause) : json_null(),
-                          "conflict_at", ca);
+    json_t *j = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s}", "msgidentifier",
+        msgid, "role", kind == NPG_PORT_IN ? "new SP" : "old SP", "sv_id", sv.sv_id, "status",
+        sv.status, "old_spid", sv.old_spid, "new_spid", sv.new_spid, "timer_type",
+        sv.short_timers ? "short" : "long", "created_at", c, "due_at", d, "t1_at", t1, "t2_at", t2,
+        "old_sp_answer", sv.old_sp_answer, "conflict_cause",
+        sv.conflict_cause >= 0 ? json_integer(sv.conflict_cause) : json_null(), "conflict_at", ca);
     char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     printf("%s\n", s ? s : "null");
     free(s);
@@ -479,8 +479,9 @@ static int check(const npg_conf_t *conf, char *err, size_t errlen)
     int rc = npg_npac_calendar_load(conf, &cal, err, errlen);
     if (rc == NPG_OK && strcmp(conf->general.clearinghouse, "npac") == 0 &&
         strlen(conf->npac.lrn) != 10) {
-        snprintf(err, errlen, "[npac] lrn: our 10-digit LRN is needed when [general]"
-                              " clearinghouse is npac");
+        snprintf(err, errlen,
+                 "[npac] lrn: our 10-digit LRN is needed when [general]"
+                 " clearinghouse is npac");
         rc = NPG_ECONF;
     }
     return rc;

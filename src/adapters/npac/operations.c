@@ -24,7 +24,8 @@ void npg_npac_set_handlers(const npg_npac_handlers_t *h)
 NPG_NPAC_OPERATIONS(NPG_NPAC_FORWARD)
 
 #define NPG_NPAC_REFUSE(op)                                                                        \
-    int __npac__##op(struct soap *soap, struct _npac__##op *in, struct _npac__NotificationAck *out) \
+    int __npac__##op(struct soap *soap, struct _npac__##op *in,                                    \
+                     struct _npac__NotificationAck *out)                                           \
     {                                                                                              \
         (void)in, (void)out;                                                                       \
         return npg_soap_fault(soap, NPG_ENOTSUP, #op " is served at /np_api/npac/notify");         \

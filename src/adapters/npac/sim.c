@@ -117,8 +117,7 @@ static int rule_add(const char *line)
 {
     rule_t r = {.answer = ANSWER_CONCUR, .cause = 54, .recause = 54, .delay_ms = S.opt->delay_ms};
     char actions[256];
-    if (S.nrules == NPG_ARRAY_LEN(S.rules) ||
-        sscanf(line, " %39s %255s", r.match, actions) != 2) {
+    if (S.nrules == NPG_ARRAY_LEN(S.rules) || sscanf(line, " %39s %255s", r.match, actions) != 2) {
         npg_log(LOG_ERR, "npacsim", "--rule '%s': want MATCH ACTION[,ACTION...]", line);
         return NPG_EINVAL;
     }
@@ -257,8 +256,8 @@ static void *note_struct(struct soap *s, const note_t *n)
         if (n->authorization >= 0) {
             c->OldSpAuthorization = soap_malloc(s, sizeof(*c->OldSpAuthorization));
             if (c->OldSpAuthorization)
-                *c->OldSpAuthorization = n->authorization ? xsd__boolean__true_
-                                                          : xsd__boolean__false_;
+                *c->OldSpAuthorization =
+                    n->authorization ? xsd__boolean__true_ : xsd__boolean__false_;
         }
         if (n->cause >= 0 && (c->CauseCode = soap_malloc(s, sizeof(int))))
             *c->CauseCode = n->cause;
@@ -271,9 +270,8 @@ static void *note_struct(struct soap *s, const note_t *n)
             c->FailedSpid = soap_malloc(s, 8 * sizeof(char *));
             char copy[64];
             npg_strlcpy(copy, n->failed, sizeof(copy));
-            for (char *save = NULL, *w = strtok_r(copy, "+", &save); w && c->FailedSpid &&
-                                                                      c->__sizeFailedSpid < 8;
-                 w = strtok_r(NULL, "+", &save))
+            for (char *save = NULL, *w = strtok_r(copy, "+", &save);
+                 w && c->FailedSpid && c->__sizeFailedSpid < 8; w = strtok_r(NULL, "+", &save))
                 c->FailedSpid[c->__sizeFailedSpid++] = soap_strdup(s, w);
         }
         c->StatusAt = n->at;
@@ -387,9 +385,8 @@ static sv_t *sv_find(const char *id, const char *tn)
     return v ? v : tn ? sv_of_tn(tn, true) : NULL;
 }
 
-static sv_t *sv_new(const char *tn, const char *tn_end, const char *new_spid,
-                    const char *old_spid, const char *lrn, time_t due,
-                    enum npac__SvType type)
+static sv_t *sv_new(const char *tn, const char *tn_end, const char *new_spid, const char *old_spid,
+                    const char *lrn, time_t due, enum npac__SvType type)
 {
     sv_t *v = calloc(1, sizeof(*v));
     if (!v)
@@ -406,12 +403,10 @@ static sv_t *sv_new(const char *tn, const char *tn_end, const char *new_spid,
     v->short_timers = npg_npac_spid_listed(S.conf->npac.short_timer_spids, old_spid) &&
                       npg_npac_spid_listed(S.conf->npac.short_timer_spids, new_spid);
     const npg_conf_t *c = S.conf;
-    v->t1 = npg_npac_add_business_hours(&S.cal, v->created,
-                                        v->short_timers ? c->npac.t1_short_hours
-                                                        : c->npac.t1_long_hours);
-    v->t2 = npg_npac_add_business_hours(&S.cal, v->t1,
-                                        v->short_timers ? c->npac.t2_short_hours
-                                                        : c->npac.t2_long_hours);
+    v->t1 = npg_npac_add_business_hours(
+        &S.cal, v->created, v->short_timers ? c->npac.t1_short_hours : c->npac.t1_long_hours);
+    v->t2 = npg_npac_add_business_hours(
+        &S.cal, v->t1, v->short_timers ? c->npac.t2_short_hours : c->npac.t2_long_hours);
     v->status = npac__SvStatus__pending;
     v->cause = -1;
     v->gateway_new = strcmp(new_spid, S.spid) == 0;
@@ -441,8 +436,8 @@ static void broadcast_done(sv_t *v)
         return;
     }
     for (sv_t *o = S.svs; o; o = o->next) /* the version it replaces is history */
-        if (o != v && strcmp(o->tn, v->tn) == 0 && (o->status == npac__SvStatus__active ||
-                                                    o->status == npac__SvStatus__partial_failure))
+        if (o != v && strcmp(o->tn, v->tn) == 0 &&
+            (o->status == npac__SvStatus__active || o->status == npac__SvStatus__partial_failure))
             o->status = npac__SvStatus__old;
     v->status = v->rule.partial[0] && v->gateway_new ? npac__SvStatus__partial_failure
                                                      : npac__SvStatus__active;
@@ -599,8 +594,9 @@ static void *worker_main(void *arg)
         } else if (npg_now_ms() - S.first_try_ms > (int64_t)S.opt->retry_max_s * 1000) {
             S.lost = true; /* held until the gateway asks for what it missed */
             S.attempts = 0;
-            npg_log(LOG_NOTICE, "npacsim", "the gateway is away (%s): holding notifications from"
-                                           " %llu until it recovers them",
+            npg_log(LOG_NOTICE, "npacsim",
+                    "the gateway is away (%s): holding notifications from"
+                    " %llu until it recovers them",
                     status, (unsigned long long)copy.seq);
         } else {
             S.retry_ms = npg_now_ms() + (200LL << (S.attempts < 4 ? S.attempts : 4));
@@ -684,7 +680,8 @@ static void seen(const char *op, const sv_t *v, const char *detail)
     log_event("received", op, v ? v->id : 0, detail);
 }
 
-static int on_create(struct soap *soap, struct _npac__SvCreateRequest *in, struct _npac__SvReply *out)
+static int on_create(struct soap *soap, struct _npac__SvCreateRequest *in,
+                     struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
     if (answer_again(soap, in->MessageId, out)) {
@@ -730,9 +727,9 @@ static int old_sp_answer(struct soap *soap, const char *op, const char *message_
         rc = refuse(soap, message_id, 6011, "the version is not pending", out);
     else if (cause >= 0 && now_npac() > npg_npac_conflict_deadline(
                                             &S.cal, v->due, S.conf->npac.conflict_restriction_hour))
-        rc = refuse(soap, message_id, 6012,
-                    "the conflict restriction window closed (NANC 012): concur or stay silent",
-                    out);
+        rc =
+            refuse(soap, message_id, 6012,
+                   "the conflict restriction window closed (NANC 012): concur or stay silent", out);
     else {
         v->old_created = true;
         v->authorization = cause < 0;
@@ -777,8 +774,9 @@ static int remove_conflict(sv_t *v, const char *spid, char *why, size_t len)
         snprintf(why, len, "cause %d can only be lifted by the old SP", v->cause);
         return 6022;
     }
-    if (new_sp && now_npac() < npg_npac_add_business_hours(&S.cal, v->conflict_at,
-                                                           S.conf->npac.conflict_resolution_hours)) {
+    if (new_sp &&
+        now_npac() < npg_npac_add_business_hours(&S.cal, v->conflict_at,
+                                                 S.conf->npac.conflict_resolution_hours)) {
         snprintf(why, len, "the conflict resolution restriction (%d business hours) runs",
                  S.conf->npac.conflict_resolution_hours);
         return 6023;
@@ -939,8 +937,7 @@ static int disconnect(const char *tn, const char *spid, time_t effective, sv_t *
     sv_t *v = NULL;
     for (sv_t *o = S.svs; o; o = o->next)
         if (strcmp(o->tn, tn) <= 0 && strcmp(o->tn_end, tn) >= 0 &&
-            (o->status == npac__SvStatus__active ||
-             o->status == npac__SvStatus__partial_failure) &&
+            (o->status == npac__SvStatus__active || o->status == npac__SvStatus__partial_failure) &&
             (!spid || strcmp(o->new_spid, spid) == 0))
             v = o;
     if (!v)
@@ -962,9 +959,9 @@ static int on_disconnect(struct soap *soap, struct _npac__SvDisconnectRequest *i
     sv_t *v = NULL;
     int code = disconnect(in->TnStart, in->Spid, in->EffectiveReleaseDate, &v);
     seen("SvDisconnectRequest", v, in->TnStart);
-    int rc = code ? refuse(soap, in->MessageId, code, "no active version of the TN is this SP's",
-                           out)
-                  : SOAP_OK;
+    int rc =
+        code ? refuse(soap, in->MessageId, code, "no active version of the TN is this SP's", out)
+             : SOAP_OK;
     if (!code) {
         notify_status(v, in->Spid);
         reply_sv(soap, in->MessageId, v, out);
@@ -1072,9 +1069,9 @@ static json_t *sv_json(const sv_t *v)
     npg_time_iso(v->t2, true, t2, sizeof(t2));
     return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:i}", "sv",
                      (json_int_t)v->id, "tn", v->tn, "tn_end", v->tn_end, "new", v->new_spid, "old",
-                     v->old_spid, "lrn", v->lrn, "status",
-                     soap_npac__SvStatus2s(NULL, v->status), "authorization", v->authorization,
-                     "due", due, "t1", t1, "t2", t2, "cause", v->cause);
+                     v->old_spid, "lrn", v->lrn, "status", soap_npac__SvStatus2s(NULL, v->status),
+                     "authorization", v->authorization, "due", due, "t1", t1, "t2", t2, "cause",
+                     v->cause);
 }
 
 /* POST /npac/control/ACTION?...: what the other SPs do, and the link. */
@@ -1107,7 +1104,7 @@ static int control(npg_http_req_t *req, const char *action)
             snprintf(why, sizeof(why), "an open version of %s exists", tn);
         } else if ((v = sv_new(tn, tn_end, spid, S.spid, lrn, d,
                                strcmp(type, "wireless") == 0 ? npac__SvType__wireless
-                                                              : npac__SvType__wireline))) {
+                                                             : npac__SvType__wireline))) {
             note_new(N_CREATE, v);
             log_event("notified", "SvNewSpCreateNotification", v->id, v->tn);
             j = sv_json(v);
@@ -1166,8 +1163,7 @@ static int http(npg_http_req_t *req)
                                  n->kind == N_STATUS ? soap_npac__SvStatus2s(NULL, n->status) : "",
                                  "delivered", n->seq <= S.delivered));
         json_t *j = json_pack("{s:O, s:o, s:b, s:b, s:b}", "events", S.log, "notifications", notes,
-                              "lost", S.lost, "recovering", S.recovering, "link_down",
-                              S.link_down);
+                              "lost", S.lost, "recovering", S.recovering, "link_down", S.link_down);
         pthread_mutex_unlock(&S.lock);
         return npg_http_reply_json(req, 200, j);
     }

@@ -15,8 +15,8 @@ typedef struct npg_npacsim_options {
     const char *spid;        /* the gateway's SPID (default: [general] operator_code) */
     const char *rules[64];   /* "MATCH ACTION[,ACTION...]": the old SP of the gateway's port-ins */
     size_t nrules;
-    int delay_ms;        /* before the other SP acts and a broadcast ends */
-    int retry_max_s;     /* a notification not taken for this long: the gateway counts as lost */
+    int delay_ms;           /* before the other SP acts and a broadcast ends */
+    int retry_max_s;        /* a notification not taken for this long: the gateway counts as lost */
     const char *clock_file; /* "now" from this file, as npgwd's [npac] test_clock_file */
 } npg_npacsim_options_t;
 

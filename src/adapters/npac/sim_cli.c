@@ -41,12 +41,18 @@ static int read_key_file(const char *path, char *user, size_t ulen, char *key, s
 int npg_npac_simulate(const char *conf_path, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},  {"port", required_argument, NULL, 'p'},
-        {"gateway", required_argument, NULL, 'g'}, {"user", required_argument, NULL, 'U'},
-        {"key", required_argument, NULL, 'k'},     {"key-file", required_argument, NULL, 'K'},
-        {"spid", required_argument, NULL, 's'},    {"delay", required_argument, NULL, 'd'},
-        {"retry-max", required_argument, NULL, 'r'}, {"clock-file", required_argument, NULL, 'c'},
-        {"rule", required_argument, NULL, 'R'},    {"help", no_argument, NULL, 'h'},
+        {"listen", required_argument, NULL, 'l'},
+        {"port", required_argument, NULL, 'p'},
+        {"gateway", required_argument, NULL, 'g'},
+        {"user", required_argument, NULL, 'U'},
+        {"key", required_argument, NULL, 'k'},
+        {"key-file", required_argument, NULL, 'K'},
+        {"spid", required_argument, NULL, 's'},
+        {"delay", required_argument, NULL, 'd'},
+        {"retry-max", required_argument, NULL, 'r'},
+        {"clock-file", required_argument, NULL, 'c'},
+        {"rule", required_argument, NULL, 'R'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     static char user[128], key[160];

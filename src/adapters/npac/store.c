@@ -30,8 +30,7 @@ static int one_port(npg_db_t *db, const char *sql, const npg_db_val_t *p, size_t
     return NPG_OK;
 }
 
-int npg_npac_port_of_sv(npg_db_t *db, const char *sv_id, npg_port_kind_t kind,
-                        npg_npac_port_t *out)
+int npg_npac_port_of_sv(npg_db_t *db, const char *sv_id, npg_port_kind_t kind, npg_npac_port_t *out)
 {
     static const char *const sql[2] = {
         "SELECT p.id, p.msgidentifier, p.state, p.number_type FROM npac_sv s JOIN port_in p"
@@ -135,8 +134,8 @@ int npg_npac_sequence_done(npg_db_t *db, uint64_t seq)
 int npg_npac_sequence_get(npg_db_t *db, uint64_t *last, bool *gap)
 {
     int64_t l = 0, g = 0;
-    int rc = npg_db_query_int(db, "SELECT last_sequence FROM npac_recovery WHERE id = 1", NULL, 0,
-                              &l);
+    int rc =
+        npg_db_query_int(db, "SELECT last_sequence FROM npac_recovery WHERE id = 1", NULL, 0, &l);
     if (rc == NPG_OK)
         rc = npg_db_query_int(db, "SELECT COUNT(*) FROM npac_seen", NULL, 0, &g);
     *last = (uint64_t)l;

@@ -26,8 +26,8 @@ static int set_windows(npac_t *n, npg_db_t *db)
                           NULL, 0, &rows);
     for (size_t i = 0; rc == NPG_OK && i < npg_db_rows_count(rows); i++) {
         time_t t1, t2;
-        npac_windows(n, npg_db_rows_int(rows, i, 1, 0) != 0,
-                     (time_t)npg_db_rows_int(rows, i, 2, 0), &t1, &t2);
+        npac_windows(n, npg_db_rows_int(rows, i, 1, 0) != 0, (time_t)npg_db_rows_int(rows, i, 2, 0),
+                     &t1, &t2);
         rc = npg_db_exec(db,
                          "UPDATE npac_sv SET t1_at = FROM_UNIXTIME(?), t2_at = FROM_UNIXTIME(?)"
                          " WHERE id = ?",
