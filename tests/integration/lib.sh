@@ -64,6 +64,8 @@ web_dir = $top_srcdir/web
 swagger_ui_dir = $top_srcdir/node_modules/swagger-ui-dist
 [uk]
 bank_holidays_file = $top_srcdir/conf/uk-bank-holidays.txt
+[npac]
+holidays_file = $top_srcdir/conf/npac-holidays.txt
 CONF
 }
 drop_db() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "DROP DATABASE IF EXISTS $DB_NAME"; }

@@ -43,6 +43,19 @@ void npac_windows(const npac_t *n, bool short_timers, time_t created, time_t *t1
         &n->cal, *t1, short_timers ? c->npac.t2_short_hours : c->npac.t2_long_hours);
 }
 
+/* The calendar of [npac]; a deployment that does not port through the NPAC does without the
+ * holidays file it cannot read (a development tree has none installed). */
+static int calendar(const npg_conf_t *conf, npg_npac_calendar_t *cal, char *err, size_t errlen)
+{
+    int rc = npg_npac_calendar_load(conf, cal, err, errlen);
+    if (rc != NPG_OK && strcmp(conf->general.clearinghouse, "npac") != 0) {
+        npg_log(LOG_INFO, "npac", "%s: not a US deployment, no NPAC holidays", err);
+        rc = npg_npac_calendar_init(cal, conf->npac.timezone, conf->npac.day_start_hour,
+                                    conf->npac.day_end_hour, "", err, errlen);
+    }
+    return rc;
+}
+
 static int create(const npg_conf_t *conf, void **state)
 {
     npac_t *n = calloc(1, sizeof(*n));
@@ -51,7 +64,7 @@ static int create(const npg_conf_t *conf, void **state)
     n->conf = conf;
     pthread_mutex_init(&n->lock, NULL);
     char err[500];
-    int rc = npg_npac_calendar_load(conf, &n->cal, err, sizeof(err));
+    int rc = calendar(conf, &n->cal, err, sizeof(err));
     if (rc != NPG_OK)
         npg_log(LOG_ERR, "npac", "%s", err);
     else
@@ -476,7 +489,7 @@ static const char *operator_code(const npg_conf_t *conf)
 static int check(const npg_conf_t *conf, char *err, size_t errlen)
 {
     npg_npac_calendar_t cal;
-    int rc = npg_npac_calendar_load(conf, &cal, err, errlen);
+    int rc = calendar(conf, &cal, err, errlen);
     if (rc == NPG_OK && strcmp(conf->general.clearinghouse, "npac") == 0 &&
         strlen(conf->npac.lrn) != 10) {
         snprintf(err, errlen,
