@@ -153,7 +153,8 @@
         <xsl:when test="$type = 'ported'">
           <np:port_time><xsl:apply-templates select="npac:StatusAt" mode="utc"/></np:port_time>
         </xsl:when>
-        <xsl:when test="npac:DueDate">
+        <xsl:when test="npac:DueDate and ($s = 'pending' or $s = 'conflict')">
+          <!-- the due date, while the port has not happened (later the port time stays) -->
           <np:port_time><xsl:apply-templates select="npac:DueDate" mode="utc"/></np:port_time>
         </xsl:when>
       </xsl:choose>
