@@ -13,6 +13,9 @@
 #include "porting/engine.h"
 #include "routing/routing.h"
 
+/* A report that is no event of the table: recorded on the port, it moves nothing. */
+#define EV_STATUS NPG_EV_COUNT_
+
 /* The canonical message types a clearinghouse delivers, and what each means here. */
 static const struct inbound_kind {
     const char *type;
@@ -30,7 +33,7 @@ static const struct inbound_kind {
     {"authorisation_lapsed", NPG_EV_AUTH_LAPSED, false, true},
     {"port_failed", NPG_EV_PORT_FAILED, true, false},
     /* the clearinghouse's own status of the port: recorded, it moves nothing */
-    {"status", NPG_EV_COUNT_, true, true},
+    {"status", EV_STATUS, true, true},
 };
 
 struct inbound_args {
@@ -287,7 +290,7 @@ static int inbound_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, siz
                             .direction = PORT_DIR_RECEIVED,
                             .reject_code = -1,
                             .reason = m->reason[0] ? m->reason : NULL,
-                            .port_time = k->event == NPG_EV_COUNT_ ? 0 : m->port_time,
+                            .port_time = k->event == EV_STATUS ? 0 : m->port_time,
                             .routing_number = m->routing_number[0] ? m->routing_number : NULL};
     if (k->event == NPG_EV_AUTH_ACCEPT && strcmp(m->decision, "reject") == 0) {
         a->step.event = NPG_EV_AUTH_REJECT;
@@ -313,7 +316,7 @@ static int inbound_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, siz
         a->step.xml_id = a->archived;
     else if (rc == NPG_OK && a->raw)
         rc = archive_in(db, ch, m, &a->row, a->raw, a->rawlen, &a->step.xml_id);
-    bool status = k->event == NPG_EV_COUNT_;
+    bool status = k->event == EV_STATUS;
     if (rc == NPG_OK)
         rc = record_ch(db, &a->row, m, status);
     if (rc == NPG_OK && status) { /* recorded on the port, which stays where it is */
