@@ -91,6 +91,16 @@ typedef struct npg_adapter_ops {
     int (*number_info)(void *state, const char *number, json_t **out, char *result, size_t len);
     /* Optional: periodic work of the adapter's own (the UK cut-off), on db. */
     int (*run_timers)(void *state, const npg_adapter_env_t *env, npg_db_t *db, int *changed);
+    /* Optional, the engine's view (porting/porting.h npg_porting_ch_t): what one port-in may
+     * carry, and the adapter's own record of an inbound message inside its transaction. */
+    int (*check_port_in)(const npg_conf_t *conf, const uint64_t *starts, const uint64_t *ends,
+                         size_t n, char *err, size_t errlen);
+    int (*inbound)(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_t *m, const char *port_kind,
+                   uint64_t port_id, int state);
+    /* Optional: `npgwctl <name> ARGS` (operations of its own: NPAC conflict resolution);
+     * returns the exit status, prints what it did. */
+    int (*ctl)(const npg_adapter_env_t *env, npg_db_t *db, int argc, char **argv);
+    const char *ctl_usage; /* its lines of `npgwctl -h` */
 
     /* The simulator: `npsim [-c FILE] <name> ARGS...`; returns the exit status. */
     int (*simulate)(const char *conf_path, int argc, char **argv);

@@ -24,7 +24,9 @@ int npg_adapters_porting(const npg_conf_t *conf, npg_porting_t **out)
         chs[n] = (npg_porting_ch_t){.name = npg_adapters[i]->name,
                                     .operator_code = npg_adapters[i]->operator_code(conf),
                                     .answer_timeout = npg_adapters[i]->answer_timeout(conf),
-                                    .element = npg_adapters[i]->element};
+                                    .element = npg_adapters[i]->element,
+                                    .check_port_in = npg_adapters[i]->check_port_in,
+                                    .inbound = npg_adapters[i]->inbound};
     return npg_porting_new(conf, chs, n, out);
 }
 

@@ -41,12 +41,24 @@ int npg_rest_terminate(npg_http_req_t *req, const npg_route_match_t *m)
     const char *type = m->params[1];
     if (strcasecmp(type, "mobile") != 0 && strcasecmp(type, "fixed") != 0)
         return npg_rest_error(c, 400, "type_of_numbers must be mobile or fixed, not '%s'", type);
-    int rc =
-        npg_port_terminate(c->db, c->pt, e164, strcasecmp(type, "mobile") == 0 ? "mobile" : "fixed",
-                           msgid, err, sizeof(err));
+    /* ?effective=YYYY-MM-DDTHH:MM:SSZ: the effective release date (NPAC disconnect) */
+    time_t effective = 0;
+    const char *q = req->query;
+    if (strncmp(q, "effective=", 10) == 0 &&
+        (strlen(q + 10) != 20 || npg_time_parse(q + 10, &effective) != NPG_OK))
+        return npg_rest_error(c, 400, "effective must be a UTC time like 2026-03-05T15:00:00Z");
+    if (q[0] && strncmp(q, "effective=", 10) != 0)
+        return npg_rest_error(c, 400, "the only query parameter is effective");
+    int rc = npg_port_terminate_at(c->db, c->pt, e164,
+                                   strcasecmp(type, "mobile") == 0 ? "mobile" : "fixed", effective,
+                                   msgid, err, sizeof(err));
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, err);
     snprintf(c->audit_detail, sizeof(c->audit_detail), "termination %s queued", msgid);
+    bool later = effective > time(NULL);
     return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msgidentifier", msgid,
-                                    "message", "Termination submitted; routing record removed"));
+                                    "message",
+                                    later ? "Termination submitted; the routing record goes on the"
+                                            " effective date, when the clearinghouse reports it"
+                                          : "Termination submitted; routing record removed"));
 }

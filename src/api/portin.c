@@ -37,7 +37,7 @@ int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
     (void)m;
     npg_rest_ctx_t *c = CTX(req);
     npg_port_in_req_t in = {0};
-    const char *type = NULL;
+    const char *type = NULL, *due = NULL;
     if (!c->body)
         return npg_rest_error(c, 400, "a JSON body is required");
     if (field_str(c, "donornetworkoperator", false, 10, &in.donor) ||
@@ -46,8 +46,12 @@ int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
         field_str(c, "Type_of_Numbers", true, 6, &type) ||
         field_str(c, "telephonenumberseriestart", true, 15, &in.ranges[0].start) ||
         field_str(c, "telephonenumberserieend", true, 15, &in.ranges[0].end) ||
-        field_str(c, "AccountType", true, 8, &in.account_type))
+        field_str(c, "AccountType", true, 8, &in.account_type) ||
+        field_str(c, "due_date", false, 20, &due))
         return NPG_OK; /* replied */
+    if (due && npg_time_parse(due, &in.port_time) != NPG_OK)
+        return npg_rest_error(c, 400,
+                              "field due_date must be a UTC time like 2026-03-05T15:00:00Z");
     json_t *oc = json_object_get(c->body, "overridecooloff");
     if (oc && !json_is_boolean(oc) && !json_is_null(oc))
         return npg_rest_error(c, 400, "field overridecooloff must be true or false");

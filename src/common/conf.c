@@ -41,6 +41,8 @@ static const char *const section_help[][2] = {
     {"dns", "External DNS servers fed by RFC 2136 UPDATE (TSIG) whenever routing changes."},
     {"uk", "UK porting: the PortIn service for BSS clients (/np_api/uk/portin) and the UK porting"
            " platform npgwd calls (PAC validation, port dates, PAC close and creation)."},
+    {"npac", "NPAC (US): the SOA interface npgwd calls, its notifications at /np_api/npac/notify,"
+             " the business-day calendar and the concurrence timers (docs/npac.md)."},
     {"http", "The npgwd HTTP listener: SOAP services, clearinghouse receiver, REST API, WSDLs."},
     {"tls", "Outbound TLS: how npgw checks the servers it calls (clearinghouse, UK platform, BSS,"
             " charging, SMS) and the client certificate it shows them."},
@@ -163,7 +165,7 @@ static const conf_item_t schema[] = {
      "Folder with canonical.xsd and one folder of stylesheets per clearinghouse "
      "(pxs/to-canonical.xsl, pxs/from-canonical.xsl); empty: the installed ones."},
     {"general", "clearinghouse", CONF_STR, F(general.clearinghouse), 1, 16, NULL, "pxs",
-     "The clearinghouse adapter (pxs, uk) that carries port-ins created through the REST API"
+     "The clearinghouse adapter (pxs, uk, npac) that carries port-ins created through the REST API"
      " and npgwctl, and terminations."},
 
     {"database", "host", CONF_STR, F(database.host), 0, 0, NULL, "127.0.0.1",
@@ -368,6 +370,63 @@ static const conf_item_t schema[] = {
     SMS_SMPP("sms.enet", 6),
     SMS_SMPP("sms.gtt", 7),
     SMS_SMPP("sms.digicel", 8),
+    {"npac", "url", CONF_STR, F(npac.url), 1, 0, NULL, "http://127.0.0.1:8783/npac",
+     "The NPAC's SOA endpoint (wsdl/npac/npac.wsdl, service NpacSoa)."},
+    {"npac", "user", CONF_STR, F(npac.user), 0, 0, NULL, "",
+     "HTTP Basic user at the NPAC (empty: none)."},
+    {"npac", "password", CONF_SECRET, F(npac.password), 0, 0, NULL, "",
+     "HTTP Basic password at the NPAC (never logged)."},
+    {"npac", "npac_operator", CONF_STR, F(npac.npac_operator), 2, 10, NULL, "NPAC",
+     "The NPAC's own code, the sender of its notifications."},
+    {"npac", "lrn", CONF_DIGITS, F(npac.lrn), 0, 10, NULL, "",
+     "Our location routing number for port-ins (10 digits NPA-NXX-XXXX); required when"
+     " [general] clearinghouse is npac."},
+    {"npac", "answer_timeout", CONF_INT, F(npac.answer_timeout), 1, 7776000, NULL, "2592000",
+     "Seconds to wait for the NPAC's next message before a port times out locally (conflicts"
+     " may last weeks)."},
+    {"npac", "connect_timeout", CONF_INT, F(npac.connect_timeout), 1, 60, NULL, "3",
+     "Seconds to connect to the NPAC."},
+    {"npac", "io_timeout", CONF_INT, F(npac.io_timeout), 1, 300, NULL, "10",
+     "Seconds to wait for the NPAC's reply."},
+    {"npac", "timezone", CONF_CHOICE, F(npac.timezone), 0, 0,
+     "America/Chicago|America/New_York|America/Denver|America/Los_Angeles|UTC", "America/Chicago",
+     "Clock of business hours and due dates (US daylight saving built in)."},
+    {"npac", "day_start_hour", CONF_INT, F(npac.day_start_hour), 0, 23, NULL, "7",
+     "Business hours start at this local hour, Monday to Friday."},
+    {"npac", "day_end_hour", CONF_INT, F(npac.day_end_hour), 1, 24, NULL, "19",
+     "Business hours end at this local hour (after day_start_hour)."},
+    {"npac", "holidays_file", CONF_STR, F(npac.holidays_file), 0, 0, NULL,
+     NPGW_DATADIR "/npac-holidays.txt",
+     "NPAC holidays, one YYYY-MM-DD a line, '#' comments (as shipped: 2026-2030). Empty: none."},
+    {"npac", "holidays", CONF_STR, F(npac.holidays), 0, 0, NULL, "",
+     "More holidays (YYYY-MM-DD, comma separated), added to the file's."},
+    {"npac", "t1_long_hours", CONF_INT, F(npac.t1_long_hours), 1, 240, NULL, "9",
+     "Initial concurrence window (T1) of long timers, in business hours."},
+    {"npac", "t2_long_hours", CONF_INT, F(npac.t2_long_hours), 1, 240, NULL, "9",
+     "Final concurrence window (T2) of long timers, in business hours."},
+    {"npac", "t1_short_hours", CONF_INT, F(npac.t1_short_hours), 1, 240, NULL, "1",
+     "Initial concurrence window (T1) of short timers, in business hours."},
+    {"npac", "t2_short_hours", CONF_INT, F(npac.t2_short_hours), 1, 240, NULL, "1",
+     "Final concurrence window (T2) of short timers, in business hours."},
+    {"npac", "short_timer_spids", CONF_STR, F(npac.short_timer_spids), 0, 0, NULL, "",
+     "SPIDs that use short timers (comma separated); a version gets them when both SPs are"
+     " listed, long ones otherwise."},
+    {"npac", "conflict_restriction_hour", CONF_INT, F(npac.conflict_restriction_hour), 0, 24, NULL,
+     "12",
+     "The old SP may not put a version into conflict after this local hour of the business"
+     " day before its due date."},
+    {"npac", "conflict_resolution_hours", CONF_INT, F(npac.conflict_resolution_hours), 0, 240, NULL,
+     "6", "Business hours after a conflict before the new SP may remove it."},
+    {"npac", "cancel_window_hours", CONF_INT, F(npac.cancel_window_hours), 1, 240, NULL, "9",
+     "Business hours a cancel-pending version waits for the other SP (npsim npac)."},
+    {"npac", "auto_activate", CONF_CHOICE, F(npac.auto_activate), 0, 0, "yes|no", "yes",
+     "yes: npgwd activates a concurred port-in on its due date; no: people instruct it."},
+    {"npac", "recovery_interval", CONF_INT, F(npac.recovery_interval), 5, 86400, NULL, "300",
+     "Seconds between asks for missed notifications (also at start, after a gap or a lost"
+     " link)."},
+    {"npac", "test_clock_file", CONF_STR, F(npac.test_clock_file), 0, 0, NULL, "",
+     "Tests only: when set, NPAC rules take \"now\" from this file (YYYY-MM-DDTHH:MM:SSZ);"
+     " empty: the real clock."},
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)

@@ -143,6 +143,30 @@ typedef struct npg_conf {
         char callback_url[NPG_CONF_STRLEN]; /* how providers reach npgwd; "": no receipts */
         npg_conf_sms_provider_t provider[NPG_CONF_SMS_PROVIDERS];
     } sms;
+    struct {
+        char url[NPG_CONF_STRLEN]; /* the NPAC's SOA interface (wsdl/npac/npac.wsdl) */
+        char user[64];
+        char password[128];
+        char npac_operator[11]; /* the NPAC's own code, the sender of its notifications */
+        char lrn[16];           /* our location routing number: 10 digits NPA-NXX-XXXX */
+        int answer_timeout;     /* seconds to wait for the NPAC's next message */
+        int connect_timeout;
+        int io_timeout;
+        char timezone[24];  /* the business-day clock: US zones with US daylight saving */
+        int day_start_hour; /* business hours, local time, Monday to Friday */
+        int day_end_hour;
+        char holidays_file[NPG_CONF_STRLEN]; /* one YYYY-MM-DD a line; "": none */
+        char holidays[1024];                 /* more: YYYY-MM-DD, comma separated */
+        int t1_long_hours, t2_long_hours;    /* concurrence windows, business hours */
+        int t1_short_hours, t2_short_hours;
+        char short_timer_spids[512];   /* SPIDs on short timers; both sides listed: short */
+        int conflict_restriction_hour; /* no new conflict after it, business day before due */
+        int conflict_resolution_hours; /* business hours before the new SP may lift one */
+        int cancel_window_hours;       /* business hours a cancel waits for the other side */
+        char auto_activate[4];         /* yes: activate port-ins on their due date */
+        int recovery_interval;         /* seconds between checks for missed notifications */
+        char test_clock_file[NPG_CONF_STRLEN]; /* tests only: "now" read from this file */
+    } npac;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,13 @@ typedef struct slot {
     uint32_t op;
 } slot_t;
 
+/* A number's own routing number (NPAC LRN), beside its operator's: few numbers have one, so a
+ * hash of its own keeps ported_t at 10 bytes. lrn 0: none (removed). */
+typedef struct lrn_slot {
+    uint64_t number; /* 0: empty */
+    uint64_t lrn;    /* E.164 digits as a number */
+} lrn_slot_t;
+
 #define MAX_OPS 4096 /* operator ids (AUTO_INCREMENT) must stay below */
 /* After this many changes the overlay is folded into the sorted array. */
 #define MERGE_AT 65536
@@ -43,6 +51,8 @@ struct npg_enum_index {
     size_t nranges;
     slot_t *slots;
     size_t nslots, used; /* nslots: a power of two */
+    lrn_slot_t *lrns;
+    size_t nlrns, lrns_used; /* nlrns: a power of two */
     uint64_t last_change;
     struct timespec gap_since;
     bool in_gap;
@@ -78,6 +88,7 @@ void npg_enum_index_free(npg_enum_index_t **ixp)
     free(ix->base);
     free(ix->ranges);
     free(ix->slots);
+    free(ix->lrns);
     free(ix);
     *ixp = NULL;
 }
@@ -174,6 +185,49 @@ static void swap_small(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges
     free(old_ranges);
 }
 
+static lrn_slot_t *lrn_find(lrn_slot_t *slots, size_t n, uint64_t number)
+{
+    if (!n)
+        return NULL;
+    for (size_t i = mix(number) & (n - 1);; i = (i + 1) & (n - 1))
+        if (slots[i].number == number || slots[i].number == 0)
+            return &slots[i];
+}
+
+/* A number's own routing number, or its removal (lrn 0). Caller holds the write lock. */
+static int lrn_put(npg_enum_index_t *ix, uint64_t number, uint64_t lrn)
+{
+    lrn_slot_t *s = lrn_find(ix->lrns, ix->nlrns, number);
+    if (!lrn && (!s || s->number == 0))
+        return NPG_OK; /* nothing to remove */
+    if (s && s->number == number) {
+        s->lrn = lrn; /* slots are never emptied: the probe chains stay whole */
+        return NPG_OK;
+    }
+    if ((ix->lrns_used + 1) * 2 > ix->nlrns) {
+        size_t n = ix->nlrns ? ix->nlrns * 2 : 1024;
+        lrn_slot_t *t = calloc(n, sizeof(*t));
+        if (!t)
+            return NPG_ENOMEM;
+        for (size_t i = 0; i < ix->nlrns; i++)
+            if (ix->lrns[i].number)
+                *lrn_find(t, n, ix->lrns[i].number) = ix->lrns[i];
+        free(ix->lrns);
+        ix->lrns = t, ix->nlrns = n;
+    }
+    s = lrn_find(ix->lrns, ix->nlrns, number);
+    ix->lrns_used++;
+    s->number = number, s->lrn = lrn;
+    return NPG_OK;
+}
+
+static int lrn_row(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    npg_enum_index_t *ix = arg;
+    return lrn_put(ix, strtoull(c[0], NULL, 10), strtoull(c[1], NULL, 10));
+}
+
 int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
 {
     int64_t last = 0, count = 0;
@@ -205,11 +259,18 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     pthread_rwlock_wrlock(&ix->lock);
     free(ix->base);
     free(ix->slots);
+    free(ix->lrns);
     ix->base = pv.p, ix->nbase = pv.n;
     ix->slots = NULL, ix->nslots = ix->used = 0;
+    ix->lrns = NULL, ix->nlrns = ix->lrns_used = 0;
+    /* few rows, read under the lock: answers wait for them once, at start */
+    rc = npg_db_query_each(db, "SELECT number, lrn FROM routing WHERE lrn IS NOT NULL", NULL, 0,
+                           lrn_row, ix);
     ix->last_change = (uint64_t)last;
     ix->in_gap = false;
     pthread_rwlock_unlock(&ix->lock);
+    if (rc != NPG_OK)
+        return rc;
     npg_log(LOG_NOTICE, "enum", "loaded %zu ported numbers, %zu home ranges; change log at %" PRId64,
             pv.n, nranges, last);
     return NPG_OK;
@@ -337,8 +398,11 @@ static int change_row(const char *const *c, const size_t *l, size_t n, void *arg
             f->unknown_op = true;
         op = o < MAX_OPS ? (uint32_t)o : OVERLAY_HOME;
     }
+    uint64_t lrn = op != OVERLAY_HOME && c[4] ? strtoull(c[4], NULL, 10) : 0;
     pthread_rwlock_wrlock(&ix->lock);
     int rc = overlay_put(ix, number, op);
+    if (rc == NPG_OK)
+        rc = lrn_put(ix, number, lrn);
     if (rc == NPG_OK)
         ix->last_change = id;
     pthread_rwlock_unlock(&ix->lock);
@@ -355,7 +419,7 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
 {
     follow_ctx_t f = {.ix = ix};
     int rc = npg_db_query_each(db,
-                               "SELECT id, number, op, operator_id FROM routing_changes"
+                               "SELECT id, number, op, operator_id, lrn FROM routing_changes"
                                " WHERE id > ? ORDER BY id LIMIT ?",
                                NPG_DB_P(NPG_DB_U(ix->last_change), NPG_DB_I(batch)), change_row,
                                &f);
@@ -428,6 +492,9 @@ void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answe
     if (op >= 0 && op != home && ix->ops[op].code[0]) {
         out->kind = NPG_ENUM_PORTED;
         out->op = ix->ops[op];
+        const lrn_slot_t *l = lrn_find(ix->lrns, ix->nlrns, number);
+        if (l && l->number == number && l->lrn && l->lrn < 1000000000000000ULL) /* 15 digits */
+            snprintf(out->op.rn, sizeof(out->op.rn), "%" PRIu64, l->lrn);
     } else if (home >= 0 && ix->ops[home].code[0]) {
         out->kind = NPG_ENUM_HOME;
         out->op = ix->ops[home];
@@ -466,7 +533,8 @@ void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out)
         out->operators += ix->ops[i].code[0] != 0;
     out->last_change = ix->last_change;
     out->bytes = ix->nbase * sizeof(ported_t) + ix->nslots * sizeof(slot_t) +
-                 ix->nranges * sizeof(range_t) + MAX_OPS * sizeof(npg_enum_op_t);
+                 ix->nranges * sizeof(range_t) + MAX_OPS * sizeof(npg_enum_op_t) +
+                 ix->nlrns * sizeof(lrn_slot_t);
     pthread_rwlock_unlock(&ix->lock);
 }
 

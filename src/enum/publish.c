@@ -438,7 +438,8 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
     while (rc == NPG_OK && n <= last) {
         rc =
             npg_db_query(db,
-                         "SELECT r.number, o.routing_number, o.ims_domain, o.naptr_form,"
+                         "SELECT r.number, COALESCE(r.lrn, o.routing_number), o.ims_domain,"
+                         " o.naptr_form,"
                          " o.rn_format FROM routing r JOIN operators o ON o.id = r.operator_id"
                          " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
                          NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);

@@ -10,6 +10,7 @@
 #include "common/cli.h"
 #include "common/e164.h"
 #include "common/log.h"
+#include "common/util.h"
 #include "db/migrate.h"
 #include "numbering/operator.h"
 #include "porting/alarm.h"
@@ -207,7 +208,14 @@ static int cmd_port_in_create(ctl_t *ctl, int argc, char **argv)
             req.donor = v;
         else if (strcmp(argv[i], "--contact") == 0)
             req.contact_number = v;
-        else {
+        else if (strcmp(argv[i], "--clearinghouse") == 0)
+            req.clearinghouse = v;
+        else if (strcmp(argv[i], "--due") == 0) {
+            if (npg_time_parse(v, &req.port_time) != NPG_OK) {
+                fprintf(stderr, "npgwctl: --due wants YYYY-MM-DDTHH:MM:SSZ, not '%s'\n", v);
+                return 2;
+            }
+        } else {
             fprintf(stderr, "npgwctl: unknown option %s\n", argv[i]);
             return 2;
         }
@@ -381,7 +389,8 @@ static int cmd_alarm_clear(ctl_t *ctl, int argc, char **argv)
 static const cmd_t commands[] = {
     {"port-in", "create", 0, cmd_port_in_create,
      "--from N [--to N] [--from ..] --email E --account Prepaid|Postpaid [--type mobile|fixed]"
-     " [--donor CODE|Auto] [--contact N] [--override-cooloff]"},
+     " [--donor CODE|Auto] [--contact N] [--override-cooloff] [--clearinghouse NAME]"
+     " [--due YYYY-MM-DDTHH:MM:SSZ]"},
     {"port-in", "list", 0, cmd_port_in_list, "[--state N] [--limit N]"},
     {"port-in", "show", 1, cmd_port_in_show, "MSGIDENTIFIER (JSON; follows resubmissions)"},
     {"port-in", "instruct", 1, cmd_port_in_instruct, "MSGIDENTIFIER"},
@@ -417,6 +426,29 @@ static void usage(FILE *out)
     fprintf(out, "usage: npgwctl [-c FILE] COMMAND ...\n");
     for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++)
         fprintf(out, "  %s %s %s\n", commands[i].group, commands[i].name, commands[i].usage);
+    for (size_t i = 0; npg_adapters[i]; i++) /* each adapter's own operations */
+        if (npg_adapters[i]->ctl && npg_adapters[i]->ctl_usage)
+            fputs(npg_adapters[i]->ctl_usage, out);
+}
+
+/* `npgwctl <adapter> ARGS`: an adapter's own operations, with the database and the engine. */
+static int adapter_ctl(const npg_adapter_ops_t *a, const char *conf_path, int argc, char **argv)
+{
+    ctl_t ctl = {0};
+    if (npg_cli_setup("npgwctl", conf_path, &ctl.conf) != NPG_OK)
+        return 1;
+    int rc = npg_adapters_porting(&ctl.conf, &ctl.pt);
+    if (rc != NPG_OK)
+        return ctl_fail(rc, "configuration");
+    if ((rc = npg_db_open(&ctl.conf, &ctl.db)) != NPG_OK) {
+        npg_porting_free(&ctl.pt);
+        return ctl_fail(rc, "database");
+    }
+    npg_adapter_env_t env = {.conf = &ctl.conf, .pt = ctl.pt};
+    int ret = a->ctl(&env, ctl.db, argc, argv);
+    npg_db_close(&ctl.db);
+    npg_porting_free(&ctl.pt);
+    return ret;
 }
 
 int main(int argc, char **argv)
@@ -431,6 +463,9 @@ int main(int argc, char **argv)
             return c == 'h' ? 0 : 2;
         }
     }
+    const npg_adapter_ops_t *a = argc > optind ? npg_adapter_find(argv[optind]) : NULL;
+    if (a && a->ctl)
+        return adapter_ctl(a, conf_path, argc - optind - 1, argv + optind + 1);
     if (argc - optind < 2) {
         usage(stderr);
         return 2;

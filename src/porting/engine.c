@@ -43,9 +43,10 @@ static int send_auth_answer(npg_db_t *db, npg_porting_t *pt, port_row_t *row,
     return port_queue_message(db, pt, row, "authorisation_answer", step);
 }
 
-/* Every number of the row's ranges to operator_code (its home owner: the row is removed). */
+/* Every number of the row's ranges to operator_code (its home owner: the row is removed), with
+ * the step's own routing number when the clearinghouse gave one (NPAC LRN). */
 static int route_ranges(npg_db_t *db, const port_row_t *row, const char *operator_code,
-                        const char *source, char *err, size_t errlen)
+                        const char *lrn, const char *source, char *err, size_t errlen)
 {
     npg_operator_t op;
     int rc = npg_operator_get(db, operator_code, &op);
@@ -56,22 +57,22 @@ static int route_ranges(npg_db_t *db, const port_row_t *row, const char *operato
                  row->msgid, operator_code);
     for (size_t i = 0; rc == NPG_OK && i < row->nranges; i++)
         for (uint64_t n = row->starts[i]; rc == NPG_OK && n <= row->ends[i]; n++)
-            rc = npg_routing_set(db, n, &op, row->number_type, source, row->msgid, NULL);
+            rc = npg_routing_set_lrn(db, n, &op, lrn, row->number_type, source, row->msgid, NULL);
     return rc;
 }
 
 static int route_to_us(npg_db_t *db, npg_porting_t *pt, port_row_t *row, const port_step_t *step,
                        char *err, size_t errlen)
 {
-    (void)step;
-    return route_ranges(db, row, pt->conf->general.operator_code, "port_in", err, errlen);
+    return route_ranges(db, row, pt->conf->general.operator_code, step->routing_number, "port_in",
+                        err, errlen);
 }
 
 static int route_to_recipient(npg_db_t *db, npg_porting_t *pt, port_row_t *row,
                               const port_step_t *step, char *err, size_t errlen)
 {
-    (void)pt, (void)step;
-    return route_ranges(db, row, row->recipient, "port_out", err, errlen);
+    (void)pt;
+    return route_ranges(db, row, row->recipient, step->routing_number, "port_out", err, errlen);
 }
 
 /* The routing of the port's numbers is to be pushed to the DNS servers, in global order. */

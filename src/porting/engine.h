@@ -44,6 +44,7 @@ typedef struct port_step {
     int reject_code;      /* -1 none */
     const char *reason;
     time_t port_time;
+    const char *routing_number; /* the numbers' own routing number (NPAC LRN), or NULL */
 } port_step_t;
 
 #define PORT_DIR_SENT 0
@@ -80,6 +81,8 @@ const char *port_step_name(const npg_porting_t *pt, const char *ch, const port_s
 /* --- messages.c: canonical messages queued for the port's adapter ---------------------- */
 int port_queue_message(npg_db_t *db, npg_porting_t *pt, const port_row_t *row, const char *type,
                        const port_step_t *step) NPG_WUR;
+/* The outbox ordering key of a port's messages: one port's messages go out in order. */
+void port_outbox_key(const port_row_t *row, char *out, size_t len);
 
 /* --- engine.c: the table ------------------------------------------------------------- */
 /* Check the table, compare-and-set the state, write the event, run the actions' handlers. */

@@ -13,6 +13,9 @@
 #include "porting/engine.h"
 #include "routing/routing.h"
 
+/* A report that is no event of the table: recorded on the port, it moves nothing. */
+#define EV_STATUS NPG_EV_COUNT_
+
 /* The canonical message types a clearinghouse delivers, and what each means here. */
 static const struct inbound_kind {
     const char *type;
@@ -25,6 +28,12 @@ static const struct inbound_kind {
     {"ported", NPG_EV_PORTED, true, true},
     {"timedout", NPG_EV_TIMEDOUT, true, true},
     {"terminated", NPG_EV_TERMINATION_DUE, false, false},
+    {"conflict", NPG_EV_CONFLICT, true, false},
+    {"cancelled", NPG_EV_CANCELLED, true, true},
+    {"authorisation_lapsed", NPG_EV_AUTH_LAPSED, false, true},
+    {"port_failed", NPG_EV_PORT_FAILED, true, false},
+    /* the clearinghouse's own status of the port: recorded, it moves nothing */
+    {"status", EV_STATUS, true, true},
 };
 
 struct inbound_args {
@@ -74,7 +83,24 @@ static int terminated(npg_db_t *db, npg_porting_t *pt, const npg_porting_ch_t *c
     } else if (rc == NPG_ENOTFOUND) {
         rc = NPG_OK; /* nothing routed: its home owner serves it already */
     }
+    if (rc == NPG_OK && ch->inbound)
+        rc = ch->inbound(db, pt, m, "none", 0, 0);
     return rc;
+}
+
+/* Has this port entered state (an applied event) before? */
+static bool entered_before(npg_db_t *db, const port_row_t *row, int state)
+{
+    static const char *const sql[2] = {
+        "SELECT COUNT(*) FROM port_in_events WHERE port_in_id = ? AND applied = 1"
+        " AND to_state = ?",
+        "SELECT COUNT(*) FROM port_out_events WHERE port_out_id = ? AND applied = 1"
+        " AND to_state = ?",
+    };
+    int64_t n = 0;
+    return npg_db_query_int(db, sql[row->kind], NPG_DB_P(NPG_DB_U(row->id), NPG_DB_I(state)), &n) ==
+               NPG_OK &&
+           n > 0;
 }
 
 /* Has this port applied a message of this kind before (a repeat, not a disagreement)? */
@@ -122,7 +148,8 @@ static int crossed(npg_db_t *db, npg_porting_t *pt, struct inbound_args *a)
     npg_alarm_severity_t severity = NPG_ALARM_MAJOR;
     bool alarm = true;
     int rc = NPG_OK;
-    bool negative = step->event == NPG_EV_AUTH_REJECT || step->event == NPG_EV_TIMEDOUT;
+    bool negative = step->event == NPG_EV_AUTH_REJECT || step->event == NPG_EV_TIMEDOUT ||
+                    step->event == NPG_EV_CANCELLED || step->event == NPG_EV_CONFLICT;
     bool over =
         npg_port_state_is(row->kind, row->state, NPG_SF_FINAL) && row->state != NPG_PS_COMPLETE;
     if (over && negative) {
@@ -131,6 +158,14 @@ static int crossed(npg_db_t *db, npg_porting_t *pt, struct inbound_args *a)
     } else if (applied_before(db, pt, row, step)) {
         alarm = false;
         snprintf(what, sizeof(what), "a repeat of a message applied before");
+    } else if (step->event == NPG_EV_AUTH_ACCEPT && row->kind == NPG_PORT_IN && !over &&
+               entered_before(db, row, NPG_PS_WAIT_INSTRUCTION)) {
+        alarm = false; /* authorised already, by the clearinghouse's rules (NPAC T2) */
+        snprintf(what, sizeof(what), "the port was authorised already");
+    } else if (step->event == NPG_EV_INSTRUCTION_RESPONSE && row->kind == NPG_PORT_IN &&
+               (row->state == NPG_PS_PORTED || row->state == NPG_PS_COMPLETE)) {
+        alarm = false; /* the port completed before this acknowledgement was processed */
+        snprintf(what, sizeof(what), "the port went ahead already");
     } else if (row->kind == NPG_PORT_IN && step->event == NPG_EV_AUTH_ACCEPT &&
                (row->state == NPG_PS_ABORTED || row->state == NPG_PS_TIMEOUT)) {
         /* They authorised while we gave up: the clearinghouse now waits for an instruction. */
@@ -180,15 +215,41 @@ static void describe(const npg_porting_ch_t *ch, struct inbound_args *a)
 {
     const npg_canon_msg_t *m = a->m;
     port_step_t *s = &a->step;
+    const char *el = ch->element ? ch->element(m->type) : NULL;
+    char cause[32] = "";
+    if (s->event == NPG_EV_CONFLICT && m->reject_code >= 0)
+        snprintf(cause, sizeof(cause), ", cause code %d", m->reject_code);
     if (s->event == NPG_EV_AUTH_REJECT)
         snprintf(a->text, sizeof(a->text), "Rejected by donor: %d %s%s%s", s->reject_code,
                  npg_reject_reason(s->reject_code) ? npg_reject_reason(s->reject_code) : "Unknown",
                  m->reason[0] ? " - " : "", m->reason);
     else
-        snprintf(a->text, sizeof(a->text), "%s received from %s",
-                 ch->element ? ch->element(m->type) : m->type,
-                 m->sender[0] ? m->sender : m->clearinghouse);
+        snprintf(a->text, sizeof(a->text), "%s received from %s%s%s%s%s%s", el ? el : m->type,
+                 m->sender[0] ? m->sender : m->clearinghouse, m->ch_status[0] ? ": " : "",
+                 m->ch_status, cause, m->reason[0] ? " - " : "", m->reason);
     s->eventlog = a->text;
+}
+
+/* The clearinghouse's own reference and status of the port, as it reports them. */
+static int record_ch(npg_db_t *db, const port_row_t *row, const npg_canon_msg_t *m, bool status)
+{
+    static const char *const sql[2] = {
+        "UPDATE port_in SET clearinghouse_ref = COALESCE(?, clearinghouse_ref),"
+        " clearinghouse_status = COALESCE(?, clearinghouse_status),"
+        " port_time = COALESCE(FROM_UNIXTIME(?), port_time) WHERE id = ?",
+        "UPDATE port_out SET clearinghouse_ref = COALESCE(?, clearinghouse_ref),"
+        " clearinghouse_status = COALESCE(?, clearinghouse_status),"
+        " port_time = COALESCE(FROM_UNIXTIME(?), port_time) WHERE id = ?",
+    };
+    /* a transition sets port_time itself; a status report may move it (NPAC due date) */
+    bool when = status && m->port_time;
+    if (!m->ch_ref[0] && !m->ch_status[0] && !when)
+        return NPG_OK;
+    return npg_db_exec(db, sql[row->kind],
+                       NPG_DB_P(m->ch_ref[0] ? NPG_DB_S(m->ch_ref) : NPG_DB_NUL,
+                                m->ch_status[0] ? NPG_DB_S(m->ch_status) : NPG_DB_NUL,
+                                when ? NPG_DB_I(m->port_time) : NPG_DB_NUL, NPG_DB_U(row->id)),
+                       NULL, NULL);
 }
 
 static int inbound_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, size_t errlen)
@@ -229,7 +290,8 @@ static int inbound_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, siz
                             .direction = PORT_DIR_RECEIVED,
                             .reject_code = -1,
                             .reason = m->reason[0] ? m->reason : NULL,
-                            .port_time = m->port_time};
+                            .port_time = k->event == EV_STATUS ? 0 : m->port_time,
+                            .routing_number = m->routing_number[0] ? m->routing_number : NULL};
     if (k->event == NPG_EV_AUTH_ACCEPT && strcmp(m->decision, "reject") == 0) {
         a->step.event = NPG_EV_AUTH_REJECT;
         a->step.reject_code = m->reject_code >= 0 ? m->reject_code : 0;
@@ -254,14 +316,23 @@ static int inbound_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, siz
         a->step.xml_id = a->archived;
     else if (rc == NPG_OK && a->raw)
         rc = archive_in(db, ch, m, &a->row, a->raw, a->rawlen, &a->step.xml_id);
+    bool status = k->event == EV_STATUS;
     if (rc == NPG_OK)
+        rc = record_ch(db, &a->row, m, status);
+    if (rc == NPG_OK && status) { /* recorded on the port, which stays where it is */
+        a->outcome = NPG_INBOUND_APPLIED;
+        rc = port_event(db, pt, &a->row, &a->step, a->row.state, false, a->text);
+    } else if (rc == NPG_OK) {
         rc = port_apply(db, pt, &a->row, &a->step, err, errlen);
-    if (rc == NPG_ESTATE) {
-        err[0] = '\0';
-        return crossed(db, pt, a);
+        if (rc == NPG_ESTATE) {
+            err[0] = '\0';
+            rc = crossed(db, pt, a);
+        } else if (rc == NPG_OK && fresh) {
+            rc = port_out_validate(db, pt, &a->row, err, errlen);
+        }
     }
-    if (rc == NPG_OK && fresh)
-        rc = port_out_validate(db, pt, &a->row, err, errlen);
+    if (rc == NPG_OK && ch->inbound)
+        rc = ch->inbound(db, pt, m, port_kind_str(a->row.kind), a->row.id, a->row.state);
     return rc;
 }
 

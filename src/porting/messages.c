@@ -33,6 +33,12 @@ static void fill_request(const npg_conf_t *conf, const port_row_t *row, npg_cano
     m->nranges = row->nranges;
 }
 
+void port_outbox_key(const port_row_t *row, char *out, size_t len)
+{
+    snprintf(out, len, "%s:%s:%llu", row->clearinghouse, port_kind_str(row->kind),
+             (unsigned long long)row->id);
+}
+
 int port_queue_message(npg_db_t *db, npg_porting_t *pt, const port_row_t *row, const char *type,
                        const port_step_t *step)
 {
@@ -58,9 +64,13 @@ int port_queue_message(npg_db_t *db, npg_porting_t *pt, const port_row_t *row, c
             npg_strlcpy(m.reason, step->reason ? step->reason : npg_reject_reason(m.reject_code),
                         sizeof(m.reason));
         }
-    } else if (strcmp(type, "abort") == 0 && step->reason) {
+    } else if (step->reason) { /* abort, conflict_resolve, cancel_ack */
         npg_strlcpy(m.reason, step->reason, sizeof(m.reason));
     }
+    if (!m.port_time && row->port_time && !row->pac[0])
+        m.port_time = row->port_time; /* the due date (NPAC), when the port has one */
+    if (strcmp(type, "porting_request") != 0 && row->nranges) /* who it is about, for NPAC */
+        local_number(conf, row->starts[0], m.number, sizeof(m.number));
     if (row->pac[0] && row->nranges) { /* authorised by a code: every message names it */
         local_number(conf, row->starts[0], m.number, sizeof(m.number));
         npg_strlcpy(m.pac, row->pac, sizeof(m.pac));
@@ -73,10 +83,27 @@ int port_queue_message(npg_db_t *db, npg_porting_t *pt, const port_row_t *row, c
         return rc;
     char key[80], idem[128];
     /* The outbox kind is the port's adapter; one port's messages go out in order. */
-    snprintf(key, sizeof(key), "%s:%s:%llu", row->clearinghouse, port_kind_str(row->kind),
-             (unsigned long long)row->id);
+    port_outbox_key(row, key, sizeof(key));
     snprintf(idem, sizeof(idem), "%s:%s:%s", row->clearinghouse, type, m.message_id);
     rc = npg_outbox_put(db, row->clearinghouse, key, idem, port_kind_str(row->kind), row->id, xml);
     free(xml);
+    return rc;
+}
+
+int npg_port_queue(npg_db_t *db, npg_porting_t *pt, npg_port_kind_t kind, uint64_t port_id,
+                   const char *type, int reject_code, const char *reason, const char *text)
+{
+    port_row_t row;
+    int rc = port_load(db, kind, NULL, port_id, true, &row);
+    if (rc != NPG_OK)
+        return rc;
+    port_step_t step = {.type = type,
+                        .direction = PORT_DIR_SENT,
+                        .eventlog = text,
+                        .reject_code = reject_code,
+                        .reason = reason};
+    rc = port_queue_message(db, pt, &row, type, &step);
+    if (rc == NPG_OK)
+        rc = port_event(db, pt, &row, &step, row.state, false, text ? text : "");
     return rc;
 }

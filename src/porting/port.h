@@ -119,6 +119,37 @@ int npg_port_run_timers(npg_db_t *db, npg_porting_t *pt, int *changed) NPG_WUR;
  */
 int npg_port_terminate(npg_db_t *db, npg_porting_t *pt, const char *e164, const char *number_type,
                        char msgid[NPG_MSGID_LEN], char *err, size_t errlen) NPG_WUR;
+/*
+ * The same with an effective date (0: now). A future one travels with the termination
+ * (NPAC: the effective release date) and the routing record stays until the clearinghouse
+ * reports the number terminated (its disconnect broadcast on that date).
+ */
+int npg_port_terminate_at(npg_db_t *db, npg_porting_t *pt, const char *e164,
+                          const char *number_type, time_t effective, char msgid[NPG_MSGID_LEN],
+                          char *err, size_t errlen) NPG_WUR;
+
+/*
+ * A port-in in Waiting_for_Authorisation_Response is authorised by the clearinghouse's rules
+ * without a message from the donor (NPAC: the final concurrence window ran out, silence is
+ * consent): -> Waiting_for_Instruction, recorded as event msgtype with text. Own transaction.
+ * NPG_ESTATE (recorded) when the state does not allow it.
+ */
+int npg_port_in_authorised(npg_db_t *db, npg_porting_t *pt, const char *msgid, const char *msgtype,
+                           const char *text, char *err, size_t errlen) NPG_WUR;
+
+/*
+ * Queue a canonical message of type (conflict_resolve, cancel_ack, ...) for a port to its
+ * clearinghouse, inside the caller's open transaction, with an event row msgtype/text (the
+ * port's state does not change). reject_code -1 and reason NULL when none. For an adapter's
+ * own follow-ups. NPG_ENOTFOUND when there is no such port.
+ */
+int npg_port_queue(npg_db_t *db, npg_porting_t *pt, npg_port_kind_t kind, uint64_t port_id,
+                   const char *type, int reject_code, const char *reason, const char *text) NPG_WUR;
+
+/* A new port identifier (<iso><YYYYMM>-<operator>-<5 digits>), for a port the clearinghouse
+ * does not name itself (an NPAC port-out). Errors: NPG_ETOOBIG when the month's are used up. */
+int npg_port_new_msgidentifier(npg_db_t *db, const npg_conf_t *conf,
+                               char out[NPG_MSGID_LEN]) NPG_WUR;
 
 /* Record a note on a port (an event that changes nothing): deliveries, publications. */
 int npg_port_note(npg_db_t *db, const char *port_kind, uint64_t port_id, const char *msgtype,

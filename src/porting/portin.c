@@ -100,6 +100,10 @@ static int validate_in(npg_porting_t *pt, const npg_port_in_req_t *req, port_row
         return NPG_EINVAL;
     }
     npg_strlcpy(row->clearinghouse, ch, sizeof(row->clearinghouse));
+    const npg_porting_ch_t *c = port_ch(pt, ch);
+    if (c->check_port_in &&
+        c->check_port_in(conf, row->starts, row->ends, row->nranges, err, errlen) != NPG_OK)
+        return NPG_EINVAL;
     npg_strlcpy(row->pac, pac_port ? req->pac : "", sizeof(row->pac));
     row->port_time = req->port_time;
     row->override_cooloff = req->override_cooloff;
@@ -352,6 +356,17 @@ int npg_port_in_abort(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *
                         .direction = PORT_DIR_SENT,
                         .eventlog = "Aborted by request",
                         .reason = "Aborted by the recipient operator",
+                        .reject_code = -1};
+    return port_local_step(db, pt, NPG_PORT_IN, msgid, &step, err, errlen);
+}
+
+int npg_port_in_authorised(npg_db_t *db, npg_porting_t *pt, const char *msgid, const char *msgtype,
+                           const char *text, char *err, size_t errlen)
+{
+    port_step_t step = {.event = NPG_EV_AUTH_ACCEPT,
+                        .msgtype = msgtype,
+                        .direction = PORT_DIR_LOCAL,
+                        .eventlog = text,
                         .reject_code = -1};
     return port_local_step(db, pt, NPG_PORT_IN, msgid, &step, err, errlen);
 }

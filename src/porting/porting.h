@@ -8,6 +8,7 @@
 #include "db/db.h"
 
 typedef struct npg_porting npg_porting_t;
+struct npg_canon_msg;
 
 /* What the engine needs to know of one clearinghouse; the adapters layer fills it in. */
 typedef struct npg_porting_ch {
@@ -18,6 +19,21 @@ typedef struct npg_porting_ch {
     /* The wire element of a canonical message type, for event rows: "instruction" ->
      * "InstructionRequest" (PortingXS), "ConfirmPort" (UK). */
     const char *(*element)(const char *canonical_type);
+    /*
+     * Optional: what this clearinghouse can carry in one port-in (NPAC: one range within one
+     * NPA-NXX), checked before the port is stored; err says why not. Ranges are E.164.
+     */
+    int (*check_port_in)(const npg_conf_t *conf, const uint64_t *starts, const uint64_t *ends,
+                         size_t n, char *err, size_t errlen);
+    /*
+     * Optional: the adapter keeps its own record of an inbound message inside the transaction
+     * that applies it, once the port moved or the message was recorded as not applied (never
+     * for a duplicate). port_kind "in"/"out" and port_id name its port ("none", 0: none);
+     * state is the port's state after it. It may queue messages (npg_port_queue) and raise
+     * alarms; an error rolls the whole message back.
+     */
+    int (*inbound)(npg_db_t *db, npg_porting_t *pt, const struct npg_canon_msg *m,
+                   const char *port_kind, uint64_t port_id, int state);
 } npg_porting_ch_t;
 
 /* A port-out that passed the numbering check, as a hook sees it. */

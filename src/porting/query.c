@@ -12,12 +12,15 @@ static const char *const one_sql[2] = {
     " p.number_type, p.account_type, p.override_cooloff,"
     " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"
     " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"
-    " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
+    " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+    " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_in p"
+    " LEFT JOIN port_in o ON o.id = p.original_id"
     " WHERE p.id = ?",
     "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"
     " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"
     " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"
-    " p.recipient_operator FROM port_out p WHERE p.msgidentifier = ?",
+    " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"
+    " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_out p WHERE p.msgidentifier = ?",
 };
 
 /*
@@ -31,12 +34,15 @@ static const char *const one_sql[2] = {
     " p.number_type, p.account_type, p.override_cooloff,"                                          \
     " DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'), DATE_FORMAT(p.updated_at,"                   \
     " '%Y-%m-%dT%H:%i:%s'), p.failure_reason, o.msgidentifier, p.failure_text,"                    \
-    " p.recipient_operator FROM port_in p LEFT JOIN port_in o ON o.id = p.original_id"
+    " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"         \
+    " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_in p"                               \
+    " LEFT JOIN port_in o ON o.id = p.original_id"
 #define OUT_COLS                                                                                   \
     "SELECT p.id, p.msgidentifier, p.state, p.donor_operator, '', '', p.number_type,"              \
     " p.account_type, 0, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%s'),"                          \
     " DATE_FORMAT(p.updated_at, '%Y-%m-%dT%H:%i:%s'), p.failure_reason, NULL, p.failure_text,"     \
-    " p.recipient_operator FROM port_out p"
+    " p.recipient_operator, p.clearinghouse, p.clearinghouse_ref, p.clearinghouse_status,"         \
+    " DATE_FORMAT(p.port_time, '%Y-%m-%dT%H:%i:%sZ') FROM port_out p"
 #define FILTER(ranges, col)                                                                        \
     " WHERE (? < 0 OR p.state = ?) AND (? = '' OR p.msgidentifier LIKE ? ESCAPE '!' OR p.id IN"    \
     " (SELECT " col " FROM " ranges " WHERE range_start <= ? AND range_end >= ?))"
@@ -103,6 +109,11 @@ static json_t *row_json(const npg_conf_t *conf, npg_port_kind_t kind, const npg_
     json_object_set_new(j, "failure_text", nullable_str(npg_db_rows_get(r, i, 13)));
     if (kind == NPG_PORT_IN)
         json_object_set_new(j, "original_porting_request", nullable_str(npg_db_rows_get(r, i, 12)));
+    /* the clearinghouse's own view (NPAC: subscription version id and status, due date) */
+    json_object_set_new(j, "clearinghouse", json_string(npg_db_rows_get(r, i, 15)));
+    json_object_set_new(j, "clearinghouse_ref", nullable_str(npg_db_rows_get(r, i, 16)));
+    json_object_set_new(j, "clearinghouse_status", nullable_str(npg_db_rows_get(r, i, 17)));
+    json_object_set_new(j, "port_time", nullable_str(npg_db_rows_get(r, i, 18)));
     (void)conf;
     return j;
 }

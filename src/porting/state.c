@@ -53,6 +53,10 @@ static const npg_transition_t transitions[] = {
      "ported"},
     {IN, NPG_PS_WAIT_PORTED, NPG_EV_PORTED, NPG_PS_PORTED,
      NODEADLINE | NPG_ACT_ROUTE_TO_US | NPG_ACT_PUBLISH_DNS, NULL},
+    /* done before its acknowledgement was processed (a synchronous answer and an asynchronous
+     * notification cross): the acknowledgement is implied */
+    {IN, NPG_PS_WAIT_INSTRUCTION_RESP, NPG_EV_PORTED, NPG_PS_PORTED,
+     NODEADLINE | NPG_ACT_ROUTE_TO_US | NPG_ACT_PUBLISH_DNS, NULL},
     {IN, NPG_PS_PORTED, NPG_EV_ROUTING_DONE, NPG_PS_COMPLETE, 0, NULL},
     {IN, NPG_PS_WAIT_AUTH, NPG_EV_ABORT, NPG_PS_ABORTED, NPG_ACT_SEND_ABORT | NODEADLINE, NULL},
     {IN, NPG_PS_WAIT_INSTRUCTION, NPG_EV_ABORT, NPG_PS_ABORTED, NPG_ACT_SEND_ABORT | NODEADLINE,
@@ -64,6 +68,17 @@ static const npg_transition_t transitions[] = {
     {IN, NPG_PS_WAIT_AUTH, NPG_EV_LOCAL_TIMEOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
     {IN, NPG_PS_WAIT_INSTRUCTION_RESP, NPG_EV_LOCAL_TIMEOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
     {IN, NPG_PS_WAIT_PORTED, NPG_EV_LOCAL_TIMEOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
+    /* a dispute (NPAC conflict) holds the port until the donor answers again; an authorisation
+     * given before it no longer counts */
+    {IN, NPG_PS_WAIT_AUTH, NPG_EV_CONFLICT, NPG_PS_WAIT_AUTH, 0, NULL},
+    {IN, NPG_PS_WAIT_INSTRUCTION, NPG_EV_CONFLICT, NPG_PS_WAIT_AUTH, DEADLINE,
+     "authorisation_response"},
+    {IN, NPG_PS_WAIT_AUTH, NPG_EV_CANCELLED, NPG_PS_ABORTED, NODEADLINE, NULL},
+    {IN, NPG_PS_WAIT_INSTRUCTION, NPG_EV_CANCELLED, NPG_PS_ABORTED, NODEADLINE, NULL},
+    /* the execution failed everywhere (NPAC broadcast failed): the port may be instructed again */
+    {IN, NPG_PS_WAIT_INSTRUCTION_RESP, NPG_EV_PORT_FAILED, NPG_PS_WAIT_INSTRUCTION, NODEADLINE,
+     NULL},
+    {IN, NPG_PS_WAIT_PORTED, NPG_EV_PORT_FAILED, NPG_PS_WAIT_INSTRUCTION, NODEADLINE, NULL},
     /* port-out */
     {OUT, NPG_PS_NOPORT, NPG_EV_AUTH_REQUEST, NPG_PS_WAIT_AUTH, 0, NULL},
     {OUT, NPG_PS_WAIT_AUTH, NPG_EV_AUTHORISE, NPG_PS_WAIT_PORTED, ANSWER | DEADLINE, "ported"},
@@ -75,6 +90,10 @@ static const npg_transition_t transitions[] = {
     {OUT, NPG_PS_WAIT_AUTH, NPG_EV_TIMEDOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
     {OUT, NPG_PS_WAIT_PORTED, NPG_EV_TIMEDOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
     {OUT, NPG_PS_WAIT_PORTED, NPG_EV_LOCAL_TIMEOUT, NPG_PS_TIMEOUT, NODEADLINE, NULL},
+    /* no answer from us in time is consent (NPAC final concurrence window) */
+    {OUT, NPG_PS_WAIT_AUTH, NPG_EV_AUTH_LAPSED, NPG_PS_WAIT_PORTED, DEADLINE, "ported"},
+    {OUT, NPG_PS_WAIT_AUTH, NPG_EV_CANCELLED, NPG_PS_ABORTED, 0, NULL},
+    {OUT, NPG_PS_WAIT_PORTED, NPG_EV_CANCELLED, NPG_PS_ABORTED, NODEADLINE, NULL},
 };
 
 static const char *const event_names[] = {
@@ -92,6 +111,10 @@ static const char *const event_names[] = {
     [NPG_EV_AUTHORISE] = "authorise",
     [NPG_EV_REJECT] = "reject",
     [NPG_EV_TERMINATION_DUE] = "termination_due",
+    [NPG_EV_CONFLICT] = "conflict",
+    [NPG_EV_CANCELLED] = "cancelled",
+    [NPG_EV_AUTH_LAPSED] = "authorisation_lapsed",
+    [NPG_EV_PORT_FAILED] = "port_failed",
 };
 
 static const struct {

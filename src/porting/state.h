@@ -47,6 +47,10 @@ typedef enum npg_port_event {
     NPG_EV_AUTHORISE,            /* we accept a port-out */
     NPG_EV_REJECT,               /* we reject a port-out */
     NPG_EV_TERMINATION_DUE,      /* a ported-out number's port time has come */
+    NPG_EV_CONFLICT,             /* conflict: the donor disputes the port, until resolved */
+    NPG_EV_CANCELLED,            /* cancelled: the other operator cancelled the port */
+    NPG_EV_AUTH_LAPSED,          /* authorisation_lapsed: our answer's time ran out, it goes on */
+    NPG_EV_PORT_FAILED,          /* port_failed: the port could not be executed; instruct again */
     NPG_EV_COUNT_
 } npg_port_event_t;
 

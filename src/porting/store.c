@@ -185,6 +185,11 @@ int port_new_msgidentifier(npg_db_t *db, const npg_conf_t *conf, char out[NPG_MS
     return NPG_OK;
 }
 
+int npg_port_new_msgidentifier(npg_db_t *db, const npg_conf_t *conf, char out[NPG_MSGID_LEN])
+{
+    return port_new_msgidentifier(db, conf, out);
+}
+
 void port_new_message_id(const npg_conf_t *conf, char out[65])
 {
     unsigned char r[8] = {0};

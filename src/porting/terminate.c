@@ -14,6 +14,7 @@
 struct terminate_args {
     uint64_t number;
     const char *e164, *number_type;
+    time_t effective; /* 0: now */
     char msgid[NPG_MSGID_LEN];
 };
 
@@ -36,6 +37,7 @@ static int queue_termination(npg_db_t *db, npg_porting_t *pt, struct terminate_a
     npg_strlcpy(m.number, npg_e164_local_part(a->e164, conf->general.country_code),
                 sizeof(m.number));
     npg_strlcpy(m.number_type, a->number_type, sizeof(m.number_type));
+    m.port_time = a->effective;
     char *xml = NULL;
     size_t len;
     int rc = npg_canon_write(&m, &xml, &len);
@@ -78,8 +80,9 @@ static int terminate_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, s
     if ((rc = port_new_msgidentifier(db, conf, a->msgid)) != NPG_OK)
         return rc;
     rc = queue_termination(db, pt, a, err, errlen);
-    /* Ported in to us: the number goes back to its home range's owner, everywhere. */
-    if (rc == NPG_OK && who.ported &&
+    /* Ported in to us: the number goes back to its home range's owner, everywhere; on a
+     * future effective date when the clearinghouse reports it (its disconnect broadcast). */
+    if (rc == NPG_OK && who.ported && a->effective <= time(NULL) &&
         (rc = npg_routing_remove(db, a->number, "manual", &change)) == NPG_OK)
         rc = npg_routing_queue_publish(db, a->number, a->number, "none", 0, change);
     return rc;
@@ -88,7 +91,14 @@ static int terminate_tx(npg_db_t *db, npg_porting_t *pt, void *arg, char *err, s
 int npg_port_terminate(npg_db_t *db, npg_porting_t *pt, const char *e164, const char *number_type,
                        char msgid[NPG_MSGID_LEN], char *err, size_t errlen)
 {
-    struct terminate_args a = {.e164 = e164, .number_type = number_type};
+    return npg_port_terminate_at(db, pt, e164, number_type, 0, msgid, err, errlen);
+}
+
+int npg_port_terminate_at(npg_db_t *db, npg_porting_t *pt, const char *e164,
+                          const char *number_type, time_t effective, char msgid[NPG_MSGID_LEN],
+                          char *err, size_t errlen)
+{
+    struct terminate_args a = {.e164 = e164, .number_type = number_type, .effective = effective};
     if (npg_e164_to_u64(e164, &a.number) != NPG_OK) {
         snprintf(err, errlen, "'%s' is not an E.164 number (digits, no leading +)", e164);
         return NPG_EINVAL;

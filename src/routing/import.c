@@ -54,7 +54,7 @@ static int write_chunk(npg_db_t *db, const pending_t *p)
                          "INSERT INTO routing (number, operator_id, routing_number, number_type,"
                          " source, port_ref, change_id) VALUES " X10(
                              RT10) " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
-                                   " routing_number = VALUES(routing_number),"
+                                   " routing_number = VALUES(routing_number), lrn = NULL,"
                                    " number_type = VALUES(number_type), source = VALUES(source),"
                                    " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
                          rt, CHUNK * 5, NULL, NULL);

@@ -12,14 +12,17 @@
 #include "numbering/numbering.h"
 
 static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_operator_t *to,
-                      const char *number_type, const char *source, uint64_t *change_id)
+                      const char *lrn, const char *number_type, const char *source,
+                      uint64_t *change_id)
 {
     return npg_db_exec(db,
-                       "INSERT INTO routing_changes (number, op, operator_id, routing_number,"
-                       " number_type, source) VALUES (?, ?, ?, ?, ?, ?)",
+                       "INSERT INTO routing_changes (number, op, operator_id, routing_number, lrn,"
+                       " number_type, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        NPG_DB_P(NPG_DB_U(number), NPG_DB_S(op), to ? NPG_DB_U(to->id) : NPG_DB_NUL,
-                                NPG_DB_S(to ? to->routing_number : NULL), NPG_DB_S(number_type),
-                                NPG_DB_S(source)),
+                                NPG_DB_S(lrn  ? lrn
+                                         : to ? to->routing_number
+                                              : NULL),
+                                NPG_DB_S(lrn), NPG_DB_S(number_type), NPG_DB_S(source)),
                        NULL, change_id);
 }
 
@@ -27,6 +30,15 @@ int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                     const char *number_type, const char *source, const char *port_ref,
                     uint64_t *change_id)
 {
+    return npg_routing_set_lrn(db, number, op, NULL, number_type, source, port_ref, change_id);
+}
+
+int npg_routing_set_lrn(npg_db_t *db, uint64_t number, const npg_operator_t *op, const char *lrn,
+                        const char *number_type, const char *source, const char *port_ref,
+                        uint64_t *change_id)
+{
+    if (lrn && !lrn[0])
+        lrn = NULL;
     uint64_t change = 0;
     npg_homes_t *homes = NULL;
     int rc = npg_homes_get(db, &homes);
@@ -35,23 +47,25 @@ int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
     const char *owner = npg_homes_owner(homes, number);
     bool home = owner && strcmp(owner, op->code) == 0;
     npg_homes_release(&homes);
-    rc = log_change(db, number, home ? "delete" : "upsert", op, number_type, source, &change);
+    rc = log_change(db, number, home ? "delete" : "upsert", op, home ? NULL : lrn, number_type,
+                    source, &change);
     if (rc == NPG_OK && home)
         rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?", NPG_DB_P(NPG_DB_U(number)),
                          NULL, NULL);
     else if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing (number, operator_id, routing_number, number_type,"
-                         " source, port_ref, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                         " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
-                         " routing_number = VALUES(routing_number),"
-                         " number_type = VALUES(number_type), source = VALUES(source),"
-                         " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
-                         NPG_DB_P(NPG_DB_U(number), NPG_DB_U(op->id), NPG_DB_S(op->routing_number),
-                                  NPG_DB_S(number_type), NPG_DB_S(source),
-                                  NPG_DB_S(port_ref && port_ref[0] ? port_ref : NULL),
-                                  NPG_DB_U(change)),
-                         NULL, NULL);
+        rc = npg_db_exec(
+            db,
+            "INSERT INTO routing (number, operator_id, routing_number, lrn,"
+            " number_type, source, port_ref, change_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
+            " routing_number = VALUES(routing_number), lrn = VALUES(lrn),"
+            " number_type = VALUES(number_type), source = VALUES(source),"
+            " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
+            NPG_DB_P(NPG_DB_U(number), NPG_DB_U(op->id), NPG_DB_S(lrn ? lrn : op->routing_number),
+                     NPG_DB_S(lrn), NPG_DB_S(number_type), NPG_DB_S(source),
+                     NPG_DB_S(port_ref && port_ref[0] ? port_ref : NULL), NPG_DB_U(change)),
+            NULL, NULL);
     if (rc == NPG_OK && change_id)
         *change_id = change;
     return rc;
@@ -65,7 +79,7 @@ int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source, uint64
     if (rc == NPG_OK && gone == 0)
         return NPG_ENOTFOUND;
     if (rc == NPG_OK)
-        rc = log_change(db, number, "delete", NULL, NULL, source, &change);
+        rc = log_change(db, number, "delete", NULL, NULL, NULL, source, &change);
     if (rc == NPG_OK && change_id)
         *change_id = change;
     return rc;
@@ -74,6 +88,7 @@ int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source, uint64
 int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
 {
     npg_number_run_t who;
+    char lrn[16] = "";
     memset(out, 0, sizeof(*out));
     out->number = number;
     int rc = npg_numbering_who(db, number, &who);
@@ -88,8 +103,8 @@ int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
         npg_db_rows_t *rows;
         rc = npg_db_query(db,
                           "SELECT number_type, source, COALESCE(port_ref, ''),"
-                          " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), change_id"
-                          " FROM routing WHERE number = ?",
+                          " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), change_id,"
+                          " COALESCE(lrn, '') FROM routing WHERE number = ?",
                           NPG_DB_P(NPG_DB_U(number)), &rows);
         if (rc != NPG_OK)
             return rc;
@@ -99,6 +114,7 @@ int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
             npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(out->port_ref));
             npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(out->updated_at));
             out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 4, 0);
+            npg_strlcpy(lrn, npg_db_rows_get(rows, 0, 5), sizeof(lrn));
         }
         npg_db_rows_free(&rows);
     } else {
@@ -110,7 +126,10 @@ int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
         npg_homes_release(&homes);
         npg_strlcpy(out->source, "home", sizeof(out->source));
     }
-    return npg_operator_get(db, who.serving, &out->serving);
+    rc = npg_operator_get(db, who.serving, &out->serving);
+    if (rc == NPG_OK && lrn[0]) /* the number's own routing number wins */
+        npg_strlcpy(out->serving.routing_number, lrn, sizeof(out->serving.routing_number));
+    return rc;
 }
 
 static int export_row(const char *const *cols, const size_t *lens, size_t ncols, void *arg)

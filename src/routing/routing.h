@@ -32,12 +32,20 @@ typedef struct npg_route_info {
 int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                     const char *number_type, const char *source, const char *port_ref,
                     uint64_t *change_id) NPG_WUR;
+/*
+ * The same with a routing number of the number's own (E.164 digits, the NPAC LRN of its
+ * port), which wins over the operator's in NAPTR answers; NULL or "": the operator's.
+ */
+int npg_routing_set_lrn(npg_db_t *db, uint64_t number, const npg_operator_t *op, const char *lrn,
+                        const char *number_type, const char *source, const char *port_ref,
+                        uint64_t *change_id) NPG_WUR;
 
 /* Remove number's routing row (it falls back to its home owner). NPG_ENOTFOUND when none. */
 int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source,
                        uint64_t *change_id) NPG_WUR;
 
-/* What routing says about number. NPG_ENOTFOUND when neither ported nor in any home range. */
+/* What routing says about number (serving.routing_number: the number's own LRN when it has
+ * one). NPG_ENOTFOUND when neither ported nor in any home range. */
 int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out) NPG_WUR;
 
 /*

@@ -24,7 +24,8 @@ enum {
     F_TYPE, F_MESSAGE_ID, F_MSGIDENTIFIER, F_TIMESTAMP, F_SENDER, F_RECEIVER, F_DONOR,
     F_RECIPIENT, F_ACCOUNT_TYPE, F_NUMBER_TYPE, F_CONTACT_NUMBER, F_EMAIL, F_OVERRIDE_COOLOFF,
     F_RANGES, F_DECISION, F_REJECT_CODE, F_REASON, F_PORT_TIME, F_NUMBER, F_CURRENT_OPERATOR,
-    F_ORIGINAL_OPERATOR, F_PORTED, F_LAST_PORT_TIME, F_PAC, F_COUNT
+    F_ORIGINAL_OPERATOR, F_PORTED, F_LAST_PORT_TIME, F_PAC, F_CH_REF, F_CH_STATUS,
+    F_ROUTING_NUMBER, F_SEQUENCE, F_COUNT
 };
 /* clang-format on */
 #define M(f) (1u << (f))
@@ -54,13 +55,20 @@ static const struct {
     {"number_information_request", HDR | M(F_NUMBER)},
     {"number_information",
      BASE | M(F_NUMBER) | M(F_CURRENT_OPERATOR) | M(F_ORIGINAL_OPERATOR) | M(F_PORTED)},
-    {"authorisation_request",
-     HDR | M(F_RECIPIENT) | M(F_DONOR) | M(F_ACCOUNT_TYPE) | M(F_NUMBER_TYPE) | M(F_RANGES)},
+    /* no account type: not every clearinghouse carries one (NPAC) */
+    {"authorisation_request", HDR | M(F_RECIPIENT) | M(F_DONOR) | M(F_NUMBER_TYPE) | M(F_RANGES)},
     {"authorisation_response", HDR | M(F_DECISION)},
     {"instruction_response", HDR},
     {"ported", HDR | M(F_RECIPIENT) | M(F_PORT_TIME)},
     {"timedout", HDR},
     {"terminated", HDR | M(F_NUMBER)},
+    {"status", HDR | M(F_CH_STATUS)},
+    {"conflict", HDR | M(F_REJECT_CODE)},
+    {"cancelled", HDR},
+    {"authorisation_lapsed", HDR},
+    {"port_failed", HDR},
+    {"conflict_resolve", HDR},
+    {"cancel_ack", HDR},
 };
 
 static int find_type(const char *s)
@@ -148,6 +156,21 @@ static bool text_ok(const char *s)
     return xmlCheckUTF8((const xmlChar *)s) != 0;
 }
 
+static bool check_ch_ref(const char *s)
+{
+    return span_ok(s, UPPER LOWER DIGIT "._:-", 1, 32);
+}
+
+static bool check_ch_status(const char *s)
+{
+    return s[0] >= 'a' && s[0] <= 'z' && span_ok(s + 1, LOWER "-", 0, 23);
+}
+
+static bool check_sequence(const char *s)
+{
+    return span_ok(s, DIGIT, 1, 18);
+}
+
 static bool check_clearinghouse(const char *s)
 {
     return s[0] >= 'a' && s[0] <= 'z' && span_ok(s + 1, LOWER DIGIT "_", 0, 14);
@@ -185,6 +208,12 @@ static const field_t fields[F_COUNT] = {
     [F_PORTED] = {"ported", K_BOOL, S(ported), NULL, NULL},
     [F_LAST_PORT_TIME] = {"last_port_time", K_TIME, S(last_port_time), NULL, NULL},
     [F_PAC] = {"pac", K_STR, S(pac), check_pac, "3 capitals and 6 digits"},
+    [F_CH_REF] = {"ch_ref", K_STR, S(ch_ref), check_ch_ref, "1 to 32 of A-Z a-z 0-9 . _ : -"},
+    [F_CH_STATUS] = {"ch_status", K_STR, S(ch_status), check_ch_status,
+                     "a lower-case word (a-z and -), up to 24"},
+    [F_ROUTING_NUMBER] = {"routing_number", K_STR, S(routing_number), check_digits,
+                          "1 to 15 digits"},
+    [F_SEQUENCE] = {"sequence", K_STR, S(sequence), check_sequence, "1 to 18 digits"},
 };
 
 void npg_canon_init(npg_canon_msg_t *msg)
@@ -261,8 +290,8 @@ int npg_canon_validate(const npg_canon_msg_t *msg, char *err, size_t errlen)
     unsigned need = t >= 0 ? types[t].need : M(F_TYPE);
     /* A PAC port is authorised by its code: no account details, but a port date. */
     if (t >= 0 && msg->pac[0] && strcmp(msg->type, "porting_request") == 0)
-        need = HDR | M(F_DONOR) | M(F_RECIPIENT) | M(F_NUMBER_TYPE) | M(F_RANGES) |
-               M(F_PORT_TIME) | M(F_PAC);
+        need = HDR | M(F_DONOR) | M(F_RECIPIENT) | M(F_NUMBER_TYPE) | M(F_RANGES) | M(F_PORT_TIME) |
+               M(F_PAC);
     for (size_t i = 0; i < F_COUNT; i++) {
         if ((need & M(i)) && !present(msg, &fields[i])) {
             snprintf(err, errlen, "%s: missing (required for type %s)", fields[i].name,

@@ -38,6 +38,12 @@ typedef struct npg_canon_msg {
     int ported; /* -1 absent, 0, 1 */
     time_t last_port_time;
     char pac[10]; /* UK porting authorisation code, "" absent */
+    /* The clearinghouse's own reference for the port and its own status word (NPAC: the
+     * subscription version id and status), "" absent. */
+    char ch_ref[33];
+    char ch_status[25];
+    char routing_number[16]; /* the numbers' own routing number (NPAC LRN, E.164), "" absent */
+    char sequence[19];       /* its place in the clearinghouse's numbered stream, "" absent */
 } npg_canon_msg_t;
 
 /* Clear msg and set every absent marker. */

@@ -68,6 +68,8 @@ web_dir = $top_srcdir/web
 swagger_ui_dir = $top_srcdir/node_modules/swagger-ui-dist
 [uk]
 bank_holidays_file = $top_srcdir/conf/uk-bank-holidays.txt
+[npac]
+holidays_file = $top_srcdir/conf/npac-holidays.txt
 CONF
 }
 drop_db() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "DROP DATABASE IF EXISTS $DB_NAME"; }
@@ -222,3 +224,42 @@ stop_npsim_uk() { [ -n "${NPSIM_UK_PID:-}" ] && kill "$NPSIM_UK_PID" 2>/dev/null
 uk() { /usr/bin/python3 "$top_srcdir/tests/integration/uk_client.py" "http://127.0.0.1:$HTTP_PORT" "$BSSKEY" "$@" 2>>"$WORK/zeep.log"; }
 # jf JSON FIELD: one field of a JSON line ("null" when absent)
 jf() { echo "$1" | /usr/bin/python3 -c "import json,sys; v=json.load(sys.stdin).get('$2'); print('null' if v is None else (str(v).lower() if isinstance(v, bool) else v))"; }
+# --- NPAC: npsim npac, the US business-day calendar and its test clock ------------------
+# A test clock both npgwd ([npac] test_clock_file) and npsim npac read: set_npac_clock 2030-03-06T15:00:00Z
+set_npac_clock() { echo "$1" >"$WORK/npac-clock"; }
+# NANP numbers for NPAC ports: CARR 312-555-0xxx, DONOR 212-555-0xxx, OTHER 415-555-0xxx (home ranges).
+setup_npac() {
+  setup_porting || return 1
+  "$NPGWCTL" -c "$CONF" range add CARR 3125550000 3125550999 fixed >/dev/null
+  "$NPGWCTL" -c "$CONF" range add DONOR 2125550000 2125550999 fixed >/dev/null
+  "$NPGWCTL" -c "$CONF" range add OTHER 4155550000 4155550999 mobile >/dev/null
+}
+# Make npac the deployment's clearinghouse, pointed at an npsim npac port and the test clock
+# (a Wednesday, 09:00 in Chicago, by default); call before start_npgwd. NPAC_EXTRA: more settings.
+use_npsim_npac() {
+  NPAC_PORT=$(free_port)
+  set_npac_clock "${1:-2030-03-06T15:00:00Z}"
+  conf_add general "clearinghouse = npac"
+  conf_add npac "url = http://127.0.0.1:$NPAC_PORT/npac" "lrn = ${NPAC_LRN:-3125550001}" \
+    "test_clock_file = $WORK/npac-clock" "holidays_file = " "holidays = ${NPAC_HOLIDAYS-}" \
+    "connect_timeout = 2" "io_timeout = 5" "recovery_interval = ${NPAC_RECOVERY_INTERVAL:-300}" \
+    "${NPAC_EXTRA[@]:-}"
+  conf_add outbox "retry_base_ms = 100" "retry_max_ms = 1000" "poll_ms = 50"
+}
+# start_npsim_npac [--rule 'MATCH ACTIONS']...: the NPAC and the other SPs, notifying our receiver.
+start_npsim_npac() {
+  "$NPSIM" -c "$CONF" npac --port "$NPAC_PORT" --gateway "http://127.0.0.1:$HTTP_PORT/np_api/npac/notify" \
+    --key-file "$CHKEY_FILE" --clock-file "$WORK/npac-clock" \
+    --delay "${NPAC_DELAY:-150}" --retry-max "${NPAC_RETRY_MAX:-30}" "$@" >>"$WORK/npsim-npac.log" 2>&1 &
+  NPSIM_NPAC_PID=$!
+  add_cleanup stop_npsim_npac
+  wait_until 5 curl -sf "http://127.0.0.1:$NPAC_PORT/health"
+}
+stop_npsim_npac() { [ -n "${NPSIM_NPAC_PID:-}" ] && kill "$NPSIM_NPAC_PID" 2>/dev/null && wait "$NPSIM_NPAC_PID" 2>/dev/null; NPSIM_NPAC_PID=""; return 0; }
+# npac_control ACTION QUERY: what the other SPs (or the link) do at npsim npac; prints its JSON.
+npac_control() { curl -s -X POST "http://127.0.0.1:$NPAC_PORT/npac/control/$1?${2:-}"; }
+npac_log() { curl -s "http://127.0.0.1:$NPAC_PORT/npac/log"; }
+# npac_received OP: how many requests of that operation npsim npac received
+npac_received() { npac_log | python3 -c "import json,sys; print(sum(1 for e in json.load(sys.stdin)['events'] if e['what']=='received' and e['op']=='$1'))"; }
+# sv_field MSGIDENTIFIER FIELD: one field of `npgwctl npac show`
+sv_field() { "$NPGWCTL" -c "$CONF" npac show "$1" 2>/dev/null | python3 -c "import json,sys; v=json.load(sys.stdin).get('$2'); print('null' if v is None else v)"; }
