@@ -201,11 +201,14 @@ static int on_route_change(void *arg, npg_db_t *db, uint64_t number, const char 
     char e164[24], ref[40];
     snprintf(e164, sizeof(e164), "%llu", (unsigned long long)number);
     snprintf(ref, sizeof(ref), "route:%s", e164);
-    json_t *data =
-        json_pack("{s:s, s:s?, s:s?, s:s, s:I}", "number", e164, "operator", op, "number_type",
-                  number_type, "source", source, "change_id", (json_int_t)change_id);
+    json_t *data = json_pack("{s:s, s:s, s:I}", "number", e164, "source", source, "change_id",
+                             (json_int_t)change_id);
     if (!data)
         return NPG_ENOMEM;
+    if (op) /* a removal routes nowhere: the number falls back to its home operator */
+        json_object_set_new(data, "operator", json_string(op));
+    if (op && number_type)
+        json_object_set_new(data, "number_type", json_string(number_type));
     int rc = webhook_queue(h, db, op ? "routing.pushed" : "routing.deleted", "none", 0, ref, data);
     json_decref(data);
     return rc;

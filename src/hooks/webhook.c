@@ -161,22 +161,6 @@ static int queue_one(npg_db_t *db, const char *sub, const char *evid, const char
     return rc;
 }
 
-struct sub_match {
-    npg_db_t *db;
-    const char *type, *evid, *body, *port_kind, *order_ref;
-    uint64_t port_id;
-    int rc;
-};
-
-static int each_sub(const char *const *c, const size_t *l, size_t n, void *arg)
-{
-    (void)l, (void)n;
-    struct sub_match *m = arg;
-    if (webhook_event_matches(c[1], m->type))
-        m->rc = queue_one(m->db, c[0], m->evid, m->body, m->port_kind, m->port_id, m->order_ref);
-    return m->rc == NPG_OK ? 0 : m->rc;
-}
-
 int webhook_queue(npg_hooks_t *h, npg_db_t *db, const char *type, const char *port_kind,
                   uint64_t port_id, const char *order_ref, json_t *data)
 {
@@ -192,19 +176,16 @@ int webhook_queue(npg_hooks_t *h, npg_db_t *db, const char *type, const char *po
         return NPG_ENOMEM;
     if (h->conf->webhooks.url[0] && webhook_event_matches(h->conf->webhooks.events, type))
         rc = queue_one(db, "conf", evid, body, port_kind, port_id, order_ref);
-    struct sub_match m = {.db = db,
-                          .type = type,
-                          .evid = evid,
-                          .body = body,
-                          .port_kind = port_kind,
-                          .port_id = port_id,
-                          .order_ref = order_ref};
+    npg_db_rows_t *rows = NULL; /* buffered: the queueing below runs statements of its own */
     if (rc == NPG_OK)
-        rc = npg_db_query_each(
+        rc = npg_db_query(
             db, "SELECT name, events FROM webhook_subscriptions WHERE enabled = 1 ORDER BY id",
-            NULL, 0, each_sub, &m);
-    if (rc == NPG_OK)
-        rc = m.rc;
+            NULL, 0, &rows);
+    for (size_t i = 0; rc == NPG_OK && i < npg_db_rows_count(rows); i++)
+        if (webhook_event_matches(npg_db_rows_get(rows, i, 1), type))
+            rc = queue_one(db, npg_db_rows_get(rows, i, 0), evid, body, port_kind, port_id,
+                           order_ref);
+    npg_db_rows_free(&rows);
     free(body);
     return rc;
 }
