@@ -7,6 +7,7 @@
 #include "api/rest_routes.h"
 #include "common/util.h"
 #include "enum/naptr.h"
+#include "hooks/hooks.h"
 #include "porting/port.h"
 #include "routing/routing.h"
 
@@ -40,9 +41,11 @@ static json_t *route_json(const npg_route_info_t *ri)
         ri->ported ? ri->serving.routing_number : "", "HomeOperator", ri->home_operator, "Ported",
         ri->ported, "NumberType", ri->number_type, "Source", ri->source, "PortRef", ri->port_ref,
         "Updated", ri->updated_at);
-    char profile[48];
-    snprintf(profile, sizeof(profile), "npgw_%s_%s", ri->ported ? "ported" : "home",
-             ri->serving.code);
+    char profile[64];
+    if (ri->ported) /* the number's own profile, as the charging hook creates it in CGrateS */
+        npg_charging_profile_id(ri->serving.code, e164, profile, sizeof(profile));
+    else
+        snprintf(profile, sizeof(profile), "npgw_home_%s", ri->serving.code);
     return json_pack("{s:o, s:[s]}", "Event", event, "MatchedProfiles", profile);
 }
 
