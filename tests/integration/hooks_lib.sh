@@ -32,7 +32,7 @@ peer_control() { curl -s -X POST -d "$2" "http://127.0.0.1:$1/control"; }
 start_receiver() {
   local name=$1 secret=$2 port; shift 2
   port=$(free_port)
-  node "$top_srcdir/tests/integration/webhook_receiver.mjs" "$port" "$secret" "$@" >>"$WORK/recv-$name.log" 2>&1 &
+  node "$top_srcdir/scripts/webhook-receiver.mjs" "$port" "$secret" "$@" >>"$WORK/recv-$name.log" 2>&1 &
   eval "RECV_PORT_$name=$port RECV_PID_$name=$!"
   add_cleanup "stop_receiver_$name"
   eval "stop_receiver_$name() { kill \$RECV_PID_$name 2>/dev/null; return 0; }"

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A webhook receiver for the tests: every delivery is checked with the standardwebhooks
-// package (the reference verifier of the Standard Webhooks specification, not ours) and
-// recorded. node webhook_receiver.mjs PORT SECRET [--fail-first-attempt] [--delay MS]
+// A webhook receiver (the tests' and scripts/quickstart's demo): every delivery is checked
+// with the standardwebhooks package (the Standard Webhooks reference verifier, not ours) and
+// recorded. node scripts/webhook-receiver.mjs PORT SECRET [--fail-first-attempt] [--delay MS]
 //   POST /          a delivery: 204 when the signature verifies, 401 when it does not
 //                   (--fail-first-attempt: 503 the first time each webhook-id is seen)
 //   GET /log        every delivery: id, timestamp, verified, status, body
 //   POST /control   {"status": 503} answers every delivery so until {"status": 0}
 import http from "node:http";
 import { createRequire } from "node:module";
-import path from "node:path";
 
-const require = createRequire(path.join(process.env.top_srcdir || process.cwd(), "package.json"));
+// standardwebhooks from the project's node_modules (scripts/install-deps)
+const require = createRequire(new URL("../package.json", import.meta.url));
 const { Webhook } = require("standardwebhooks");
 
 const [port, secret, ...opts] = process.argv.slice(2);
@@ -57,6 +57,7 @@ http
     if (verified && forced) status = forced;
     else if (verified && failFirst && !seen.has(id)) status = 503;
     seen.add(id);
+    if (log.length >= 100000) log.shift(); // a demo that runs for days stays bounded
     log.push({ id, timestamp: req.headers["webhook-timestamp"], signature: req.headers["webhook-signature"],
                verified, error, status, body: text, at: Date.now() });
     if (delay) await new Promise((r) => setTimeout(r, delay));
