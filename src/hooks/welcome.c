@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/e164.h"
 #include "common/util.h"
 #include "porting/alarm.h"
 
@@ -46,11 +47,10 @@ int welcome_queue(npg_hooks_t *h, npg_db_t *db, const npg_port_view_t *p)
      * numbers, else the port's first number. */
     char to[24], text[NPG_CONF_STRLEN + 64], ref[48];
     snprintf(to, sizeof(to), "+%llu", (unsigned long long)p->starts[0]);
-    if (p->contact_number && npg_is_digits(p->contact_number)) {
-        char full[24];
-        snprintf(full, sizeof(full), "%s%s",
-                 strlen(p->contact_number) > 10 ? "" : c->general.country_code, p->contact_number);
-        unsigned long long n = strtoull(full, NULL, 10);
+    char e164[NPG_E164_BUFLEN];
+    if (p->contact_number && p->contact_number[0] &&
+        npg_e164_normalise(p->contact_number, c->general.country_code, e164) == NPG_OK) {
+        unsigned long long n = strtoull(e164, NULL, 10);
         for (size_t i = 0; i < p->nranges; i++)
             if (n >= p->starts[i] && n <= p->ends[i])
                 snprintf(to, sizeof(to), "+%llu", n);
