@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/e164.h"
@@ -214,6 +215,14 @@ static int on_route_change(void *arg, npg_db_t *db, uint64_t number, const char 
     return rc;
 }
 
+/* Plain http leaves answers and bodies readable on the way: fine on loopback only. */
+static void warn_plain(const char *section, const char *url)
+{
+    if (strncasecmp(url, "http://", 7) == 0 && strncmp(url + 7, "127.", 4) != 0 &&
+        strncmp(url + 7, "localhost", 9) != 0 && strncmp(url + 7, "[::1]", 5) != 0)
+        npg_log(LOG_WARNING, "hooks", "[%s] url is plain http to another host: use https", section);
+}
+
 int npg_hooks_new(const npg_conf_t *conf, npg_db_pool_t *pool, npg_hooks_t **out)
 {
     char why[256];
@@ -230,6 +239,12 @@ int npg_hooks_new(const npg_conf_t *conf, npg_db_pool_t *pool, npg_hooks_t **out
         npg_log(LOG_ERR, "hooks", "[bss] mode %s needs [bss] url", conf->bss.mode);
         return NPG_ECONF;
     }
+    const char *urls[][2] = {{"bss", conf->bss.url},
+                             {"webhooks", conf->webhooks.url},
+                             {"charging", conf->charging.url},
+                             {"welcome", conf->welcome.url}};
+    for (size_t i = 0; i < NPG_ARRAY_LEN(urls); i++)
+        warn_plain(urls[i][0], urls[i][1]);
     npg_hooks_t *h = calloc(1, sizeof(*h));
     if (!h)
         return NPG_ENOMEM;
