@@ -7,6 +7,8 @@
 #include "api/rest_routes.h"
 #include "common/util.h"
 #include "enum/naptr.h"
+#include "hooks/hooks.h"
+#include "porting/port.h"
 #include "routing/routing.h"
 
 #define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
@@ -39,9 +41,11 @@ static json_t *route_json(const npg_route_info_t *ri)
         ri->ported ? ri->serving.routing_number : "", "HomeOperator", ri->home_operator, "Ported",
         ri->ported, "NumberType", ri->number_type, "Source", ri->source, "PortRef", ri->port_ref,
         "Updated", ri->updated_at);
-    char profile[48];
-    snprintf(profile, sizeof(profile), "npgw_%s_%s", ri->ported ? "ported" : "home",
-             ri->serving.code);
+    char profile[64];
+    if (ri->ported) /* the number's own profile, as the charging hook creates it in CGrateS */
+        npg_charging_profile_id(ri->serving.code, e164, profile, sizeof(profile));
+    else
+        snprintf(profile, sizeof(profile), "npgw_home_%s", ri->serving.code);
     return json_pack("{s:o, s:[s]}", "Event", event, "MatchedProfiles", profile);
 }
 
@@ -110,7 +114,8 @@ int npg_rest_route_push(npg_http_req_t *req, const npg_route_match_t *m)
     if (rc == NPG_ENOTFOUND)
         return npg_rest_error(c, 400, "operator '%s' is unknown to this gateway", m->params[1]);
     if (rc == NPG_OK && npg_e164_to_u64(e164, &n) == NPG_OK)
-        rc = npg_routing_change(c->db, n, &op, strcasecmp(type, "fixed") == 0 ? "fixed" : "mobile",
+        rc = npg_port_route_change(c->db, c->pt, n, &op,
+                                   strcasecmp(type, "fixed") == 0 ? "fixed" : "mobile",
                                 "manual");
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, "the routing change was not stored");
@@ -132,7 +137,7 @@ int npg_rest_route_delete(npg_http_req_t *req, const npg_route_match_t *m)
         return NPG_OK;
     int rc = npg_e164_to_u64(e164, &n);
     if (rc == NPG_OK)
-        rc = npg_routing_change(c->db, n, NULL, NULL, "manual");
+        rc = npg_port_route_change(c->db, c->pt, n, NULL, NULL, "manual");
     if (rc == NPG_ENOTFOUND)
         return npg_rest_error(c, 404, "%s has no routing record", e164);
     if (rc != NPG_OK)

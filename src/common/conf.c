@@ -63,6 +63,12 @@ static const char *const section_help[][2] = {
                 " password."},
     {"sms.digicel", "Digicel over SMPP 3.4: url = host:port, account = system_id, secret_file"
                     " holds the password."},
+    {"bss", "Port-out eligibility call-out to the BSS (docs/integrations.md)."},
+    {"webhooks", "Lifecycle webhooks to BSS/CRM, signed per Standard Webhooks; more subscriptions"
+                 " with npgwctl hook."},
+    {"charging", "Charging platform (CGrateS JSON-RPC): accounts on port-in, deactivation at the"
+                 " port time of a port-out."},
+    {"welcome", "Welcome SMS to a subscriber whose number was ported in."},
 };
 
 /* The keys every SMS provider has; i is its index in sms.provider[]. */
@@ -427,6 +433,59 @@ static const conf_item_t schema[] = {
     {"npac", "test_clock_file", CONF_STR, F(npac.test_clock_file), 0, 0, NULL, "",
      "Tests only: when set, NPAC rules take \"now\" from this file (YYYY-MM-DDTHH:MM:SSZ);"
      " empty: the real clock."},
+    {"bss", "mode", CONF_CHOICE, F(bss.mode), 0, 0, "off|manual|auto", "off",
+     "off: people decide port-outs; manual: the BSS answer is shown to them; auto: it authorises"
+     " or rejects."},
+    {"bss", "url", CONF_STR, F(bss.url), 0, 0, NULL, "",
+     "BSS eligibility endpoint npgw POSTs to (https://bss.example/np/eligibility)."},
+    {"bss", "token", CONF_SECRET, F(bss.token), 0, 0, NULL, "",
+     "Bearer token sent to the BSS (empty: none; never logged)."},
+    {"bss", "timeout_ms", CONF_INT, F(bss.timeout_ms), 100, 120000, NULL, "5000",
+     "No answer within this: the port-out waits for people, with an alarm."},
+    {"bss", "undecided_alarm_s", CONF_INT, F(bss.undecided_alarm_s), 0, 2592000, NULL, "3600",
+     "A port-out still undecided this long after it arrived raises a critical alarm (0: never)."},
+
+    {"webhooks", "url", CONF_STR, F(webhooks.url), 0, 0, NULL, "",
+     "Receiver of the configured subscription (empty: none; npgwctl hook adds more)."},
+    {"webhooks", "secrets", CONF_SECRET, F(webhooks.secrets), 0, 0, NULL, "",
+     "Its whsec_ secrets, space separated; each one signs every delivery (rotation)."},
+    {"webhooks", "events", CONF_STR, F(webhooks.events), 0, 0, NULL, "*",
+     "Events it gets, comma separated: port_in.completed, port_out.*, service.*, * for all."},
+    {"webhooks", "timeout_ms", CONF_INT, F(webhooks.timeout_ms), 100, 120000, NULL, "5000",
+     "Time for a receiver to answer one delivery."},
+    {"webhooks", "max_attempts", CONF_INT, F(webhooks.max_attempts), 1, 1000, NULL, "10",
+     "Failed attempts before a delivery is parked with an alarm (npgwctl hook replay)."},
+
+    {"charging", "url", CONF_STR, F(charging.url), 0, 0, NULL, "",
+     "CGrateS JSON-RPC URL (http://127.0.0.1:2080/jsonrpc); empty: no charging calls."},
+    {"charging", "tenant", CONF_STR, F(charging.tenant), 1, 0, NULL, "cgrates.org",
+     "CGrateS tenant of the accounts and attribute profiles."},
+    {"charging", "action_plans", CONF_STR, F(charging.action_plans), 0, 0, NULL, "",
+     "Action plans of a new account, comma separated (recurring charges)."},
+    {"charging", "contexts", CONF_STR, F(charging.contexts), 1, 0, NULL, "*any",
+     "Contexts of the routing attribute profiles, comma separated."},
+    {"charging", "user", CONF_STR, F(charging.user), 0, 0, NULL, "",
+     "HTTP Basic user for CGrateS (empty: none)."},
+    {"charging", "password", CONF_SECRET, F(charging.password), 0, 0, NULL, "",
+     "HTTP Basic password for CGrateS (never logged)."},
+    {"charging", "timeout_ms", CONF_INT, F(charging.timeout_ms), 100, 120000, NULL, "5000",
+     "Time for CGrateS to answer one call."},
+    {"charging", "remove_account", CONF_CHOICE, F(charging.remove_account), 0, 0, "no|yes", "no",
+     "yes: a ported-out account is removed at the port time, not only disabled."},
+
+    {"welcome", "url", CONF_STR, F(welcome.url), 0, 0, NULL, "",
+     "SMS HTTP endpoint of the welcome message (empty: none is sent)."},
+    {"welcome", "token", CONF_SECRET, F(welcome.token), 0, 0, NULL, "",
+     "Bearer token sent to the SMS endpoint (empty: none; never logged)."},
+    {"welcome", "sender", CONF_STR, F(welcome.sender), 0, 0, NULL, "",
+     "Sender of the welcome SMS (empty: our operator code)."},
+    {"welcome", "text", CONF_STR, F(welcome.text), 1, 0, NULL,
+     "Welcome! Your number {number} now works on our network.",
+     "Template; {number} is the number (E.164), {msgidentifier} the port."},
+    {"welcome", "number_types", CONF_CHOICE, F(welcome.number_types), 0, 0, "mobile|all", "mobile",
+     "Ports that get one: mobile numbers only, or all."},
+    {"welcome", "timeout_ms", CONF_INT, F(welcome.timeout_ms), 100, 120000, NULL, "5000",
+     "Time for the SMS endpoint to answer."},
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)

@@ -167,6 +167,38 @@ typedef struct npg_conf {
         int recovery_interval;         /* seconds between checks for missed notifications */
         char test_clock_file[NPG_CONF_STRLEN]; /* tests only: "now" read from this file */
     } npac;
+    struct {
+        char mode[8];              /* off | manual | auto */
+        char url[NPG_CONF_STRLEN]; /* the BSS eligibility endpoint (HTTPS JSON) */
+        char token[256];           /* bearer token, "": none */
+        int timeout_ms;            /* no answer within: manual decision and an alarm */
+        int undecided_alarm_s;     /* a port-out undecided this long: critical alarm */
+    } bss;
+    struct {
+        char url[NPG_CONF_STRLEN]; /* the configured subscription; "": none */
+        char secrets[256];         /* whsec_ secrets, space separated */
+        char events[NPG_CONF_STRLEN];
+        int timeout_ms;
+        int max_attempts; /* then parked, with an alarm */
+    } webhooks;
+    struct {
+        char url[NPG_CONF_STRLEN]; /* CGrateS JSON-RPC (http://host:2080/jsonrpc); "": off */
+        char tenant[64];
+        char action_plans[NPG_CONF_STRLEN];
+        char contexts[128];
+        char user[64];
+        char password[128];
+        int timeout_ms;
+        char remove_account[4]; /* yes | no */
+    } charging;
+    struct {
+        char url[NPG_CONF_STRLEN]; /* SMS HTTP endpoint; "": no welcome SMS */
+        char token[256];
+        char sender[16];
+        char text[NPG_CONF_STRLEN];
+        char number_types[8]; /* mobile | all */
+        int timeout_ms;
+    } welcome;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */

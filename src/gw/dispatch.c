@@ -115,9 +115,14 @@ size_t gw_dispatch_handlers(const gw_dispatch_t *d, npg_outbox_handler_t *out, s
 {
     size_t n = 0;
     for (size_t i = 0; i < d->nadapters && n + 1 < max; i++)
-        out[n++] = (npg_outbox_handler_t){d->adapters[i].ops->name, adapter_deliver, adapter_done,
-                                          delivery_failed};
+        out[n++] = (npg_outbox_handler_t){.kind = d->adapters[i].ops->name,
+                                          .deliver = adapter_deliver,
+                                          .done = adapter_done,
+                                          .failed = delivery_failed};
     if (n < max)
-        out[n++] = (npg_outbox_handler_t){"dns", dns_deliver, dns_done, delivery_failed};
+        out[n++] = (npg_outbox_handler_t){
+            .kind = "dns", .deliver = dns_deliver, .done = dns_done, .failed = delivery_failed};
+    if (d->hooks) /* webhooks, BSS, charging, SMS: they carry their own ctx */
+        n += npg_hooks_handlers(d->hooks, out + n, max - n);
     return n;
 }

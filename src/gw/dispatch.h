@@ -5,6 +5,7 @@
 #include "adapters/adapter.h"
 #include "db/db.h"
 #include "enum/publish.h"
+#include "hooks/hooks.h"
 #include "outbox/outbox.h"
 #include "porting/porting.h"
 
@@ -21,8 +22,9 @@ typedef struct gw_dispatch {
     npg_publish_t *publish;
     gw_adapter_t *adapters;
     size_t nadapters;
+    npg_hooks_t *hooks; /* the carrier's own systems, NULL: none */
 } gw_dispatch_t;
 
-/* The outbox handlers, one per adapter (kind = its name) and "dns"; returns how many were
- * written to out (at most max). Give d as the outbox's ctx. */
+/* The outbox handlers, one per adapter (kind = its name), "dns" and the hooks' kinds;
+ * returns how many were written to out (at most max). Give d as the outbox's ctx. */
 size_t gw_dispatch_handlers(const gw_dispatch_t *d, npg_outbox_handler_t *out, size_t max);

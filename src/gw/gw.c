@@ -56,6 +56,8 @@ static void *timer_main(void *arg)
                     a->ops->run_timers(a->state, &gw->env, db, &changed) != NPG_OK)
                     npg_log(LOG_WARNING, "timer", "%s timer pass failed", a->ops->name);
             }
+            if (npg_hooks_run_timers(gw->hooks, db, &changed) != NPG_OK)
+                npg_log(LOG_WARNING, "timer", "hooks timer pass failed");
             npg_db_pool_put(gw->pool, &db);
         }
         for (int i = 0; i < 10 && !gw->stopping; i++)
@@ -123,6 +125,10 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
     if (rc == NPG_OK)
         rc = npg_adapters_porting(conf, &gw->pt);
+    if (rc == NPG_OK)
+        rc = npg_hooks_new(conf, gw->pool, &gw->hooks);
+    if (rc == NPG_OK)
+        npg_hooks_install(gw->hooks, gw->pt);
     if (rc == NPG_OK) {
         gw->env = (npg_adapter_env_t){.conf = conf, .pool = gw->pool, .pt = gw->pt};
         gw->rest = (npg_rest_env_t){.conf = conf, .pool = gw->pool, .pt = gw->pt};
@@ -139,7 +145,8 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
                                        .pool = gw->pool,
                                        .publish = gw->publish,
                                        .adapters = gw->adapters,
-                                       .nadapters = gw->nadapters};
+                                       .nadapters = gw->nadapters,
+                                       .hooks = gw->hooks};
         gw->nhandlers =
             gw_dispatch_handlers(&gw->dispatch, gw->handlers, NPG_ARRAY_LEN(gw->handlers));
         rc =
@@ -207,6 +214,7 @@ void npg_gw_free(npg_gw_t **gwp)
         gw->adapters[i].ops->destroy(&gw->adapters[i].state);
     npg_publish_free(&gw->publish);
     npg_porting_free(&gw->pt);
+    npg_hooks_free(&gw->hooks);
     npg_db_pool_free(&gw->pool);
     free(gw);
     *gwp = NULL;

@@ -32,6 +32,7 @@ struct npg_gw {
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
     npg_outbox_t *outbox;
     npg_sms_receivers_t *sms; /* the SMPP providers' receiver sessions (delivery receipts) */
+    npg_hooks_t *hooks; /* BSS, webhooks, charging, welcome SMS */
     gw_adapter_t adapters[GW_MAX_ADAPTERS];
     size_t nadapters;
     gw_endpoint_t endpoints[GW_MAX_ENDPOINTS];
@@ -39,7 +40,7 @@ struct npg_gw {
     npg_route_t routes[GW_STATIC_ROUTES + 2 * GW_MAX_ENDPOINTS];
     size_t nroutes;
     gw_dispatch_t dispatch;
-    npg_outbox_handler_t handlers[GW_MAX_ADAPTERS + 1];
+    npg_outbox_handler_t handlers[GW_MAX_ADAPTERS + 1 + NPG_HOOKS_KINDS];
     size_t nhandlers;
     npg_rest_env_t rest;
     npg_adapter_env_t env;

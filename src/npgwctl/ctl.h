@@ -19,3 +19,12 @@ int ctl_route_push(ctl_t *ctl, int argc, char **argv);
 int ctl_route_delete(ctl_t *ctl, int argc, char **argv);
 int ctl_route_import(ctl_t *ctl, int argc, char **argv);
 int ctl_route_export(ctl_t *ctl, int argc, char **argv);
+
+/* hook.c: webhook subscriptions, parked deliveries */
+int ctl_hook_list(ctl_t *ctl, int argc, char **argv);
+int ctl_hook_add(ctl_t *ctl, int argc, char **argv);
+int ctl_hook_rotate(ctl_t *ctl, int argc, char **argv);
+int ctl_hook_secrets(ctl_t *ctl, int argc, char **argv);
+int ctl_hook_remove(ctl_t *ctl, int argc, char **argv);
+int ctl_hook_parked(ctl_t *ctl, int argc, char **argv);
+int ctl_hook_replay(ctl_t *ctl, int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "db/migrate.h"
+#include "hooks/hooks.h"
 #include "numbering/operator.h"
 #include "porting/alarm.h"
 #include "porting/port.h"
@@ -419,6 +420,14 @@ static const cmd_t commands[] = {
     {"route", "delete", 1, ctl_route_delete, "NUMBER"},
     {"route", "import", 1, ctl_route_import, "FILE|- [--batch N] (CSV: number,operator[,type])"},
     {"route", "export", 0, ctl_route_export, "[FILE] (CSV)"},
+    {"hook", "list", 0, ctl_hook_list, "(webhook subscriptions; secrets are never shown)"},
+    {"hook", "add", 2, ctl_hook_add,
+     "NAME URL [--events port_in.*,service.*|*] [--secret whsec_...] (prints a new secret)"},
+    {"hook", "rotate", 1, ctl_hook_rotate, "NAME (a new secret signs beside the old ones)"},
+    {"hook", "secrets", 2, ctl_hook_secrets, "NAME SECRET [SECRET...] (exactly these from now)"},
+    {"hook", "remove", 1, ctl_hook_remove, "NAME"},
+    {"hook", "parked", 0, ctl_hook_parked, "(webhook, charging and SMS deliveries given up)"},
+    {"hook", "replay", 1, ctl_hook_replay, "ID|--all (send parked deliveries again)"},
 };
 
 static void usage(FILE *out)
@@ -483,15 +492,23 @@ int main(int argc, char **argv)
     ctl_t ctl = {0};
     if (npg_cli_setup("npgwctl", conf_path, &ctl.conf) != NPG_OK)
         return 1;
+    npg_hooks_t *hooks = NULL;
     int rc = npg_adapters_porting(&ctl.conf, &ctl.pt);
-    if (rc != NPG_OK)
+    if (rc == NPG_OK) /* what people do here causes the same deliveries as in npgwd */
+        rc = npg_hooks_new(&ctl.conf, NULL, &hooks);
+    if (rc != NPG_OK) {
+        npg_porting_free(&ctl.pt);
         return ctl_fail(rc, "configuration");
+    }
+    npg_hooks_install(hooks, ctl.pt);
     if ((rc = npg_db_open(&ctl.conf, &ctl.db)) != NPG_OK) {
         npg_porting_free(&ctl.pt);
+        npg_hooks_free(&hooks);
         return ctl_fail(rc, "database");
     }
     int ret = cmd->fn(&ctl, nargs, argv + optind + 2);
     npg_db_close(&ctl.db);
     npg_porting_free(&ctl.pt);
+    npg_hooks_free(&hooks);
     return ret;
 }

@@ -8,6 +8,7 @@
 
 #include "common/e164.h"
 #include "npgwctl/ctl.h"
+#include "porting/port.h"
 #include "routing/routing.h"
 
 /* A local or E.164 number, normalised with the configured country code. */
@@ -60,7 +61,7 @@ int ctl_route_push(ctl_t *ctl, int argc, char **argv)
     }
     int rc = npg_operator_get(ctl->db, argv[1], &op);
     if (rc == NPG_OK)
-        rc = npg_routing_change(ctl->db, n, &op, type, "manual");
+        rc = npg_port_route_change(ctl->db, ctl->pt, n, &op, type, "manual");
     if (rc != NPG_OK)
         return ctl_fail(rc, rc == NPG_ENOTFOUND ? "unknown operator" : "route push");
     printf("%" PRIu64 " routes to %s\n", n, op.code);
@@ -73,7 +74,7 @@ int ctl_route_delete(ctl_t *ctl, int argc, char **argv)
     uint64_t n;
     if (number_arg(ctl, argv[0], &n) != NPG_OK)
         return 2;
-    int rc = npg_routing_change(ctl->db, n, NULL, NULL, "manual");
+    int rc = npg_port_route_change(ctl->db, ctl->pt, n, NULL, NULL, "manual");
     if (rc != NPG_OK)
         return ctl_fail(rc, rc == NPG_ENOTFOUND ? "no routing record" : "route delete");
     printf("%" PRIu64 ": routing record removed\n", n);

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "enum/publish.h"
 #include "gw/gw.h"
+#include "hooks/hooks.h"
 
 static npg_gw_t *the_gw;
 
@@ -33,7 +34,8 @@ static void usage(FILE *out)
 }
 
 /* What npgwd would refuse at start beyond the file's syntax: the [dns] servers and key,
- * [general] clearinghouse, and what each adapter refuses of its settings (the UK calendar). */
+ * [general] clearinghouse, the hooks' settings (webhook secrets and events, [bss] url), and
+ * what each adapter refuses of its settings (the UK calendar). */
 static int check_start(const npg_conf_t *conf, const char *path)
 {
     npg_publish_t *p = NULL;
@@ -45,6 +47,11 @@ static int check_start(const npg_conf_t *conf, const char *path)
     npg_publish_free(&p);
     int r = npg_adapters_porting(conf, &pt); /* logs what is wrong */
     npg_porting_free(&pt);
+    if (r != NPG_OK)
+        rc = r;
+    npg_hooks_t *h = NULL;
+    r = npg_hooks_new(conf, NULL, &h); /* logs what is wrong: [webhooks] secrets, [bss] */
+    npg_hooks_free(&h);
     if (r != NPG_OK)
         rc = r;
     for (size_t i = 0; npg_adapters[i]; i++) {

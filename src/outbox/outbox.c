@@ -87,8 +87,10 @@ static int64_t backoff_ms(const npg_conf_t *conf, int attempts)
 static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
                   const npg_outbox_item_t *item, int outcome, const char *result)
 {
+    int max = h && h->max_attempts > 0 ? h->max_attempts : ob->conf->outbox.max_attempts;
+    void *ctx = h && h->ctx ? h->ctx : ob->ctx;
     bool permanent = outcome == NPG_EINVAL || outcome == NPG_ENOTSUP || outcome == NPG_ENOTFOUND ||
-                     outcome == NPG_EXML || item->attempts >= ob->conf->outbox.max_attempts;
+                     outcome == NPG_EXML || item->attempts >= max;
     int rc = npg_db_begin(db);
     if (rc != NPG_OK)
         return rc;
@@ -98,14 +100,14 @@ static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
                          " result = ? WHERE id = ? AND state = 'pending'",
                          NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), NULL, NULL);
         if (rc == NPG_OK && h && h->done)
-            rc = h->done(ob->ctx, db, item, result);
+            rc = h->done(ctx, db, item, result);
     } else if (permanent) {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?"
                          " WHERE id = ? AND state = 'pending'",
                          NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), NULL, NULL);
         if (rc == NPG_OK && h && h->failed)
-            rc = h->failed(ob->ctx, db, item, result);
+            rc = h->failed(ctx, db, item, result);
     } else {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET lease_until = NULL, last_error = ?,"
@@ -114,6 +116,8 @@ static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
                                   NPG_DB_I(backoff_ms(ob->conf, item->attempts) * 1000),
                                   NPG_DB_U(item->id)),
                          NULL, NULL);
+        if (rc == NPG_OK && h && h->retrying)
+            rc = h->retrying(ctx, db, item, result);
     }
     if (rc == NPG_OK)
         rc = npg_db_commit(db);
@@ -146,7 +150,7 @@ int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)
     const npg_outbox_handler_t *h = find_handler(ob, item.kind);
     int outcome = NPG_ENOTSUP;
     if (h)
-        outcome = h->deliver(ob->ctx, &item, result, sizeof(result));
+        outcome = h->deliver(h->ctx ? h->ctx : ob->ctx, &item, result, sizeof(result));
     else
         snprintf(result, sizeof(result), "no handler for kind %s", item.kind);
     if (outcome != NPG_OK)

@@ -25,13 +25,17 @@ typedef struct npg_outbox_item {
  * will be (the row fails at once), anything else to retry with back-off.
  * result (NUL-terminated) is stored on the row. done() and failed() (either may
  * be NULL) run inside the transaction that closes the row, e.g. to archive what
- * was sent or advance the port.
+ * was sent or advance the port; retrying() (may be NULL) inside the one that puts
+ * it back for a later attempt (raise an alarm at the first failure).
  */
 typedef struct npg_outbox_handler {
     const char *kind;
     int (*deliver)(void *ctx, const npg_outbox_item_t *item, char *result, size_t len);
     int (*done)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result);
     int (*failed)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error);
+    int (*retrying)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error);
+    void *ctx;        /* given to this kind's calls; NULL: the outbox's ctx */
+    int max_attempts; /* attempts before the row fails for good; 0: [outbox] max_attempts */
 } npg_outbox_handler_t;
 
 /*

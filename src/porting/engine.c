@@ -195,6 +195,25 @@ int port_apply(npg_db_t *db, npg_porting_t *pt, port_row_t *row, const port_step
     for (size_t i = 0; rc == NPG_OK && i < NPG_ARRAY_LEN(action_handlers); i++)
         if (t->actions & action_handlers[i].action)
             rc = action_handlers[i].fn(db, pt, row, step, err, errlen);
+    if (rc == NPG_OK && pt->hooks.on_transition) {
+        npg_port_view_t v = {.kind = row->kind,
+                             .id = row->id,
+                             .msgidentifier = row->msgid,
+                             .clearinghouse = row->clearinghouse,
+                             .donor = row->donor,
+                             .recipient = row->recipient,
+                             .number_type = row->number_type,
+                             .account_type = row->account_type,
+                             .contact_number = row->contact,
+                             .starts = row->starts,
+                             .ends = row->ends,
+                             .nranges = row->nranges,
+                             .port_time = row->port_time,
+                             .original_id = row->original_id,
+                             .reject_code = step->reject_code,
+                             .reason = step->reason};
+        rc = pt->hooks.on_transition(pt->hooks.arg, db, &v, from, t->to, step->event);
+    }
     if (rc != NPG_OK && !err[0])
         snprintf(err, errlen, "%s on %s failed: %s", npg_port_event_name(step->event), row->msgid,
                  npg_strerror(rc));

@@ -7,6 +7,7 @@
 #include <time.h>
 #include "common/conf.h"
 #include "db/db.h"
+#include "numbering/operator.h"
 #include "porting/porting.h"
 #include "porting/state.h"
 
@@ -150,6 +151,24 @@ int npg_port_queue(npg_db_t *db, npg_porting_t *pt, npg_port_kind_t kind, uint64
  * does not name itself (an NPAC port-out). Errors: NPG_ETOOBIG when the month's are used up. */
 int npg_port_new_msgidentifier(npg_db_t *db, const npg_conf_t *conf,
                                char out[NPG_MSGID_LEN]) NPG_WUR;
+
+/*
+ * A routing record pushed (op) or removed (op NULL) by hand, with its DNS publication and
+ * the hooks' on_route_change, in one transaction (npg_routing_change with the hooks).
+ */
+int npg_port_route_change(npg_db_t *db, const npg_porting_t *pt, uint64_t number,
+                          const npg_operator_t *op, const char *number_type,
+                          const char *source) NPG_WUR;
+
+/*
+ * A port-out's answer decided by a machine (the BSS eligibility call-out), inside the
+ * caller's open transaction (an outbox delivery's closing one): authorise (accept) or
+ * reject with reject_code and reason; eventlog names who decided. NPG_ESTATE (nothing
+ * changed) when the port is no longer waiting for an answer: people decided first.
+ */
+int npg_port_out_decide(npg_db_t *db, npg_porting_t *pt, uint64_t port_id, bool accept,
+                        int reject_code, const char *reason, const char *eventlog, char *err,
+                        size_t errlen) NPG_WUR;
 
 /* Record a note on a port (an event that changes nothing): deliveries, publications. */
 int npg_port_note(npg_db_t *db, const char *port_kind, uint64_t port_id, const char *msgtype,

@@ -49,3 +49,9 @@ const npg_conf_t *npg_porting_conf(const npg_porting_t *pt)
 {
     return pt->conf;
 }
+
+const npg_porting_hooks_t *npg_porting_hooks(const npg_porting_t *pt)
+{
+    static const npg_porting_hooks_t none;
+    return pt ? &pt->hooks : &none;
+}

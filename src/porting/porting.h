@@ -4,8 +4,10 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "common/conf.h"
 #include "db/db.h"
+#include "porting/state.h"
 
 typedef struct npg_porting npg_porting_t;
 struct npg_canon_msg;
@@ -59,6 +61,25 @@ typedef struct npg_eligibility {
     char reason[256];
 } npg_eligibility_t;
 
+/* A port as it is right after an applied transition, for on_transition. Strings and arrays
+ * belong to the engine and live only for the call. */
+typedef struct npg_port_view {
+    npg_port_kind_t kind;
+    uint64_t id;
+    const char *msgidentifier;
+    const char *clearinghouse;
+    const char *donor, *recipient;
+    const char *number_type;       /* mobile | fixed */
+    const char *account_type;      /* "" when absent (a PAC port, a port-out without one) */
+    const char *contact_number;    /* port-in: the customer's authorisation number; "" otherwise */
+    const uint64_t *starts, *ends; /* E.164 numbers as integers */
+    size_t nranges;
+    time_t port_time;     /* 0: none */
+    uint64_t original_id; /* port-in resubmitted after code 35: the port it replaces; else 0 */
+    int reject_code;      /* the step's code (a rejection), -1 none */
+    const char *reason;   /* the step's reason text, or NULL */
+} npg_port_view_t;
+
 /*
  * Hooks into the engine, called inside the transaction that changes the port (so
  * anything they queue commits with it; nothing may be sent from inside them).
@@ -72,6 +93,19 @@ typedef struct npg_porting_hooks {
      */
     int (*port_out_eligibility)(void *arg, npg_db_t *db, const npg_port_out_view_t *port,
                                 npg_eligibility_t *out);
+    /*
+     * After every applied transition (from -> to on event), once its event row and the
+     * handlers of its actions ran: lifecycle deliveries are queued here. An error rolls
+     * the whole transition back. NULL: nothing.
+     */
+    int (*on_transition)(void *arg, npg_db_t *db, const npg_port_view_t *port, int from, int to,
+                         npg_port_event_t event);
+    /*
+     * A routing record pushed (op non-NULL) or deleted by hand (REST, npgwctl), inside the
+     * transaction that changes it; change_id is its routing_changes row. NULL: nothing.
+     */
+    int (*on_route_change)(void *arg, npg_db_t *db, uint64_t number, const char *operator_code,
+                           const char *number_type, const char *source, uint64_t change_id);
     void *arg;
 } npg_porting_hooks_t;
 
@@ -86,3 +120,5 @@ void npg_porting_free(npg_porting_t **pt);
 /* Install hooks (copied) before the context is shared between threads. */
 void npg_porting_set_hooks(npg_porting_t *pt, const npg_porting_hooks_t *hooks);
 const npg_conf_t *npg_porting_conf(const npg_porting_t *pt);
+/* The hooks installed (all NULL when none); pt may be NULL. */
+const npg_porting_hooks_t *npg_porting_hooks(const npg_porting_t *pt);

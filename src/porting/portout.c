@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "numbering/numbering.h"
 #include "porting/engine.h"
+#include "routing/routing.h"
 
 int npg_port_out_authorise(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err,
                            size_t errlen)
@@ -40,6 +41,41 @@ int npg_port_out_reject(npg_db_t *db, npg_porting_t *pt, const char *msgid, cons
                         .eventlog = text,
                         .reject_code = code};
     return port_local_step(db, pt, NPG_PORT_OUT, msgid, &step, err, errlen);
+}
+
+int npg_port_out_decide(npg_db_t *db, npg_porting_t *pt, uint64_t port_id, bool accept,
+                        int reject_code, const char *reason, const char *eventlog, char *err,
+                        size_t errlen)
+{
+    port_row_t row;
+    err[0] = '\0';
+    int rc = port_load(db, NPG_PORT_OUT, NULL, port_id, true, &row);
+    if (rc == NPG_ENOTFOUND)
+        snprintf(err, errlen, "no port-out with id %llu", (unsigned long long)port_id);
+    if (rc != NPG_OK)
+        return rc;
+    if (!npg_transition_find(NPG_PORT_OUT, row.state, accept ? NPG_EV_AUTHORISE : NPG_EV_REJECT)) {
+        snprintf(err, errlen, "port-out %s is in %s: decided already", row.msgid,
+                 npg_port_state_name(row.state));
+        return NPG_ESTATE; /* checked first: nothing is recorded on a port people decided */
+    }
+    int code = npg_reject_reason(reject_code) ? reject_code : NPG_REJECT_GENERAL;
+    port_step_t step = {
+        .event = accept ? NPG_EV_AUTHORISE : NPG_EV_REJECT,
+        .type = "authorisation_answer",
+        .direction = PORT_DIR_SENT,
+        .eventlog = eventlog,
+        .reject_code = accept ? -1 : code,
+        .reason = accept ? NULL : (reason && reason[0] ? reason : npg_reject_reason(code))};
+    return port_apply(db, pt, &row, &step, err, errlen);
+}
+
+int npg_port_route_change(npg_db_t *db, const npg_porting_t *pt, uint64_t number,
+                          const npg_operator_t *op, const char *number_type, const char *source)
+{
+    const npg_porting_hooks_t *h = npg_porting_hooks(pt);
+    npg_routing_observer_t obs = {.changed = h->on_route_change, .arg = h->arg};
+    return npg_routing_change_observed(db, number, op, number_type, source, &obs);
 }
 
 /* Numbers of the request we do not serve, as text for the rejection. */

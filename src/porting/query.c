@@ -154,6 +154,30 @@ static int add_ranges_events(npg_db_t *db, const npg_conf_t *conf, npg_port_kind
     return NPG_OK;
 }
 
+/* A port-out's BSS eligibility answer (docs/integrations.md), for the people who decide it. */
+static int add_eligibility(npg_db_t *db, uint64_t id, json_t *j)
+{
+    npg_db_rows_t *r = NULL;
+    int rc = npg_db_query(db,
+                          "SELECT mode, status, reject_code, reasons, detail,"
+                          " DATE_FORMAT(answered_at, '%Y-%m-%dT%H:%i:%sZ')"
+                          " FROM port_out_eligibility WHERE port_out_id = ? AND status IS NOT NULL",
+                          NPG_DB_P(NPG_DB_U(id)), &r);
+    if (rc == NPG_OK && npg_db_rows_count(r) == 1) {
+        const char *code = npg_db_rows_get(r, 0, 2);
+        json_object_set_new(j, "eligibility",
+                            json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "mode",
+                                      npg_db_rows_get(r, 0, 0), "status", npg_db_rows_get(r, 0, 1),
+                                      "reject_code",
+                                      code ? json_integer(strtol(code, NULL, 10)) : json_null(),
+                                      "reasons", nullable_str(npg_db_rows_get(r, 0, 3)), "detail",
+                                      nullable_str(npg_db_rows_get(r, 0, 4)), "answered_at",
+                                      nullable_str(npg_db_rows_get(r, 0, 5))));
+    }
+    npg_db_rows_free(&r);
+    return rc;
+}
+
 int npg_port_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, const char *msgid,
                   json_t **out)
 {
@@ -178,6 +202,8 @@ int npg_port_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t kind, co
     uint64_t id = (uint64_t)npg_db_rows_int(r, 0, 0, 0);
     npg_db_rows_free(&r);
     rc = add_ranges_events(db, conf, kind, id, j);
+    if (rc == NPG_OK && kind == NPG_PORT_OUT)
+        rc = add_eligibility(db, id, j);
     if (rc != NPG_OK) {
         json_decref(j);
         return rc;
@@ -235,6 +261,8 @@ int npg_port_search_json(npg_db_t *db, const npg_conf_t *conf, npg_port_kind_t k
     for (size_t i = 0; i < npg_db_rows_count(r) && rc == NPG_OK; i++) {
         json_t *j = row_json(conf, kind, r, i);
         rc = add_ranges_events(db, conf, kind, (uint64_t)npg_db_rows_int(r, i, 0, 0), j);
+        if (rc == NPG_OK && kind == NPG_PORT_OUT)
+            rc = add_eligibility(db, (uint64_t)npg_db_rows_int(r, i, 0, 0), j);
         json_array_append_new(list, j);
     }
     npg_db_rows_free(&r);

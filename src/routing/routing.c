@@ -167,6 +167,13 @@ int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const
 int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                        const char *number_type, const char *source)
 {
+    return npg_routing_change_observed(db, number, op, number_type, source, NULL);
+}
+
+int npg_routing_change_observed(npg_db_t *db, uint64_t number, const npg_operator_t *op,
+                                const char *number_type, const char *source,
+                                const npg_routing_observer_t *obs)
+{
     uint64_t change = 0;
     int rc = npg_db_begin(db);
     if (rc != NPG_OK)
@@ -175,6 +182,8 @@ int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,
             : npg_routing_remove(db, number, source, &change);
     if (rc == NPG_OK)
         rc = npg_routing_queue_publish(db, number, number, "none", 0, change);
+    if (rc == NPG_OK && obs && obs->changed)
+        rc = obs->changed(obs->arg, db, number, op ? op->code : NULL, number_type, source, change);
     if (rc == NPG_OK)
         rc = npg_db_commit(db);
     else

@@ -75,3 +75,16 @@ int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const
  */
 int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                        const char *number_type, const char *source) NPG_WUR;
+
+/* Told of a manual change inside its transaction, after the change and its publication
+ * were queued; an error rolls the change back. operator_code is NULL for a removal. */
+typedef struct npg_routing_observer {
+    int (*changed)(void *arg, npg_db_t *db, uint64_t number, const char *operator_code,
+                   const char *number_type, const char *source, uint64_t change_id);
+    void *arg;
+} npg_routing_observer_t;
+
+/* npg_routing_change, and obs (may be NULL) told in the same transaction. */
+int npg_routing_change_observed(npg_db_t *db, uint64_t number, const npg_operator_t *op,
+                                const char *number_type, const char *source,
+                                const npg_routing_observer_t *obs) NPG_WUR;
