@@ -3,6 +3,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "common/util.h"
@@ -110,16 +112,89 @@ int npg_apikey_revoke(npg_db_t *db, const char *user)
     return rc;
 }
 
-int npg_apikey_check(npg_db_pool_t *pool, const char *user, const char *key, npg_tier_t *tier)
+/*
+ * What the database said about a user, for a second: its salt and key hash (or that it has no
+ * valid key), so a busy client costs one SHA-256 per request and one query per second, and a
+ * revocation is seen within a second. The presented key is never kept, only compared.
+ */
+#define KEY_CACHE_SIZE 256
+#define KEY_CACHE_MS 1000
+typedef struct key_entry {
+    const npg_db_pool_t *pool;
+    char user[65];
+    bool valid; /* false: unknown or revoked */
+    npg_tier_t tier;
+    unsigned char salt[16], hash[32];
+    int64_t fetched_ms;
+} key_entry_t;
+
+static key_entry_t key_cache[KEY_CACHE_SIZE];
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int fetch(npg_db_pool_t *pool, const char *user, key_entry_t *e)
 {
     npg_db_t *db = NULL;
-    if (!user || !key)
-        return NPG_EAUTH;
     if (npg_db_pool_get(pool, 5000, &db) != NPG_OK)
         return NPG_EDBDOWN;
-    int rc = npg_apikey_verify(db, user, key, tier);
+    npg_db_rows_t *rows = NULL;
+    int rc = npg_db_query(db,
+                          "SELECT tier, HEX(salt), HEX(key_hash) FROM api_keys"
+                          " WHERE username = ? AND revoked_at IS NULL",
+                          NPG_DB_P(NPG_DB_S(user)), &rows);
     npg_db_pool_put(pool, &db);
-    return rc;
+    if (rc != NPG_OK)
+        return rc;
+    memset(e, 0, sizeof(*e));
+    e->pool = pool;
+    npg_strlcpy(e->user, user, sizeof(e->user));
+    const char *salt = npg_db_rows_get(rows, 0, 1), *hash = npg_db_rows_get(rows, 0, 2);
+    if (npg_db_rows_count(rows) == 1 && salt && hash && strlen(salt) == 32 && strlen(hash) == 64) {
+        e->valid = true;
+        e->tier = npg_tier_parse(npg_db_rows_get(rows, 0, 0));
+        for (int i = 0; i < 16; i++)
+            sscanf(salt + 2 * i, "%2hhx", &e->salt[i]);
+        for (int i = 0; i < 32; i++)
+            sscanf(hash + 2 * i, "%2hhx", &e->hash[i]);
+    }
+    npg_db_rows_free(&rows);
+    e->fetched_ms = npg_now_ms();
+    return NPG_OK;
+}
+
+int npg_apikey_check(npg_db_pool_t *pool, const char *user, const char *key, npg_tier_t *tier)
+{
+    if (!user || !key || !user_valid(user) || strlen(key) > 256)
+        return NPG_EAUTH;
+    key_entry_t e = {0};
+    bool hit = false;
+    size_t slot = 0, oldest = 0;
+    int64_t now = npg_now_ms();
+    pthread_mutex_lock(&key_lock);
+    for (size_t i = 0; i < KEY_CACHE_SIZE && !hit; i++) {
+        if (key_cache[i].pool == pool && strcmp(key_cache[i].user, user) == 0) {
+            slot = i;
+            hit = now - key_cache[i].fetched_ms < KEY_CACHE_MS;
+            if (hit)
+                e = key_cache[i];
+            oldest = SIZE_MAX; /* refresh this slot, not another */
+        } else if (oldest != SIZE_MAX && key_cache[i].fetched_ms < key_cache[oldest].fetched_ms) {
+            oldest = i;
+        }
+    }
+    pthread_mutex_unlock(&key_lock);
+    if (!hit) {
+        int rc = fetch(pool, user, &e);
+        if (rc != NPG_OK)
+            return rc;
+        pthread_mutex_lock(&key_lock);
+        key_cache[oldest == SIZE_MAX ? slot : oldest] = e;
+        pthread_mutex_unlock(&key_lock);
+    }
+    unsigned char hash[32];
+    if (!e.valid || hash_key(e.salt, key, hash) != NPG_OK || CRYPTO_memcmp(hash, e.hash, 32) != 0)
+        return NPG_EAUTH;
+    *tier = e.tier;
+    return NPG_OK;
 }
 
 int npg_apikey_list(npg_db_t *db, npg_db_row_fn fn, void *arg)

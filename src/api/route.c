@@ -69,10 +69,12 @@ static int lookup(npg_rest_ctx_t *c, const char *param, npg_route_info_t *ri)
         npg_rest_error(c, 400, "msisdn '%s' is not a number", param);
         return NPG_EINVAL;
     }
-    int rc = npg_routing_get(c->db, n, ri);
+    int rc = npg_routing_read(c->db, n, ri);
     if (rc == NPG_ENOTFOUND)
-        npg_rest_error(c, 404, "%s is not served: it is neither ported nor in any operator's"
-                               " number range", e164);
+        npg_rest_error(c, 404,
+                       "%s is not served: it is neither ported nor in any operator's"
+                       " number range",
+                       e164);
     else if (rc != NPG_OK)
         npg_rest_fail(c, rc, "the routing store could not be read");
     return rc;
@@ -108,15 +110,16 @@ int npg_rest_route_push(npg_http_req_t *req, const npg_route_match_t *m)
     if (strcasecmp(type, "mobile") != 0 && strcasecmp(type, "fixed") != 0)
         return npg_rest_error(c, 400, "type must be mobile or fixed, not '%s'", type);
     if (!npg_operator_code_valid(m->params[1]))
-        return npg_rest_error(c, 400, "operator '%s' is not an operator code (2 to 10 capitals"
-                                      " or digits)", m->params[1]);
+        return npg_rest_error(c, 400,
+                              "operator '%s' is not an operator code (2 to 10 capitals"
+                              " or digits)",
+                              m->params[1]);
     int rc = npg_operator_get(c->db, m->params[1], &op);
     if (rc == NPG_ENOTFOUND)
         return npg_rest_error(c, 400, "operator '%s' is unknown to this gateway", m->params[1]);
     if (rc == NPG_OK && npg_e164_to_u64(e164, &n) == NPG_OK)
         rc = npg_port_route_change(c->db, c->pt, n, &op,
-                                   strcasecmp(type, "fixed") == 0 ? "fixed" : "mobile",
-                                "manual");
+                                   strcasecmp(type, "fixed") == 0 ? "fixed" : "mobile", "manual");
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, "the routing change was not stored");
     snprintf(c->audit_detail, sizeof(c->audit_detail), "routed to %s (%s)", op.code, type);
@@ -143,7 +146,8 @@ int npg_rest_route_delete(npg_http_req_t *req, const npg_route_match_t *m)
     if (rc != NPG_OK)
         return npg_rest_fail(c, rc, "the routing record was not removed");
     snprintf(c->audit_detail, sizeof(c->audit_detail), "routing record removed");
-    return npg_rest_ok(c, json_pack("{s:s, s:s, s:s}", "result", "success", "msisdn", e164,
-                                    "message", "Routing record removed; the number falls back to"
-                                               " its home operator"));
+    return npg_rest_ok(c,
+                       json_pack("{s:s, s:s, s:s}", "result", "success", "msisdn", e164, "message",
+                                 "Routing record removed; the number falls back to"
+                                 " its home operator"));
 }

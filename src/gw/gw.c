@@ -12,14 +12,26 @@
 
 extern struct Namespace namespaces[];
 
+/*
+ * /health says whether the database answers. A ping per call would make a monitor polling
+ * hard cost a database round trip each time: the answer is kept for a second, and only the
+ * request that finds it older pings.
+ */
 static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
     npg_gw_t *gw = req->app;
-    npg_db_t *db = NULL;
-    bool up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
-    if (db)
-        npg_db_pool_put(gw->pool, &db);
+    int64_t now = npg_now_ms(), checked = __atomic_load_n(&gw->health_checked_ms, __ATOMIC_ACQUIRE);
+    bool up = __atomic_load_n(&gw->health_up, __ATOMIC_ACQUIRE);
+    if (now - checked >= 1000 &&
+        __atomic_compare_exchange_n(&gw->health_checked_ms, &checked, now, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_ACQUIRE)) {
+        npg_db_t *db = NULL;
+        up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
+        if (db)
+            npg_db_pool_put(gw->pool, &db);
+        __atomic_store_n(&gw->health_up, up, __ATOMIC_RELEASE);
+    }
     json_t *j = json_pack("{s:s, s:s, s:s}", "status", up ? "ok" : "degraded", "version",
                           PACKAGE_VERSION, "database", up ? "up" : "down");
     return npg_http_reply_json(req, up ? 200 : 503, j);
@@ -123,6 +135,13 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     snprintf(gw->wsdl_dir, sizeof(gw->wsdl_dir), "%s",
              conf->http.wsdl_dir[0] ? conf->http.wsdl_dir : NPGW_DATADIR "/wsdl");
     int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
+    if (rc == NPG_OK) { /* /health's first answer, before any request asks */
+        npg_db_t *db = NULL;
+        gw->health_up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
+        if (db)
+            npg_db_pool_put(gw->pool, &db);
+        gw->health_checked_ms = npg_now_ms();
+    }
     if (rc == NPG_OK)
         rc = npg_adapters_porting(conf, &gw->pt);
     if (rc == NPG_OK)

@@ -27,12 +27,14 @@ typedef struct gw_endpoint {
 struct npg_gw {
     const npg_conf_t *conf;
     npg_db_pool_t *pool;
+    int64_t health_checked_ms; /* /health: when the database was last pinged (atomic) */
+    bool health_up;            /* and whether it answered (atomic) */
     npg_porting_t *pt;
     npg_http_server_t *http;
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
     npg_outbox_t *outbox;
     npg_sms_receivers_t *sms; /* the SMPP providers' receiver sessions (delivery receipts) */
-    npg_hooks_t *hooks; /* BSS, webhooks, charging, welcome SMS */
+    npg_hooks_t *hooks;       /* BSS, webhooks, charging, welcome SMS */
     gw_adapter_t adapters[GW_MAX_ADAPTERS];
     size_t nadapters;
     gw_endpoint_t endpoints[GW_MAX_ENDPOINTS];

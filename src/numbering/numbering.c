@@ -20,6 +20,8 @@ typedef struct home {
 struct npg_homes {
     home_t *r; /* sorted by start */
     size_t n, cap;
+    npg_operator_t *ops; /* every operator: a read needs no query for them */
+    size_t nops, opcap;
     int64_t version;
     int refs; /* under shared.lock */
 };
@@ -28,7 +30,8 @@ struct npg_homes {
 static struct {
     pthread_mutex_t lock;
     npg_homes_t *cur;
-} shared = {PTHREAD_MUTEX_INITIALIZER, NULL};
+    int64_t checked_ms; /* when its version was last compared with the database's */
+} shared = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
 
 static int home_row(const char *const *c, const size_t *l, size_t n, void *arg)
 {
@@ -51,9 +54,25 @@ static int home_row(const char *const *c, const size_t *l, size_t n, void *arg)
     return 0;
 }
 
+static int operator_row(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    npg_homes_t *h = arg;
+    if (h->nops == h->opcap) {
+        size_t cap = h->opcap ? h->opcap * 2 : 16;
+        npg_operator_t *p = realloc(h->ops, cap * sizeof(*p));
+        if (!p)
+            return NPG_ENOMEM;
+        h->ops = p, h->opcap = cap;
+    }
+    npg_operator_from_row(c, &h->ops[h->nops++]);
+    return 0;
+}
+
 static void homes_destroy(npg_homes_t *h)
 {
     if (h) {
+        free(h->ops);
         free(h->r);
         free(h);
     }
@@ -70,6 +89,11 @@ static int homes_load(npg_db_t *db, int64_t version, npg_homes_t **out)
                                " FROM operator_ranges r JOIN operators o ON o.id = r.operator_id"
                                " ORDER BY r.range_start, r.range_end",
                                NULL, 0, home_row, h);
+    if (rc == NPG_OK)
+        rc = npg_db_query_each(db,
+                               "SELECT id, code, name, routing_number, ims_domain, naptr_form,"
+                               " is_self, rn_format FROM operators",
+                               NULL, 0, operator_row, h);
     if (rc != NPG_OK) {
         homes_destroy(h);
         return rc;
@@ -96,6 +120,7 @@ int npg_homes_get(npg_db_t *db, npg_homes_t **out)
     pthread_mutex_lock(&shared.lock);
     npg_homes_t *h = shared.cur;
     if (h && h->version == v) {
+        shared.checked_ms = npg_now_ms();
         h->refs++;
         pthread_mutex_unlock(&shared.lock);
         *out = h;
@@ -111,9 +136,32 @@ int npg_homes_get(npg_db_t *db, npg_homes_t **out)
         homes_destroy(old);
     fresh->refs = 2; /* the shared pointer's and the caller's */
     shared.cur = fresh;
+    shared.checked_ms = npg_now_ms();
     pthread_mutex_unlock(&shared.lock);
     *out = fresh;
     return NPG_OK;
+}
+
+int npg_homes_get_recent(npg_db_t *db, int max_age_ms, npg_homes_t **out)
+{
+    pthread_mutex_lock(&shared.lock);
+    npg_homes_t *h = shared.cur;
+    if (h && npg_now_ms() - shared.checked_ms < max_age_ms) {
+        h->refs++;
+        pthread_mutex_unlock(&shared.lock);
+        *out = h;
+        return NPG_OK;
+    }
+    pthread_mutex_unlock(&shared.lock);
+    return npg_homes_get(db, out);
+}
+
+const npg_operator_t *npg_homes_operator(const npg_homes_t *homes, const char *code)
+{
+    for (size_t i = 0; homes && i < homes->nops; i++)
+        if (strcmp(homes->ops[i].code, code) == 0)
+            return &homes->ops[i];
+    return NULL;
 }
 
 void npg_homes_release(npg_homes_t **hp)

@@ -22,6 +22,14 @@ typedef struct npg_homes npg_homes_t;
  */
 int npg_homes_get(npg_db_t *db, npg_homes_t **out) NPG_WUR;
 void npg_homes_release(npg_homes_t **homes);
+/*
+ * The same for a read that may be max_age_ms behind a change of ranges or operators (a REST
+ * query): no database round trip when the snapshot was checked that recently. Decisions that
+ * change ports use npg_homes_get.
+ */
+int npg_homes_get_recent(npg_db_t *db, int max_age_ms, npg_homes_t **out) NPG_WUR;
+/* The operator of that code in the snapshot (operators change the version too), or NULL. */
+const npg_operator_t *npg_homes_operator(const npg_homes_t *homes, const char *code);
 
 /* The owner of the smallest home range holding number (code, static in the snapshot), or NULL. */
 const char *npg_homes_owner(const npg_homes_t *homes, uint64_t number);

@@ -20,17 +20,38 @@ int npg_operator_put(npg_db_t *db, const npg_operator_t *op)
         (strcmp(op->naptr_form, "sip") != 0 && strcmp(op->naptr_form, "tel") != 0) ||
         (strcmp(op->rn_format, "global") != 0 && strcmp(op->rn_format, "bare") != 0))
         return NPG_EINVAL;
-    return npg_db_exec(db,
-                       "INSERT INTO operators (code, name, routing_number, ims_domain, naptr_form,"
-                       " rn_format, is_self) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-                       " name = VALUES(name), routing_number = VALUES(routing_number),"
-                       " ims_domain = VALUES(ims_domain), naptr_form = VALUES(naptr_form),"
-                       " rn_format = VALUES(rn_format), is_self = VALUES(is_self)",
-                       NPG_DB_P(NPG_DB_S(op->code), NPG_DB_S(op->name),
-                                NPG_DB_S(op->routing_number), NPG_DB_S(op->ims_domain),
-                                NPG_DB_S(op->naptr_form), NPG_DB_S(op->rn_format),
-                                NPG_DB_I(op->is_self)),
-                       NULL, NULL);
+    int rc = npg_db_begin(db);
+    if (rc != NPG_OK)
+        return rc;
+    rc = npg_db_exec(db,
+                     "INSERT INTO operators (code, name, routing_number, ims_domain, naptr_form,"
+                     " rn_format, is_self) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                     " name = VALUES(name), routing_number = VALUES(routing_number),"
+                     " ims_domain = VALUES(ims_domain), naptr_form = VALUES(naptr_form),"
+                     " rn_format = VALUES(rn_format), is_self = VALUES(is_self)",
+                     NPG_DB_P(NPG_DB_S(op->code), NPG_DB_S(op->name), NPG_DB_S(op->routing_number),
+                              NPG_DB_S(op->ims_domain), NPG_DB_S(op->naptr_form),
+                              NPG_DB_S(op->rn_format), NPG_DB_I(op->is_self)),
+                     NULL, NULL);
+    if (rc == NPG_OK)
+        rc = npg_numbering_bump(db); /* every process's snapshot carries the operators too */
+    if (rc == NPG_OK)
+        return npg_db_commit(db);
+    npg_db_rollback(db);
+    return rc;
+}
+
+void npg_operator_from_row(const char *const *c, npg_operator_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = (uint32_t)strtoul(c[0] ? c[0] : "0", NULL, 10);
+    npg_strlcpy(out->code, c[1] ? c[1] : "", sizeof(out->code));
+    npg_strlcpy(out->name, c[2] ? c[2] : "", sizeof(out->name));
+    npg_strlcpy(out->routing_number, c[3] ? c[3] : "", sizeof(out->routing_number));
+    npg_strlcpy(out->ims_domain, c[4] ? c[4] : "", sizeof(out->ims_domain));
+    npg_strlcpy(out->naptr_form, c[5] ? c[5] : "", sizeof(out->naptr_form));
+    out->is_self = c[6] && strtol(c[6], NULL, 10) != 0;
+    npg_strlcpy(out->rn_format, c[7] ? c[7] : "", sizeof(out->rn_format));
 }
 
 int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
@@ -46,15 +67,10 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
         npg_db_rows_free(&rows);
         return NPG_ENOTFOUND;
     }
-    memset(out, 0, sizeof(*out));
-    out->id = (uint32_t)npg_db_rows_int(rows, 0, 0, 0);
-    npg_strlcpy(out->code, npg_db_rows_get(rows, 0, 1), sizeof(out->code));
-    npg_strlcpy(out->name, npg_db_rows_get(rows, 0, 2), sizeof(out->name));
-    npg_strlcpy(out->routing_number, npg_db_rows_get(rows, 0, 3), sizeof(out->routing_number));
-    npg_strlcpy(out->ims_domain, npg_db_rows_get(rows, 0, 4), sizeof(out->ims_domain));
-    npg_strlcpy(out->naptr_form, npg_db_rows_get(rows, 0, 5), sizeof(out->naptr_form));
-    out->is_self = npg_db_rows_int(rows, 0, 6, 0) != 0;
-    npg_strlcpy(out->rn_format, npg_db_rows_get(rows, 0, 7), sizeof(out->rn_format));
+    const char *cells[8];
+    for (size_t c = 0; c < 8; c++)
+        cells[c] = npg_db_rows_get(rows, 0, c);
+    npg_operator_from_row(cells, out);
     npg_db_rows_free(&rows);
     return NPG_OK;
 }

@@ -18,6 +18,10 @@ typedef struct npg_operator {
     bool is_self;
 } npg_operator_t;
 
+/* An operator from the 8 columns id, code, name, routing_number, ims_domain, naptr_form,
+ * is_self, rn_format (NULL cells read as empty). */
+void npg_operator_from_row(const char *const *cells, npg_operator_t *out);
+
 /* True for 2..10 capitals or digits. */
 bool npg_operator_code_valid(const char *code);
 

@@ -132,6 +132,56 @@ int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
     return rc;
 }
 
+int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out)
+{
+    npg_homes_t *homes = NULL;
+    npg_db_rows_t *rows = NULL;
+    memset(out, 0, sizeof(*out));
+    out->number = number;
+    int rc = npg_homes_get_recent(db, 1000, &homes);
+    if (rc == NPG_OK)
+        rc = npg_db_query(db,
+                          "SELECT r.number_type, r.source, COALESCE(r.port_ref, ''),"
+                          " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), r.change_id,"
+                          " COALESCE(r.lrn, ''), o.code FROM routing r"
+                          " JOIN operators o ON o.id = r.operator_id WHERE r.number = ?",
+                          NPG_DB_P(NPG_DB_U(number)), &rows);
+    if (rc != NPG_OK) {
+        npg_homes_release(&homes);
+        return rc;
+    }
+    const char *home = npg_homes_owner(homes, number), *serving = home;
+    out->in_home_range = home != NULL;
+    npg_strlcpy(out->home_operator, home ? home : "", sizeof(out->home_operator));
+    char lrn[16] = "";
+    if (npg_db_rows_count(rows) == 1) {
+        out->ported = true;
+        npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 0), sizeof(out->number_type));
+        npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 1), sizeof(out->source));
+        npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(out->port_ref));
+        npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(out->updated_at));
+        out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 4, 0);
+        npg_strlcpy(lrn, npg_db_rows_get(rows, 0, 5), sizeof(lrn));
+        serving = npg_db_rows_get(rows, 0, 6);
+    } else if (home) {
+        const char *type = npg_homes_type(homes, number);
+        npg_strlcpy(out->number_type, type ? type : "mobile", sizeof(out->number_type));
+        npg_strlcpy(out->source, "home", sizeof(out->source));
+    }
+    const npg_operator_t *op = serving ? npg_homes_operator(homes, serving) : NULL;
+    if (!serving)
+        rc = NPG_ENOTFOUND;
+    else if (op)
+        out->serving = *op;
+    else /* an operator newer than the snapshot */
+        rc = npg_operator_get(db, serving, &out->serving);
+    if (rc == NPG_OK && lrn[0]) /* the number's own routing number wins */
+        npg_strlcpy(out->serving.routing_number, lrn, sizeof(out->serving.routing_number));
+    npg_db_rows_free(&rows);
+    npg_homes_release(&homes);
+    return rc;
+}
+
 static int export_row(const char *const *cols, const size_t *lens, size_t ncols, void *arg)
 {
     (void)lens;

@@ -13,15 +13,15 @@
  */
 typedef struct npg_route_info {
     uint64_t number;
-    bool ported;                                  /* a routing row exists */
-    bool in_home_range;                           /* some operator's home range holds it */
-    npg_operator_t serving;                       /* the row's operator, or the home owner */
-    char home_operator[NPG_OPERATOR_CODE_LEN];    /* "" outside every home range */
-    char number_type[8];                          /* mobile | fixed */
-    char source[16];                              /* port_in, port_out, manual, import; "home" */
-    char port_ref[33];                            /* the port that moved it, "" otherwise */
-    char updated_at[24];                          /* "YYYY-MM-DD HH:MM:SS" UTC, "" for home */
-    uint64_t change_id;                           /* last routing_changes id, 0 for home */
+    bool ported;                               /* a routing row exists */
+    bool in_home_range;                        /* some operator's home range holds it */
+    npg_operator_t serving;                    /* the row's operator, or the home owner */
+    char home_operator[NPG_OPERATOR_CODE_LEN]; /* "" outside every home range */
+    char number_type[8];                       /* mobile | fixed */
+    char source[16];                           /* port_in, port_out, manual, import; "home" */
+    char port_ref[33];                         /* the port that moved it, "" otherwise */
+    char updated_at[24];                       /* "YYYY-MM-DD HH:MM:SS" UTC, "" for home */
+    uint64_t change_id;                        /* last routing_changes id, 0 for home */
 } npg_route_info_t;
 
 /*
@@ -47,6 +47,12 @@ int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source,
 /* What routing says about number (serving.routing_number: the number's own LRN when it has
  * one). NPG_ENOTFOUND when neither ported nor in any home range. */
 int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out) NPG_WUR;
+/*
+ * The same for a query that may see home ranges and operators up to a second behind their
+ * change (the routing row itself is read fresh): one indexed read of the number's routing row
+ * and nothing else (ranges and operators come from the process's snapshot).
+ */
+int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out) NPG_WUR;
 
 /*
  * Bulk load "number,operator[,type]" lines (full E.164, '+' optional; blank
