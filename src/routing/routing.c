@@ -85,71 +85,20 @@ int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source, uint64
     return rc;
 }
 
-int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
+/* The number's routing row (one indexed read) over the home ranges and operators of homes. */
+static int route_info(npg_db_t *db, npg_homes_t *homes, uint64_t number, npg_route_info_t *out)
 {
-    npg_number_run_t who;
-    char lrn[16] = "";
-    memset(out, 0, sizeof(*out));
-    out->number = number;
-    int rc = npg_numbering_who(db, number, &who);
-    if (rc != NPG_OK)
-        return rc;
-    if (!who.serving[0])
-        return NPG_ENOTFOUND;
-    npg_strlcpy(out->home_operator, who.home, sizeof(out->home_operator));
-    out->in_home_range = who.home[0] != '\0';
-    out->ported = who.ported;
-    if (who.ported) {
-        npg_db_rows_t *rows;
-        rc = npg_db_query(db,
-                          "SELECT number_type, source, COALESCE(port_ref, ''),"
-                          " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), change_id,"
-                          " COALESCE(lrn, '') FROM routing WHERE number = ?",
-                          NPG_DB_P(NPG_DB_U(number)), &rows);
-        if (rc != NPG_OK)
-            return rc;
-        if (npg_db_rows_count(rows) == 1) {
-            npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 0), sizeof(out->number_type));
-            npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 1), sizeof(out->source));
-            npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(out->port_ref));
-            npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(out->updated_at));
-            out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 4, 0);
-            npg_strlcpy(lrn, npg_db_rows_get(rows, 0, 5), sizeof(lrn));
-        }
-        npg_db_rows_free(&rows);
-    } else {
-        npg_homes_t *homes = NULL;
-        if ((rc = npg_homes_get(db, &homes)) != NPG_OK)
-            return rc;
-        const char *type = npg_homes_type(homes, number);
-        npg_strlcpy(out->number_type, type ? type : "mobile", sizeof(out->number_type));
-        npg_homes_release(&homes);
-        npg_strlcpy(out->source, "home", sizeof(out->source));
-    }
-    rc = npg_operator_get(db, who.serving, &out->serving);
-    if (rc == NPG_OK && lrn[0]) /* the number's own routing number wins */
-        npg_strlcpy(out->serving.routing_number, lrn, sizeof(out->serving.routing_number));
-    return rc;
-}
-
-int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out)
-{
-    npg_homes_t *homes = NULL;
     npg_db_rows_t *rows = NULL;
     memset(out, 0, sizeof(*out));
     out->number = number;
-    int rc = npg_homes_get_recent(db, 1000, &homes);
-    if (rc == NPG_OK)
-        rc = npg_db_query(db,
+    int rc = npg_db_query(db,
                           "SELECT r.number_type, r.source, COALESCE(r.port_ref, ''),"
                           " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), r.change_id,"
                           " COALESCE(r.lrn, ''), o.code FROM routing r"
                           " JOIN operators o ON o.id = r.operator_id WHERE r.number = ?",
                           NPG_DB_P(NPG_DB_U(number)), &rows);
-    if (rc != NPG_OK) {
-        npg_homes_release(&homes);
+    if (rc != NPG_OK)
         return rc;
-    }
     const char *home = npg_homes_owner(homes, number), *serving = home;
     out->in_home_range = home != NULL;
     npg_strlcpy(out->home_operator, home ? home : "", sizeof(out->home_operator));
@@ -178,6 +127,25 @@ int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out)
     if (rc == NPG_OK && lrn[0]) /* the number's own routing number wins */
         npg_strlcpy(out->serving.routing_number, lrn, sizeof(out->serving.routing_number));
     npg_db_rows_free(&rows);
+    return rc;
+}
+
+int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
+{
+    npg_homes_t *homes = NULL;
+    int rc = npg_homes_get(db, &homes);
+    if (rc == NPG_OK)
+        rc = route_info(db, homes, number, out);
+    npg_homes_release(&homes);
+    return rc;
+}
+
+int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out)
+{
+    npg_homes_t *homes = NULL;
+    int rc = npg_homes_get_recent(db, 1000, &homes);
+    if (rc == NPG_OK)
+        rc = route_info(db, homes, number, out);
     npg_homes_release(&homes);
     return rc;
 }
