@@ -7,25 +7,70 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "metrics/metrics.h"
+#include "porting/alarm.h"
 #include "porting/port.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
 
+/*
+ * ok, or degraded with the open alarms (names and severities; their texts stay with
+ * npgwctl alarm list). 503 only without a database: an alarm is for people, not a reason for
+ * a load balancer to take the instance out.
+ */
 static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
     npg_gw_t *gw = req->app;
     npg_db_t *db = NULL;
-    bool up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
+    npg_alarm_open_t open[20];
+    size_t n = 0, total = 0;
+    bool up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK &&
+              npg_alarm_open(db, open, NPG_ARRAY_LEN(open), &n, &total) == NPG_OK;
     if (db)
         npg_db_pool_put(gw->pool, &db);
-    json_t *j = json_pack("{s:s, s:s, s:s}", "status", up ? "ok" : "degraded", "version",
-                          PACKAGE_VERSION, "database", up ? "up" : "down");
+    json_t *alarms = json_array();
+    for (size_t i = 0; up && i < n; i++)
+        json_array_append_new(alarms, json_pack("{s:s, s:s, s:s, s:s}", "alarm",
+                                                open[i].name[0] ? open[i].name : "event",
+                                                "source", open[i].source, "severity",
+                                                open[i].severity, "since", open[i].raised_at));
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:o}", "status", up && !total ? "ok" : "degraded",
+                          "version", PACKAGE_VERSION, "database", up ? "up" : "down",
+                          "alarms_open", (json_int_t)total, "alarms", alarms);
     return npg_http_reply_json(req, up ? 200 : 503, j);
 }
 
+static const char *const method_names[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"};
+
+/* Every request that reaches a handler: by route template (the table's literal), method and
+ * status, with the time the handler took. */
+static npg_metric_t http_requests = {
+    .name = "npgw_http_request_duration_seconds",
+    .help = "Requests npgwd handled, by route template, method and status code, and the time"
+            " each took from the whole request read to the reply written.",
+    .type = NPG_METRIC_HISTOGRAM,
+    .labels = {"route", "method", "code"},
+    .static_values = true,
+    .capacity = 1024,
+};
+
+static int gw_route(npg_http_req_t *req);
+
 static int gw_handle(npg_http_req_t *req)
+{
+    uint64_t t0 = npg_metrics_now_ns();
+    int rc = gw_route(req);
+    npg_metric_observe_ns(&http_requests,
+                          NPG_METRIC_V(req->route ? req->route : "unmatched",
+                                       method_names[req->method],
+                                       npg_metrics_status_label(req->status)),
+                          npg_metrics_now_ns() - t0);
+    return rc;
+}
+
+static int gw_route(npg_http_req_t *req)
 {
     npg_gw_t *gw = req->app;
     npg_route_match_t m;
@@ -160,7 +205,16 @@ fail:
 
 int npg_gw_run(npg_gw_t *gw)
 {
-    int rc = npg_outbox_start(gw->outbox);
+    for (size_t i = 0; i < gw->nadapters; i++)
+        gw->adapter_names[i] = gw->adapters[i].ops->name;
+    npg_metric_register(&http_requests);
+    npg_db_register_metrics();
+    int rc = npg_metrics_listener_start(gw->conf->metrics.listen, gw->conf->metrics.port,
+                                        &gw->metrics);
+    if (rc == NPG_OK)
+        rc = gw_monitor_start(gw->conf, gw->pool, gw->adapter_names, gw->nadapters, &gw->monitor);
+    if (rc == NPG_OK)
+        rc = npg_outbox_start(gw->outbox);
     if (rc == NPG_OK)
         rc = npg_sms_receivers_start(gw->conf, gw->pool, &gw->sms);
     if (rc == NPG_OK && pthread_create(&gw->timer, NULL, timer_main, gw) == 0)
@@ -173,6 +227,8 @@ int npg_gw_run(npg_gw_t *gw)
     gw->timer_running = false;
     npg_sms_receivers_stop(&gw->sms); /* unbinds */
     npg_outbox_free(&gw->outbox);     /* waits for a delivery under way */
+    gw_monitor_stop(&gw->monitor);
+    npg_metrics_listener_stop(&gw->metrics);
     return rc;
 }
 
@@ -190,6 +246,8 @@ void npg_gw_free(npg_gw_t **gwp)
     if (!gw)
         return;
     npg_http_server_free(&gw->http);
+    gw_monitor_stop(&gw->monitor);
+    npg_metrics_listener_stop(&gw->metrics);
     npg_sms_receivers_stop(&gw->sms);
     npg_outbox_free(&gw->outbox);
     for (size_t i = 0; i < gw->nadapters; i++)

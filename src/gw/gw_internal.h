@@ -9,8 +9,10 @@
 #include "enum/publish.h"
 #include "gw/dispatch.h"
 #include "gw/gw.h"
+#include "gw/monitor.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "metrics/listener.h"
 #include "outbox/outbox.h"
 #include "sms/sms.h"
 
@@ -47,6 +49,9 @@ struct npg_gw {
     bool timer_running;
     volatile int stopping;
     char wsdl_dir[NPG_CONF_STRLEN];
+    npg_metrics_listener_t *metrics; /* [metrics] port: GET /metrics */
+    gw_monitor_t *monitor;           /* alarm checks, metrics from the database */
+    const char *adapter_names[GW_MAX_ADAPTERS];
 };
 
 /* The adapter called name, or NULL. */

@@ -37,6 +37,7 @@ typedef struct npg_http_req {
     void *app;
     void *ctx;  /* free for the handler layer (the REST API keeps its context here) */
     int status; /* the status replied, 0 before the reply */
+    const char *route; /* the route template matched (http/router.h), NULL before: metrics */
 } npg_http_req_t;
 
 /* Handles a request and sends its reply with npg_http_reply*; returns NPG_OK once replied. */

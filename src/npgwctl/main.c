@@ -345,10 +345,17 @@ static int cmd_alarm_list(ctl_t *ctl, int argc, char **argv)
         return ctl_fail(rc, "alarm list");
     size_t i;
     json_t *a;
-    printf("id\tseverity\traised\tport\ttext%s\n", all ? "\tcleared" : "");
+    printf("id\tseverity\traised\tport|alarm\ttext%s\n", all ? "\tcleared" : "");
     json_array_foreach(list, i, a)
     {
         const char *port = json_string_value(json_object_get(a, "msgidentifier"));
+        const char *name = json_string_value(json_object_get(a, "name"));
+        char named[96];
+        if (name) { /* a named alarm is about its source, not a port */
+            snprintf(named, sizeof(named), "%s/%s", name,
+                     json_string_value(json_object_get(a, "source")));
+            port = named;
+        }
         printf("%lld\t%s\t%s\t%s\t%s", (long long)json_integer_value(json_object_get(a, "id")),
                json_string_value(json_object_get(a, "severity")),
                json_string_value(json_object_get(a, "raised_at")), port ? port : "-",

@@ -5,20 +5,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "adapters/adapter.h"
 #include "api/rest.h"
 #include "common/cli.h"
 #include "common/log.h"
+#include "common/notify.h"
 #include "enum/publish.h"
 #include "gw/gw.h"
+#include "metrics/metrics.h"
 
-static npg_gw_t *the_gw;
+static npg_gw_t *the_gw; /* atomic: the signal thread reads it */
 
-static void on_signal(int sig)
+/* SIGTERM, SIGINT: stop serving; before the gateway exists there is nothing to close. */
+static void on_stop(void *arg)
 {
-    (void)sig;
-    npg_gw_stop(the_gw);
+    (void)arg;
+    npg_gw_t *gw = __atomic_load_n(&the_gw, __ATOMIC_ACQUIRE);
+    if (!gw)
+        _exit(0);
+    npg_gw_stop(gw);
 }
 
 static void usage(FILE *out)
@@ -107,17 +114,24 @@ int main(int argc, char **argv)
     }
     if (npg_cli_setup("npgwd", conf_path, &conf) != NPG_OK)
         return 1;
-
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    signal(SIGPIPE, SIG_IGN);
-    if (npg_gw_new(&conf, &the_gw) != NPG_OK)
+    npg_metrics_set_process("npgw", PACKAGE_VERSION);
+    /* before any thread: they all leave TERM, INT and HUP to the signal thread */
+    if (npg_cli_signals_start(npg_cli_conf_path(conf_path), &conf, on_stop, NULL) != NPG_OK)
         return 1;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    npg_gw_t *gw = NULL;
+    if (npg_gw_new(&conf, &gw) != NPG_OK) {
+        npg_cli_signals_stop();
+        return 1;
+    }
+    __atomic_store_n(&the_gw, gw, __ATOMIC_RELEASE);
     npg_log(LOG_NOTICE, "npgwd", "npgwd %s started", PACKAGE_VERSION);
-    int rc = npg_gw_run(the_gw);
-    npg_gw_free(&the_gw);
+    /* the listener is bound and the threads start now: connections wait in its backlog */
+    if (npg_notify("READY=1") != NPG_OK)
+        npg_log(LOG_WARNING, "npgwd", "could not tell systemd it is ready");
+    int rc = npg_gw_run(gw);
+    npg_cli_signals_stop();
+    __atomic_store_n(&the_gw, NULL, __ATOMIC_RELEASE);
+    npg_gw_free(&gw);
     npg_log(LOG_NOTICE, "npgwd", "stopped");
     return rc == NPG_OK ? 0 : 1;
 }
