@@ -19,3 +19,8 @@ int ctl_route_push(ctl_t *ctl, int argc, char **argv);
 int ctl_route_delete(ctl_t *ctl, int argc, char **argv);
 int ctl_route_import(ctl_t *ctl, int argc, char **argv);
 int ctl_route_export(ctl_t *ctl, int argc, char **argv);
+
+/* status.c: daemons, database, alarms, queues; ctl->db may be NULL (the database is down).
+ * ctl_status_run sets up on its own, so it runs without a database. */
+int ctl_status(ctl_t *ctl, int argc, char **argv);
+int ctl_status_run(const char *conf_path, int argc, char **argv);

@@ -399,6 +399,7 @@ static const cmd_t commands[] = {
     {"port-out", "reject", 2, cmd_port_out_reject,
      "MSGIDENTIFIER "
      "account_mismatch|outstanding_balance|fraudulent_request|number_not_active|CODE"},
+    {"status", "", 0, ctl_status, "(daemons, database, open alarms, queues; exit 1 unless all well)"},
     {"alarm", "list", 0, cmd_alarm_list, "[--all] (open alarms, newest first)"},
     {"alarm", "clear", 1, cmd_alarm_clear, "ID"},
     {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
@@ -438,6 +439,8 @@ int main(int argc, char **argv)
             return c == 'h' ? 0 : 2;
         }
     }
+    if (argc - optind >= 1 && strcmp(argv[optind], "status") == 0)
+        return ctl_status_run(conf_path, 0, NULL); /* before the database: it may be down */
     if (argc - optind < 2) {
         usage(stderr);
         return 2;
