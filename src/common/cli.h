@@ -4,7 +4,7 @@
 #include "common/conf.h"
 
 /* Default configuration file when -c is not given. */
-#define NPG_DEFAULT_CONF NPGW_SYSCONFDIR "/npgw.conf"
+#define NPG_DEFAULT_CONF NPGW_SYSCONFDIR "/npgw/npgw.conf"
 
 /*
  * Load defaults, then path (NULL: NPG_DEFAULT_CONF if it exists), then start
