@@ -34,6 +34,7 @@ static void usage(FILE *out)
                  "       npgwd --check-config FILE  check a configuration file and exit\n"
                  "       npgwd --config-sample      print the documented sample configuration\n"
                  "       npgwd --list-routes        print the /np_api/ routes\n"
+                 "       npgwd [-c FILE] --paths    print the files it would read, and whether they exist\n"
                  "       npgwd --version\n");
 }
 
@@ -62,6 +63,35 @@ static int check_start(const npg_conf_t *conf, const char *path)
     return rc;
 }
 
+/* Where the configuration sends npgwd and npgwctl: the file, and each folder and file with
+ * its installed default (NPGW_DATADIR) when the key is empty. 1 when one is missing. */
+static int print_paths(const npg_conf_t *c, const char *conf_path)
+{
+    const struct {
+        const char *what, *set, *dflt;
+    } p[] = {
+        {"xslt_dir", c->general.xslt_dir, NPGW_DATADIR "/xslt"},
+        {"wsdl_dir", c->http.wsdl_dir, NPGW_DATADIR "/wsdl"},
+        {"web_dir", c->http.web_dir, NPGW_DATADIR "/web"},
+        {"swagger_ui_dir", c->http.swagger_ui_dir, ""},
+        {"migrations_dir", c->database.migrations_dir, NPGW_DATADIR "/db"},
+        {"bank_holidays_file", c->uk.bank_holidays_file, ""},
+    };
+    int rc = 0;
+    printf("%-20s %s (%s)\n", "config", conf_path ? conf_path : NPG_DEFAULT_CONF,
+           conf_path ? "read" : "missing: defaults used");
+    for (size_t i = 0; i < NPG_ARRAY_LEN(p); i++) {
+        const char *path = p[i].set[0] ? p[i].set : p[i].dflt;
+        if (!path[0])
+            continue;
+        bool ok = access(path, R_OK) == 0;
+        printf("%-20s %s%s\n", p[i].what, path, ok ? "" : " (missing)");
+        if (!ok && strcmp(p[i].what, "swagger_ui_dir") != 0) /* only /np_api/doc needs it */
+            rc = 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -71,10 +101,12 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {"list-routes", no_argument, NULL, 'r'},
+        {"paths", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     const char *conf_path = NULL;
     npg_conf_t conf;
+    bool paths = false;
     int c;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (c) {
@@ -104,6 +136,9 @@ int main(int argc, char **argv)
             printf("post /np_api/{deployment_prefix}/recv/\n"); /* the receiver, in gw.c */
             return 0;
         }
+        case 'p':
+            paths = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -114,6 +149,8 @@ int main(int argc, char **argv)
     }
     if (npg_cli_setup("npgwd", conf_path, &conf) != NPG_OK)
         return 1;
+    if (paths)
+        return print_paths(&conf, npg_cli_conf_path(conf_path));
     npg_metrics_set_process("npgw", PACKAGE_VERSION);
     /* before any thread: they all leave TERM, INT and HUP to the signal thread */
     if (npg_cli_signals_start(npg_cli_conf_path(conf_path), &conf, on_stop, NULL) != NPG_OK)
