@@ -419,6 +419,7 @@ void npg_metrics_collector_remove(npg_metrics_collect_fn fn, void *arg)
 
 void npg_metrics_set_process(const char *prefix, const char *version)
 {
+    pthread_once(&status_once, status_fill); /* at start, not in the first request */
     snprintf(process_prefix, sizeof(process_prefix), "%s", prefix);
     snprintf(process_version, sizeof(process_version), "%s", version);
     struct timespec ts;
