@@ -71,6 +71,7 @@ int npg_cli_read_key_file(const char *path, const char *tier, char *user, size_t
 static struct {
     pthread_t thread;
     bool running;
+    bool quitting; /* atomic: npg_cli_signals_stop woke the thread, nothing to do */
     sigset_t set;
     const char *path;
     npg_conf_t *live;
@@ -85,6 +86,8 @@ static void *signal_main(void *unused)
         int s = 0;
         if (sigwait(&sig.set, &s) != 0)
             continue;
+        if (__atomic_load_n(&sig.quitting, __ATOMIC_ACQUIRE))
+            return NULL;
         if (s == SIGHUP) {
             if (npg_notify_reloading() != NPG_OK)
                 npg_log(LOG_WARNING, "conf", "could not tell systemd about the reload");
@@ -126,6 +129,7 @@ void npg_cli_signals_stop(void)
 {
     if (!sig.running)
         return;
+    __atomic_store_n(&sig.quitting, true, __ATOMIC_RELEASE);
     pthread_kill(sig.thread, SIGTERM); /* blocked everywhere: sigwait takes it */
     pthread_join(sig.thread, NULL);
     sig.running = false;
