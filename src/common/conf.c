@@ -69,6 +69,10 @@ static const char *const section_help[][2] = {
     {"charging", "Charging platform (CGrateS JSON-RPC): accounts on port-in, deactivation at the"
                  " port time of a port-out."},
     {"welcome", "Welcome SMS to a subscriber whose number was ported in."},
+    {"metrics", "Prometheus metrics (GET /metrics) of npgwd and npenumd, each on a listener of its"
+                " own: no API key, so keep it on loopback or a management network."},
+    {"alarms", "Named alarms raised and cleared by npgwd's checks (docs/operations.md); open ones"
+               " make /health degraded."},
 };
 
 /* The keys every SMS provider has; i is its index in sms.provider[]. */
@@ -486,6 +490,64 @@ static const conf_item_t schema[] = {
      "Ports that get one: mobile numbers only, or all."},
     {"welcome", "timeout_ms", CONF_INT, F(welcome.timeout_ms), 100, 120000, NULL, "5000",
      "Time for the SMS endpoint to answer."},
+
+    {"metrics", "listen", CONF_STR, F(metrics.listen), 1, 0, NULL, "127.0.0.1",
+     "IP address of the metrics listeners of npgwd and npenumd (not a host name)."},
+    {"metrics", "port", CONF_INT, F(metrics.port), 0, 65535, NULL, "8785",
+     "npgwd's metrics port; 0: no metrics listener."},
+    {"metrics", "enum_port", CONF_INT, F(metrics.enum_port), 0, 65535, NULL, "8786",
+     "npenumd's metrics port; 0: no metrics listener."},
+
+    {"alarms", "interval", CONF_INT, F(alarms.interval), 1, 3600, NULL, "10",
+     "Seconds between two checks of every alarm condition."},
+    {"alarms", "delivery_attempts", CONF_INT, F(alarms.delivery_attempts), 1, 1000, NULL, "3",
+     "A message of an outbox kind still undelivered after this many attempts raises its kind's"
+     " alarm (clearinghouse, ENUM, CRM, charging)."},
+    {"alarms", "delivery_window", CONF_INT, F(alarms.delivery_window), 60, 604800, NULL, "3600",
+     "Seconds a message that failed for good keeps its kind's alarm raised."},
+    {"alarms", "enum_kinds", CONF_STR, F(alarms.enum_kinds), 0, 0, NULL, "dns",
+     "Outbox kinds whose failures are ENUM provisioning failures (comma separated)."},
+    {"alarms", "crm_kinds", CONF_STR, F(alarms.crm_kinds), 0, 0, NULL, "bss,webhook",
+     "Outbox kinds whose failures are CRM synchronisation errors (comma separated)."},
+    {"alarms", "charging_kinds", CONF_STR, F(alarms.charging_kinds), 0, 0, NULL,
+     "cgrates,charging", "Outbox kinds whose failures are charging platform failures."},
+    {"alarms", "rejection_window", CONF_INT, F(alarms.rejection_window), 60, 604800, NULL, "3600",
+     "Seconds of port-in authorisation answers the rejection rate is taken over."},
+    {"alarms", "rejection_threshold", CONF_INT, F(alarms.rejection_threshold), 1, 100, NULL, "50",
+     "Percent of those answers that, rejected, is an abnormal rejection rate."},
+    {"alarms", "rejection_min", CONF_INT, F(alarms.rejection_min), 1, 100000, NULL, "10",
+     "Fewest answers in the window before the rate is judged at all."},
+};
+
+/* What takes effect on SIGHUP: read at each use, or applied by a reload hook. The rest (sockets,
+ * threads, pools, what is compiled or copied at start) waits for a restart. */
+static const char *const reloadable[][2] = {
+    {"general", "log_level"},
+    {"http", "recv_timeout"},
+    {"http", "send_timeout"},
+    {"http", "transfer_timeout"},
+    {"http", "keepalive_max"},
+    {"http", "max_connections"},
+    {"http", "max_connections_per_client"},
+    {"http", "max_header_bytes"},
+    {"pxs", "connect_timeout"},
+    {"pxs", "io_timeout"},
+    {"uk", "connect_timeout"},
+    {"uk", "io_timeout"},
+    {"outbox", "poll_ms"},
+    {"outbox", "retry_base_ms"},
+    {"outbox", "retry_max_ms"},
+    {"outbox", "max_attempts"},
+    {"outbox", "lease_s"},
+    {"dns", "ttl"},
+    {"dns", "batch_size"},
+    {"dns", "timeout"},
+    {"enum", "ttl"},
+    {"enum", "negative_ttl"},
+    {"enum", "max_udp_payload"},
+    {"enum", "tcp_idle_ms"},
+    {"enum", "follow_ms"},
+    {"alarms", "*"},
 };
 
 static const conf_item_t *find_item(const char *section, const char *key)
@@ -494,6 +556,32 @@ static const conf_item_t *find_item(const char *section, const char *key)
         if (strcasecmp(schema[i].section, section) == 0 && strcasecmp(schema[i].key, key) == 0)
             return &schema[i];
     return NULL;
+}
+
+bool npg_conf_reloadable(const char *section, const char *key)
+{
+    for (size_t i = 0; i < NPG_ARRAY_LEN(reloadable); i++)
+        if (strcasecmp(reloadable[i][0], section) == 0 &&
+            (strcmp(reloadable[i][1], "*") == 0 || strcasecmp(reloadable[i][1], key) == 0))
+            return true;
+    return false;
+}
+
+void npg_conf_reload(npg_conf_t *live, const npg_conf_t *next)
+{
+    for (size_t i = 0; i < NPG_ARRAY_LEN(schema); i++) {
+        const conf_item_t *it = &schema[i];
+        char *dst = (char *)live + it->offset;
+        const char *src = (const char *)next + it->offset;
+        if (memcmp(dst, src, it->type == CONF_INT ? sizeof(int) : strnlen(src, it->size) + 1) ==
+            0)
+            continue;
+        if (!npg_conf_reloadable(it->section, it->key))
+            npg_log(LOG_NOTICE, "conf", "[%s] %s changed: it takes effect at the next restart",
+                    it->section, it->key);
+        else if (it->type == CONF_INT)
+            __atomic_store_n((int *)dst, *(const int *)src, __ATOMIC_RELAXED);
+    }
 }
 
 static bool known_section(const char *section)
@@ -667,6 +755,8 @@ void npg_conf_write_sample(FILE *out)
             fprintf(out, " Range %ld..%ld.", it->min, it->max);
         else if (it->type == CONF_CHOICE)
             fprintf(out, " One of %s.", it->choices);
+        if (npg_conf_reloadable(it->section, it->key))
+            fprintf(out, " Reloaded on SIGHUP.");
         fprintf(out, "\n%s = %s\n", it->key, it->def);
     }
 }

@@ -199,6 +199,22 @@ typedef struct npg_conf {
         char number_types[8]; /* mobile | all */
         int timeout_ms;
     } welcome;
+    struct {
+        char listen[64]; /* the metrics listeners' address (loopback by default) */
+        int port;        /* npgwd's /metrics; 0: none */
+        int enum_port;   /* npenumd's /metrics; 0: none */
+    } metrics;
+    struct {
+        int interval;               /* seconds between two checks of the conditions */
+        int delivery_attempts;      /* failed attempts of one message that make a delivery alarm */
+        int delivery_window;        /* seconds a message that failed for good keeps its alarm */
+        char enum_kinds[128];       /* outbox kinds of ENUM provisioning */
+        char crm_kinds[128];        /* outbox kinds of CRM/BSS synchronisation */
+        char charging_kinds[128];   /* outbox kinds of the charging platform */
+        int rejection_window;       /* seconds of port-in answers the rejection rate looks at */
+        int rejection_threshold;    /* percent of rejected answers that is abnormal */
+        int rejection_min;          /* fewer answers than this in the window: no verdict */
+    } alarms;
 } npg_conf_t;
 
 /* Fill every field with its schema default. */
@@ -212,6 +228,16 @@ int npg_conf_load(npg_conf_t *conf, const char *path, FILE *errs) NPG_WUR;
 
 /* Write the documented sample configuration (every key, its default and help). */
 void npg_conf_write_sample(FILE *out);
+
+/*
+ * SIGHUP: the integer items that take effect at run time (the sample says "Reloaded on
+ * SIGHUP") are copied from next into live, each with an atomic store, so a thread reading
+ * live sees the old or the new value; the text ones among them are for reload hooks to
+ * apply (common/reload.h). Items that changed but need a restart are named in the log.
+ */
+void npg_conf_reload(npg_conf_t *live, const npg_conf_t *next);
+/* Whether section.key is applied at run time on SIGHUP. */
+bool npg_conf_reloadable(const char *section, const char *key);
 
 /* Set one key from a string, as the file would; msg receives the reason on failure. */
 int npg_conf_set(npg_conf_t *conf, const char *section, const char *key, const char *value,

@@ -42,6 +42,11 @@ int npg_log_parse_level(const char *name, int *prio)
     return NPG_EINVAL;
 }
 
+void npg_log_set_level(int max_prio)
+{
+    __atomic_store_n(&npg_logger.max_prio, max_prio, __ATOMIC_RELAXED);
+}
+
 bool npg_log_enabled(int prio)
 {
     return prio <= npg_logger.max_prio;

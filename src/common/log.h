@@ -14,6 +14,8 @@ void npg_log_init(const char *ident, npg_log_target_t target, int max_prio);
 int npg_log_parse_level(const char *name, int *prio) NPG_WUR;
 
 bool npg_log_enabled(int prio);
+/* Change the level at run time (SIGHUP); safe while other threads log. */
+void npg_log_set_level(int max_prio);
 
 /* Never pass secrets (API keys, passwords, TSIG keys) to the logger. */
 void npg_log(int prio, const char *subsys, const char *fmt, ...) NPG_PRINTF(3, 4);

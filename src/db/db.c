@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "metrics/metrics.h"
 
 #define STMT_CACHE 64
 #define COL_BUF 4096 /* per column; longer values are fetched with mysql_stmt_fetch_column */
@@ -29,9 +30,35 @@ struct npg_db {
     char err[512];
 };
 
+static npg_metric_t db_errors = {
+    .name = "npgw_db_errors_total",
+    .help = "Database statements that failed, by class: down (connection lost), conflict"
+            " (deadlock, lock wait, certification: retried), duplicate, reference, error.",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"class"},
+    .static_values = true,
+};
+static npg_metric_t db_connect_failures = {
+    .name = "npgw_db_connect_failures_total",
+    .help = "Connections to the database that could not be opened.",
+    .type = NPG_METRIC_COUNTER,
+};
+static npg_metric_t pool_waits = {
+    .name = "npgw_db_pool_wait_seconds",
+    .help = "Time a thread waited for a pooled connection when none was idle (timeouts"
+            " included).",
+    .type = NPG_METRIC_HISTOGRAM,
+};
+static npg_metric_t pool_timeouts = {
+    .name = "npgw_db_pool_timeouts_total",
+    .help = "Waits for a pooled connection that timed out (the request got 503).",
+    .type = NPG_METRIC_COUNTER,
+};
+
 static int map_errno(npg_db_t *db, unsigned int code, const char *msg, const char *what)
 {
     snprintf(db->err, sizeof(db->err), "%s: %u %s", what, code, msg);
+    const char *cls = "error";
     switch (code) {
     case CR_SERVER_GONE_ERROR:
     case CR_SERVER_LOST:
@@ -40,18 +67,24 @@ static int map_errno(npg_db_t *db, unsigned int code, const char *msg, const cha
     case CR_SERVER_LOST_EXTENDED:
         db->broken = true;
         npg_log(LOG_WARNING, "db", "%s", db->err);
+        npg_metric_add(&db_errors, NPG_METRIC_V("down"), 1);
         return NPG_EDBDOWN;
     case ER_DUP_ENTRY:
+        cls = "duplicate";
+        npg_metric_add(&db_errors, NPG_METRIC_V(cls), 1);
         return NPG_EEXIST;
     case ER_LOCK_DEADLOCK:
     case ER_LOCK_WAIT_TIMEOUT:
+        npg_metric_add(&db_errors, NPG_METRIC_V("conflict"), 1);
         return NPG_ECONFLICT;
     case ER_NO_REFERENCED_ROW_2:
     case ER_ROW_IS_REFERENCED_2:
         npg_log(LOG_WARNING, "db", "%s", db->err);
+        npg_metric_add(&db_errors, NPG_METRIC_V("reference"), 1);
         return NPG_EINVAL;
     default:
         npg_log(LOG_ERR, "db", "%s", db->err);
+        npg_metric_add(&db_errors, NPG_METRIC_V(cls), 1);
         return NPG_EDB;
     }
 }
@@ -91,6 +124,7 @@ int npg_db_open(const npg_conf_t *conf, npg_db_t **out)
                             CLIENT_FOUND_ROWS)) {
         npg_log(LOG_ERR, "db", "connect to %s as %s failed: %s", sock ? sock : host,
                 conf->database.user, mysql_error(db->my));
+        npg_metric_add(&db_connect_failures, NULL, 1);
         mysql_close(db->my);
         free(db);
         return NPG_EDBDOWN;
@@ -471,6 +505,7 @@ struct npg_db_pool {
     int size;
     int open;       /* connections that exist (idle or lent) */
     int idle_count;
+    int waiting; /* threads waiting for a connection */
     npg_db_t **idle;
 };
 
@@ -517,12 +552,20 @@ int npg_db_pool_get(npg_db_pool_t *p, int timeout_ms, npg_db_t **out)
         until.tv_nsec -= 1000000000L;
     }
     pthread_mutex_lock(&p->lock);
+    uint64_t t0 = p->idle_count == 0 && p->open >= p->size ? npg_metrics_now_ns() : 0;
     while (p->idle_count == 0 && p->open >= p->size) {
-        if (pthread_cond_timedwait(&p->freed, &p->lock, &until) == ETIMEDOUT) {
+        p->waiting++;
+        int w = pthread_cond_timedwait(&p->freed, &p->lock, &until);
+        p->waiting--;
+        if (w == ETIMEDOUT) {
             pthread_mutex_unlock(&p->lock);
+            npg_metric_observe_ns(&pool_waits, NULL, npg_metrics_now_ns() - t0);
+            npg_metric_add(&pool_timeouts, NULL, 1);
             return NPG_ETIMEOUT;
         }
     }
+    if (t0) /* only a wait is measured: the usual path takes no clock */
+        npg_metric_observe_ns(&pool_waits, NULL, npg_metrics_now_ns() - t0);
     if (p->idle_count > 0) {
         *out = p->idle[--p->idle_count];
         pthread_mutex_unlock(&p->lock);
@@ -558,4 +601,22 @@ void npg_db_pool_put(npg_db_pool_t *p, npg_db_t **dbp)
     }
     pthread_cond_signal(&p->freed);
     pthread_mutex_unlock(&p->lock);
+}
+
+void npg_db_pool_stats(npg_db_pool_t *p, npg_db_pool_stats_t *out)
+{
+    pthread_mutex_lock(&p->lock);
+    *out = (npg_db_pool_stats_t){.size = p->size,
+                                 .open = p->open,
+                                 .in_use = p->open - p->idle_count,
+                                 .waiting = p->waiting};
+    pthread_mutex_unlock(&p->lock);
+}
+
+void npg_db_register_metrics(void)
+{
+    npg_metric_register(&db_errors);
+    npg_metric_register(&db_connect_failures);
+    npg_metric_register(&pool_waits);
+    npg_metric_register(&pool_timeouts);
 }

@@ -87,3 +87,14 @@ void npg_db_pool_free(npg_db_pool_t **pool);
 /* Borrow a connection, waiting up to timeout_ms. Errors: NPG_EDBDOWN, NPG_ETIMEOUT. */
 int npg_db_pool_get(npg_db_pool_t *pool, int timeout_ms, npg_db_t **out) NPG_WUR;
 void npg_db_pool_put(npg_db_pool_t *pool, npg_db_t **db);
+
+/* How a pool is used now, for the metrics. */
+typedef struct npg_db_pool_stats {
+    int size;    /* connections it may hold */
+    int open;    /* connections that exist */
+    int in_use;  /* lent out */
+    int waiting; /* threads waiting for one */
+} npg_db_pool_stats_t;
+void npg_db_pool_stats(npg_db_pool_t *pool, npg_db_pool_stats_t *out);
+/* Show the database metrics (errors, connects, pool waits) before anything happened. */
+void npg_db_register_metrics(void);

@@ -8,6 +8,7 @@
 
 #include "common/util.h"
 #include "enum/dnswire.h"
+#include "metrics/metrics.h"
 
 #define MAX_ZONES 16
 #define MAX_NS 8
@@ -410,13 +411,15 @@ static size_t truncated(npg_enum_responder_t *r, const npg_dns_query_t *q, npg_d
     return npg_dns_finish(o);
 }
 
-size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
-                        size_t cap, bool udp)
+static size_t respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
+                      size_t cap, bool udp, uint16_t *qtype, int *parse_rc)
 {
     npg_dns_query_t q;
     int rc = npg_dns_parse_query(pkt, len, &q);
+    *parse_rc = rc;
     if (rc < 0)
         return 0;
+    *qtype = q.qtype;
     size_t limit = cap;
     if (udp) {
         size_t want = q.edns ? q.edns_payload : 512, max = (size_t)r->conf->enumd.max_udp_payload;
@@ -452,4 +455,67 @@ size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len,
     if (q.edns)
         npg_dns_put_opt(&o, (uint16_t)r->conf->enumd.max_udp_payload, 0);
     return npg_dns_finish(&o);
+}
+
+/* Queries by type, answer code and transport: counted per thread, on the hottest path. */
+static const char *const qtypes[] = {"NAPTR", "SOA", "NS", "ANY", "A", "AAAA", "SRV", "other"};
+static const char *const rcodes[] = {"NOERROR", "FORMERR",  "SERVFAIL", "NXDOMAIN",
+                                     "NOTIMP",  "REFUSED",  "BADVERS",  "other"};
+static const char *const protos[] = {"udp", "tcp"};
+static npg_metric_t queries = {
+    .name = "npenumd_queries_total",
+    .help = "DNS queries answered, by query type, response code and transport.",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"qtype", "rcode", "proto"},
+    .grid = {qtypes, rcodes, protos},
+    .grid_n = {NPG_ARRAY_LEN(qtypes), NPG_ARRAY_LEN(rcodes), NPG_ARRAY_LEN(protos)},
+};
+static npg_metric_t dropped = {
+    .name = "npenumd_queries_dropped_total",
+    .help = "Packets that got no answer (responses, shorter than a header).",
+    .type = NPG_METRIC_COUNTER,
+};
+
+static size_t qtype_index(uint16_t t)
+{
+    switch (t) {
+    case NPG_DNS_T_NAPTR:
+        return 0;
+    case NPG_DNS_T_SOA:
+        return 1;
+    case NPG_DNS_T_NS:
+        return 2;
+    case NPG_DNS_T_ANY:
+        return 3;
+    case NPG_DNS_T_A:
+        return 4;
+    case 28: /* AAAA */
+        return 5;
+    case 33: /* SRV */
+        return 6;
+    default:
+        return 7;
+    }
+}
+
+void npg_enum_register_metrics(void)
+{
+    npg_metric_register(&queries);
+    npg_metric_register(&dropped);
+}
+
+size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
+                        size_t cap, bool udp)
+{
+    uint16_t qtype = 0;
+    int parse_rc = 0;
+    size_t n = respond(r, pkt, len, out, cap, udp, &qtype, &parse_rc);
+    if (!n) {
+        npg_metric_add(&dropped, NULL, 1);
+        return 0;
+    }
+    int rcode = parse_rc == NPG_DNS_BADVERS ? 6 : out[3] & 0x0F;
+    size_t ri = rcode <= NPG_DNS_REFUSED || rcode == 6 ? (size_t)rcode : 7;
+    npg_metric_grid_inc(&queries, (qtype_index(qtype) * NPG_ARRAY_LEN(rcodes) + ri) * 2 + !udp);
+    return n;
 }

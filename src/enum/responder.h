@@ -31,3 +31,5 @@ void npg_enum_responder_free(npg_enum_responder_t **r);
  */
 size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
                         size_t cap, bool udp);
+/* Show the query counters before the first query (npenumd_queries_total and its kin). */
+void npg_enum_register_metrics(void);

@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "enum/index.h"
 #include "enum/responder.h"
+#include "metrics/metrics.h"
 
 #define MAX_UDP_THREADS 256
 #define FOLLOW_BATCH 20000
@@ -37,6 +38,10 @@ struct npg_enum_server {
     atomic_int tcp_clients;
     pthread_mutex_t tcp_lock;
     struct tcp_client *tcp_first, *tcp_last; /* oldest first, under tcp_lock */
+    /* the follower's view, for the metrics */
+    _Atomic uint64_t head;          /* the newest routing_changes id it saw */
+    _Atomic int64_t caught_up_ms;   /* when it last had applied every change (realtime) */
+    atomic_bool db_up;
 };
 
 static int bind_socket(const npg_conf_t *conf, int type, int *out)
@@ -281,6 +286,74 @@ static void sleep_ms(npg_enum_server_t *s, int ms)
         usleep((useconds_t)(ms < 50 ? ms : 50) * 1000);
 }
 
+static int64_t real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- metrics: the index and the change log, read when a scrape comes ------------------- */
+
+static npg_metric_t m_index = {
+    .name = "npenumd_index_entries",
+    .help = "What the in-memory index holds: ported numbers (merged and in the overlay of"
+            " recent changes), home ranges, operators.",
+    .type = NPG_METRIC_GAUGE,
+    .labels = {"table"},
+    .static_values = true,
+};
+static npg_metric_t m_bytes = {
+    .name = "npenumd_index_bytes",
+    .help = "Memory held by the index tables.",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_applied = {
+    .name = "npenumd_changelog_applied_id",
+    .help = "The routing_changes id applied last (the zones' SOA serial).",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_lag_changes = {
+    .name = "npenumd_changelog_lag_changes",
+    .help = "Routing changes in the database not applied yet (as of the last read of it).",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_lag_seconds = {
+    .name = "npenumd_changelog_lag_seconds",
+    .help = "Seconds since npenumd last had every routing change applied: its answers may be"
+            " this stale (grows while the database is away).",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_db_up = {
+    .name = "npenumd_db_up",
+    .help = "1 when the last read of the change log succeeded.",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_tcp = {
+    .name = "npenumd_tcp_clients",
+    .help = "TCP connections open now.",
+    .type = NPG_METRIC_GAUGE,
+};
+
+static void collect(void *arg)
+{
+    npg_enum_server_t *s = arg;
+    npg_enum_stats_t st;
+    npg_enum_index_stats(s->ix, &st);
+    npg_metric_set(&m_index, NPG_METRIC_V("ported"), (double)st.ported);
+    npg_metric_set(&m_index, NPG_METRIC_V("overlay"), (double)st.overlay);
+    npg_metric_set(&m_index, NPG_METRIC_V("ranges"), (double)st.ranges);
+    npg_metric_set(&m_index, NPG_METRIC_V("operators"), (double)st.operators);
+    npg_metric_set(&m_bytes, NULL, (double)st.bytes);
+    npg_metric_set(&m_applied, NULL, (double)st.last_change);
+    uint64_t head = atomic_load(&s->head);
+    npg_metric_set(&m_lag_changes, NULL, head > st.last_change ? (double)(head - st.last_change) : 0);
+    int64_t at = atomic_load(&s->caught_up_ms);
+    npg_metric_set(&m_lag_seconds, NULL, at ? (double)(real_ms() - at) / 1000.0 : 0);
+    npg_metric_set(&m_db_up, NULL, atomic_load(&s->db_up) ? 1 : 0);
+    npg_metric_set(&m_tcp, NULL, atomic_load(&s->tcp_clients));
+}
+
 /* Follow routing_changes; while the database is away, answers come from the last state. */
 static void *follower_main(void *arg)
 {
@@ -290,6 +363,7 @@ static void *follower_main(void *arg)
     bool down_logged = false;
     while (!atomic_load(&s->stopping)) {
         if (!db && npg_db_open(s->conf, &db) != NPG_OK) {
+            atomic_store(&s->db_up, false);
             if (!down_logged)
                 npg_log(LOG_WARNING, "enum",
                         "database unreachable: answering from the last"
@@ -303,6 +377,7 @@ static void *follower_main(void *arg)
         int rc = npg_enum_index_follow(s->ix, db, FOLLOW_BATCH, refresh, &applied);
         if (rc != NPG_OK) {
             npg_log(LOG_WARNING, "enum", "following the change log failed: %s", npg_strerror(rc));
+            atomic_store(&s->db_up, false);
             npg_db_close(&db);
             down_logged = true;
             continue;
@@ -310,6 +385,14 @@ static void *follower_main(void *arg)
         if (down_logged)
             npg_log(LOG_NOTICE, "enum", "database back: caught up");
         down_logged = false;
+        atomic_store(&s->db_up, true);
+        int64_t head = 0;
+        if (npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
+                             &head) == NPG_OK)
+            atomic_store(&s->head, (uint64_t)head);
+        if (applied < FOLLOW_BATCH &&
+            npg_enum_index_last_change(s->ix) >= atomic_load(&s->head))
+            atomic_store(&s->caught_up_ms, real_ms());
         if (refresh)
             last_refresh = time(NULL);
         if (applied < FOLLOW_BATCH)
@@ -375,6 +458,12 @@ int npg_enum_server_start(const npg_conf_t *conf, npg_enum_server_t **out)
         s->nudp++;
     }
     if (rc == NPG_OK) {
+        npg_enum_register_metrics();
+        atomic_store(&s->head, npg_enum_index_last_change(s->ix));
+        atomic_store(&s->caught_up_ms, real_ms()); /* the load read everything */
+        atomic_store(&s->db_up, true);
+        if (npg_metrics_collector_add(collect, s) != NPG_OK)
+            npg_log(LOG_WARNING, "enum", "no room for the index metrics");
         pthread_create(&s->tcp_thread, NULL, tcp_main, s);
         pthread_create(&s->follower, NULL, follower_main, s);
         npg_log(LOG_NOTICE, "enum", "answering on %s port %d (udp x%d, tcp)", conf->enumd.listen,
@@ -411,6 +500,7 @@ void npg_enum_server_wait(npg_enum_server_t **sp)
         close(s->udp[i]);
     if (s->tcp >= 0)
         close(s->tcp);
+    npg_metrics_collector_remove(collect, s);
     npg_enum_responder_free(&s->resp);
     npg_enum_index_free(&s->ix);
     pthread_mutex_destroy(&s->tcp_lock);

@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "http/files.h"
 #include "http/wsdl.h"
+#include "metrics/metrics.h"
 #include "porting/port.h"
 #include "stdsoap2.h"
 
@@ -23,9 +24,18 @@ static int reply_envelope(npg_http_req_t *req, int status, char *envelope)
     return rc;
 }
 
+static npg_metric_t faults_sent = {
+    .name = "npgw_soap_faults_sent_total",
+    .help = "SOAP faults npgwd answered on an adapter's endpoint, by adapter and fault code.",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"adapter", "code"},
+    .static_values = true,
+};
+
 static int refuse(npg_http_req_t *req, const gw_endpoint_t *e, int status, bool client,
                   const char *code, const char *reason)
 {
+    npg_metric_add(&faults_sent, NPG_METRIC_V(e->adapter->ops->name, code), 1);
     npg_log(client ? LOG_NOTICE : LOG_WARNING, e->adapter->ops->name, "%s refused: %s", e->ep.path,
             reason);
     return reply_envelope(req, status, e->ep.fault(client, code, reason));

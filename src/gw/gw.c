@@ -6,38 +6,98 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/reload.h"
 #include "common/util.h"
+#include "metrics/metrics.h"
+#include "porting/alarm.h"
 #include "porting/port.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
 
 /*
- * /health says whether the database answers. A ping per call would make a monitor polling
- * hard cost a database round trip each time: the answer is kept for a second, and only the
- * request that finds it older pings.
+ * /health: ok, or degraded with the open alarms (names and severities; their texts stay with
+ * npgwctl alarm list). 503 only without a database: an alarm is for people, not a reason for
+ * a load balancer to take the instance out. A database round trip per call would make a
+ * monitor polling hard cost one each time: the answer is kept for a second, and only the
+ * request that finds it older asks again (the others answer from the last result meanwhile).
  */
+static void health_check(npg_gw_t *gw)
+{
+    gw_health_t *h = &gw->health, now = {.checked_ms = npg_now_ms()};
+    pthread_mutex_lock(&h->lock);
+    bool stale = !h->checking && now.checked_ms - h->checked_ms >= 1000;
+    if (stale)
+        h->checking = true;
+    pthread_mutex_unlock(&h->lock);
+    if (!stale)
+        return;
+    npg_db_t *db = NULL;
+    now.up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK &&
+             npg_alarm_open(db, now.open, NPG_ARRAY_LEN(now.open), &now.n, &now.total) == NPG_OK;
+    if (db)
+        npg_db_pool_put(gw->pool, &db);
+    pthread_mutex_lock(&h->lock);
+    h->checked_ms = now.checked_ms;
+    h->up = now.up;
+    h->n = now.up ? now.n : 0;
+    h->total = now.up ? now.total : 0;
+    memcpy(h->open, now.open, sizeof(h->open));
+    h->checking = false;
+    pthread_mutex_unlock(&h->lock);
+}
+
 static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
     npg_gw_t *gw = req->app;
-    int64_t now = npg_now_ms(), checked = __atomic_load_n(&gw->health_checked_ms, __ATOMIC_ACQUIRE);
-    bool up = __atomic_load_n(&gw->health_up, __ATOMIC_ACQUIRE);
-    if (now - checked >= 1000 &&
-        __atomic_compare_exchange_n(&gw->health_checked_ms, &checked, now, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE)) {
-        npg_db_t *db = NULL;
-        up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
-        if (db)
-            npg_db_pool_put(gw->pool, &db);
-        __atomic_store_n(&gw->health_up, up, __ATOMIC_RELEASE);
-    }
-    json_t *j = json_pack("{s:s, s:s, s:s}", "status", up ? "ok" : "degraded", "version",
-                          PACKAGE_VERSION, "database", up ? "up" : "down");
+    health_check(gw);
+    gw_health_t *h = &gw->health;
+    json_t *alarms = json_array();
+    pthread_mutex_lock(&h->lock);
+    bool up = h->up;
+    size_t total = h->total;
+    for (size_t i = 0; i < h->n; i++)
+        json_array_append_new(alarms, json_pack("{s:s, s:s, s:s, s:s}", "alarm",
+                                                h->open[i].name[0] ? h->open[i].name : "event",
+                                                "source", h->open[i].source, "severity",
+                                                h->open[i].severity, "since", h->open[i].raised_at));
+    pthread_mutex_unlock(&h->lock);
+    json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:o}", "status", up && !total ? "ok" : "degraded",
+                          "version", PACKAGE_VERSION, "database", up ? "up" : "down",
+                          "alarms_open", (json_int_t)total, "alarms", alarms);
     return npg_http_reply_json(req, up ? 200 : 503, j);
 }
 
+static const char *const method_names[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"};
+
+/* Every request that reaches a handler: by route template (the table's literal), method and
+ * status, with the time the handler took. */
+static npg_metric_t http_requests = {
+    .name = "npgw_http_request_duration_seconds",
+    .help = "Requests npgwd handled, by route template, method and status code, and the time"
+            " each took from the whole request read to the reply written.",
+    .type = NPG_METRIC_HISTOGRAM,
+    .labels = {"route", "method", "code"},
+    .static_values = true,
+    .capacity = 1024,
+};
+
+static int gw_route(npg_http_req_t *req);
+
 static int gw_handle(npg_http_req_t *req)
+{
+    uint64_t t0 = npg_metrics_now_ns();
+    int rc = gw_route(req);
+    npg_metric_observe_ns(&http_requests,
+                          NPG_METRIC_V(req->route ? req->route : "unmatched",
+                                       method_names[req->method],
+                                       npg_metrics_status_label(req->status)),
+                          npg_metrics_now_ns() - t0);
+    return rc;
+}
+
+static int gw_route(npg_http_req_t *req)
 {
     npg_gw_t *gw = req->app;
     npg_route_match_t m;
@@ -126,6 +186,14 @@ static int start_adapters(npg_gw_t *gw)
     return NPG_OK;
 }
 
+/* SIGHUP (common/reload.h): the HTTPS certificate files again. */
+static int reload_tls(void *arg, const npg_conf_t *next, char *err, size_t errlen)
+{
+    (void)next; /* the files' names are not reloadable: their contents are */
+    npg_gw_t *gw = arg;
+    return npg_http_server_reload(gw->http, err, errlen);
+}
+
 int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
 {
     npg_gw_t *gw = calloc(1, sizeof(*gw));
@@ -135,13 +203,9 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     snprintf(gw->wsdl_dir, sizeof(gw->wsdl_dir), "%s",
              conf->http.wsdl_dir[0] ? conf->http.wsdl_dir : NPGW_DATADIR "/wsdl");
     int rc = npg_db_pool_new(conf, conf->database.pool_size, &gw->pool);
-    if (rc == NPG_OK) { /* /health's first answer, before any request asks */
-        npg_db_t *db = NULL;
-        gw->health_up = npg_db_pool_get(gw->pool, 2000, &db) == NPG_OK && npg_db_ping(db) == NPG_OK;
-        if (db)
-            npg_db_pool_put(gw->pool, &db);
-        gw->health_checked_ms = npg_now_ms();
-    }
+    pthread_mutex_init(&gw->health.lock, NULL);
+    if (rc == NPG_OK)
+        health_check(gw); /* /health's first answer, before any request asks */
     if (rc == NPG_OK)
         rc = npg_adapters_porting(conf, &gw->pt);
     if (rc == NPG_OK)
@@ -180,6 +244,8 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
         .app = gw,
     };
     rc = npg_http_server_new(&opt, &gw->http);
+    if (rc == NPG_OK && npg_http_server_tls_port(gw->http) > 0)
+        rc = npg_reload_register("tls", reload_tls, gw);
     if (rc != NPG_OK)
         goto fail;
     *out = gw;
@@ -191,7 +257,16 @@ fail:
 
 int npg_gw_run(npg_gw_t *gw)
 {
-    int rc = npg_outbox_start(gw->outbox);
+    for (size_t i = 0; i < gw->nadapters; i++)
+        gw->adapter_names[i] = gw->adapters[i].ops->name;
+    npg_metric_register(&http_requests);
+    npg_db_register_metrics();
+    int rc = npg_metrics_listener_start(gw->conf->metrics.listen, gw->conf->metrics.port,
+                                        &gw->metrics);
+    if (rc == NPG_OK)
+        rc = gw_monitor_start(gw->conf, gw->pool, gw->adapter_names, gw->nadapters, &gw->monitor);
+    if (rc == NPG_OK)
+        rc = npg_outbox_start(gw->outbox);
     if (rc == NPG_OK)
         rc = npg_sms_receivers_start(gw->conf, gw->pool, &gw->sms);
     if (rc == NPG_OK && pthread_create(&gw->timer, NULL, timer_main, gw) == 0)
@@ -204,6 +279,8 @@ int npg_gw_run(npg_gw_t *gw)
     gw->timer_running = false;
     npg_sms_receivers_stop(&gw->sms); /* unbinds */
     npg_outbox_free(&gw->outbox);     /* waits for a delivery under way */
+    gw_monitor_stop(&gw->monitor);
+    npg_metrics_listener_stop(&gw->metrics);
     return rc;
 }
 
@@ -215,18 +292,15 @@ void npg_gw_stop(npg_gw_t *gw)
         npg_http_server_stop(gw->http);
 }
 
-void npg_gw_reload(npg_gw_t *gw)
-{
-    if (gw && gw->http)
-        npg_http_server_reload(gw->http);
-}
-
 void npg_gw_free(npg_gw_t **gwp)
 {
     npg_gw_t *gw = gwp ? *gwp : NULL;
     if (!gw)
         return;
+    npg_reload_unregister(reload_tls, gw);
     npg_http_server_free(&gw->http);
+    gw_monitor_stop(&gw->monitor);
+    npg_metrics_listener_stop(&gw->metrics);
     npg_sms_receivers_stop(&gw->sms);
     npg_outbox_free(&gw->outbox);
     for (size_t i = 0; i < gw->nadapters; i++)
@@ -235,6 +309,7 @@ void npg_gw_free(npg_gw_t **gwp)
     npg_porting_free(&gw->pt);
     npg_hooks_free(&gw->hooks);
     npg_db_pool_free(&gw->pool);
+    pthread_mutex_destroy(&gw->health.lock);
     free(gw);
     *gwp = NULL;
 }

@@ -12,6 +12,4 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out) NPG_WUR;
 int npg_gw_run(npg_gw_t *gw) NPG_WUR;
 /* Async-signal-safe request to stop. */
 void npg_gw_stop(npg_gw_t *gw);
-/* Async-signal-safe (SIGHUP): read the TLS certificate and key again. */
-void npg_gw_reload(npg_gw_t *gw);
 void npg_gw_free(npg_gw_t **gw);

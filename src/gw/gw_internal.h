@@ -9,8 +9,11 @@
 #include "enum/publish.h"
 #include "gw/dispatch.h"
 #include "gw/gw.h"
+#include "gw/monitor.h"
+#include "porting/alarm.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "metrics/listener.h"
 #include "outbox/outbox.h"
 #include "sms/sms.h"
 
@@ -24,11 +27,20 @@ typedef struct gw_endpoint {
     gw_adapter_t *adapter;
 } gw_endpoint_t;
 
+/* What /health last found: the database's answer and the open alarms, at most a second old. */
+typedef struct gw_health {
+    pthread_mutex_t lock;
+    int64_t checked_ms; /* 0: never; a request finding it a second old checks again */
+    bool checking;      /* a request is checking: the others answer from the last result */
+    bool up;
+    size_t n, total;
+    npg_alarm_open_t open[20];
+} gw_health_t;
+
 struct npg_gw {
     const npg_conf_t *conf;
     npg_db_pool_t *pool;
-    int64_t health_checked_ms; /* /health: when the database was last pinged (atomic) */
-    bool health_up;            /* and whether it answered (atomic) */
+    gw_health_t health;
     npg_porting_t *pt;
     npg_http_server_t *http;
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
@@ -50,6 +62,9 @@ struct npg_gw {
     bool timer_running;
     volatile int stopping;
     char wsdl_dir[NPG_CONF_STRLEN];
+    npg_metrics_listener_t *metrics; /* [metrics] port: GET /metrics */
+    gw_monitor_t *monitor;           /* alarm checks, metrics from the database */
+    const char *adapter_names[GW_MAX_ADAPTERS];
 };
 
 /* The adapter called name, or NULL. */

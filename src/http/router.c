@@ -94,7 +94,9 @@ int npg_route_find(const npg_route_t *routes, size_t n, npg_http_req_t *req,
             m->route = &routes[i];
         }
     }
-    if (best >= 0)
+    if (best >= 0) {
+        req->route = m->route->pattern;
         return NPG_OK;
+    }
     return path_seen ? NPG_ENOTSUP : NPG_ENOTFOUND;
 }

@@ -67,8 +67,8 @@ struct npg_http_server {
     struct soap *master;         /* settings and callbacks every worker copies */
     int lfd, tls_lfd, efd, wake; /* listeners, epoll, eventfd (workers' replies, stop, reload) */
     int port, tls_port;
-    SSL_CTX *tls_ctx; /* new connections take this one; a reload replaces it */
-    volatile sig_atomic_t reload;
+    SSL_CTX *tls_ctx;  /* new connections take this one; a reload replaces it */
+    SSL_CTX *tls_next; /* a reload's, until the epoll thread takes it (atomic) */
     pthread_t *workers;
     int nworkers;
     volatile sig_atomic_t stopping;
@@ -833,21 +833,14 @@ static bool is_loopback(const char *host)
            strcmp(host, "localhost") == 0;
 }
 
-/* The certificate files again (SIGHUP): new connections get them, open ones keep theirs. */
-static void tls_reload(npg_http_server_t *srv)
+/* A reload's context replaces the one new connections get; open ones keep theirs. */
+static void tls_take_next(npg_http_server_t *srv)
 {
-    SSL_CTX *ctx = NULL;
-    char err[512];
-    if (srv->tls_lfd < 0)
+    SSL_CTX *next = __atomic_exchange_n(&srv->tls_next, NULL, __ATOMIC_ACQ_REL);
+    if (!next)
         return;
-    if (npg_tls_server_ctx(srv->opt.conf, &ctx, err, sizeof(err)) != NPG_OK) {
-        npg_log(LOG_ERR, "http", "TLS reload failed, the old certificate stays: %s", err);
-        return;
-    }
     SSL_CTX_free(srv->tls_ctx); /* sessions still open hold their own reference */
-    srv->tls_ctx = ctx;
-    npg_log(LOG_NOTICE, "http", "TLS certificate reloaded from %s",
-            srv->opt.conf->http.tls_cert_file);
+    srv->tls_ctx = next;
 }
 
 static int add_listener(npg_http_server_t *srv, int *fd)
@@ -977,10 +970,7 @@ int npg_http_server_run(npg_http_server_t *srv)
                 on_accept(srv, *(int *)p);
             } else if (p == &srv->wake) {
                 collect_done(srv);
-                if (srv->reload) {
-                    srv->reload = 0;
-                    tls_reload(srv);
-                }
+                tls_take_next(srv);
             } else {
                 conn_t *c = p;
                 if (c->st == C_TLS)
@@ -1032,12 +1022,22 @@ bool npg_http_tls_listener(npg_conf_t *conf, int port, const char *cert, const c
     return true;
 }
 
-void npg_http_server_reload(npg_http_server_t *srv)
+int npg_http_server_reload(npg_http_server_t *srv, char *err, size_t errlen)
 {
-    srv->reload = 1; /* async-signal-safe, like stop */
+    SSL_CTX *ctx = NULL;
+    if (srv->tls_lfd < 0)
+        return NPG_OK;
+    int rc = npg_tls_server_ctx(srv->opt.conf, &ctx, err, errlen);
+    if (rc != NPG_OK)
+        return rc; /* the old certificate stays */
+    SSL_CTX_free(__atomic_exchange_n(&srv->tls_next, ctx, __ATOMIC_ACQ_REL));
     uint64_t one = 1;
-    if (srv->wake >= 0 && write(srv->wake, &one, sizeof(one)) < 0)
-        return;
+    if (write(srv->wake, &one, sizeof(one)) < 0)
+        npg_log(LOG_WARNING, "http", "cannot wake the front for the new certificate: %s",
+                strerror(errno));
+    npg_log(LOG_NOTICE, "http", "TLS certificate reloaded from %s",
+            srv->opt.conf->http.tls_cert_file);
+    return NPG_OK;
 }
 
 int npg_http_server_tls_port(const npg_http_server_t *srv)
@@ -1059,6 +1059,7 @@ void npg_http_server_free(npg_http_server_t **srvp)
     if (srv->tls_lfd >= 0)
         close(srv->tls_lfd);
     SSL_CTX_free(srv->tls_ctx);
+    SSL_CTX_free(srv->tls_next);
     if (srv->efd >= 0)
         close(srv->efd);
     if (srv->wake >= 0)

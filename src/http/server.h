@@ -44,6 +44,7 @@ typedef struct npg_http_req {
     /* Extra reply headers, "Name: value" lines joined by CRLF (no trailing one), or NULL;
      * the handler sets them before it replies. Must live until the reply is sent. */
     const char *headers;
+    const char *route; /* the route template matched (http/router.h), NULL before: metrics */
 } npg_http_req_t;
 
 /* Handles a request and sends its reply with npg_http_reply*; returns NPG_OK once replied. */
@@ -76,8 +77,9 @@ void npg_http_server_free(npg_http_server_t **srv);
  * caller then sets options.tls_only), conf's other TLS settings cleared. Returns whether TLS.
  */
 bool npg_http_tls_listener(npg_conf_t *conf, int port, const char *cert, const char *key);
-/* Safe from a signal handler: read the certificate files again (new connections use them). */
-void npg_http_server_reload(npg_http_server_t *srv);
+/* Read the certificate files again (SIGHUP; any thread): new connections use them, open ones
+ * keep theirs. On an error (a sentence in err) the old certificate stays. */
+int npg_http_server_reload(npg_http_server_t *srv, char *err, size_t errlen) NPG_WUR;
 /* The ports actually bound (useful with port 0); 0 for a listener that is not open. */
 int npg_http_server_port(const npg_http_server_t *srv);
 int npg_http_server_tls_port(const npg_http_server_t *srv);

@@ -9,15 +9,19 @@
 
 #include "common/cli.h"
 #include "common/log.h"
+#include "common/notify.h"
 #include "enum/server.h"
+#include "metrics/listener.h"
+#include "metrics/metrics.h"
 
-static npg_enum_server_t *volatile the_server;
+static npg_enum_server_t *the_server; /* atomic: the signal thread reads it */
 
-static void on_signal(int sig)
+static void on_stop(void *arg)
 {
-    (void)sig;
-    if (the_server)
-        npg_enum_server_stop(the_server);
+    (void)arg;
+    npg_enum_server_t *s = __atomic_load_n(&the_server, __ATOMIC_ACQUIRE);
+    if (s)
+        npg_enum_server_stop(s);
     else
         _exit(0); /* still loading: nothing to close cleanly yet */
 }
@@ -57,16 +61,26 @@ int main(int argc, char **argv)
         snprintf(conf.enumd.listen, sizeof(conf.enumd.listen), "%s", listen);
     if (port)
         conf.enumd.port = (int)port;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    npg_enum_server_t *s = NULL;
-    if (npg_enum_server_start(&conf, &s) != NPG_OK)
+    npg_metrics_set_process("npenumd", PACKAGE_VERSION);
+    /* before any thread: they all leave TERM, INT and HUP to the signal thread */
+    if (npg_cli_signals_start(npg_cli_conf_path(conf_path), &conf, on_stop, NULL) != NPG_OK)
         return 1;
-    the_server = s;
-    npg_enum_server_wait(&s);
+    npg_metrics_listener_t *metrics = NULL;
+    if (npg_metrics_listener_start(conf.metrics.listen, conf.metrics.enum_port, &metrics) !=
+        NPG_OK)
+        return 1;
+    npg_enum_server_t *s = NULL;
+    if (npg_enum_server_start(&conf, &s) != NPG_OK) {
+        npg_metrics_listener_stop(&metrics);
+        return 1;
+    }
+    __atomic_store_n(&the_server, s, __ATOMIC_RELEASE);
+    if (npg_notify("READY=1") != NPG_OK) /* the index is loaded and the sockets bound */
+        npg_log(LOG_WARNING, "enum", "could not tell systemd it is ready");
+    npg_enum_server_wait(&s); /* returns once on_stop asked it to */
+    npg_cli_signals_stop();
+    __atomic_store_n(&the_server, NULL, __ATOMIC_RELEASE);
+    npg_metrics_listener_stop(&metrics);
     npg_log(LOG_NOTICE, "enum", "stopped");
     return 0;
 }

@@ -28,3 +28,7 @@ int ctl_hook_secrets(ctl_t *ctl, int argc, char **argv);
 int ctl_hook_remove(ctl_t *ctl, int argc, char **argv);
 int ctl_hook_parked(ctl_t *ctl, int argc, char **argv);
 int ctl_hook_replay(ctl_t *ctl, int argc, char **argv);
+/* status.c: daemons, database, alarms, queues; ctl->db may be NULL (the database is down).
+ * ctl_status_run sets up on its own, so it runs without a database. */
+int ctl_status(ctl_t *ctl, int argc, char **argv);
+int ctl_status_run(const char *conf_path, int argc, char **argv);

@@ -354,10 +354,17 @@ static int cmd_alarm_list(ctl_t *ctl, int argc, char **argv)
         return ctl_fail(rc, "alarm list");
     size_t i;
     json_t *a;
-    printf("id\tseverity\traised\tport\ttext%s\n", all ? "\tcleared" : "");
+    printf("id\tseverity\traised\tport|alarm\ttext%s\n", all ? "\tcleared" : "");
     json_array_foreach(list, i, a)
     {
         const char *port = json_string_value(json_object_get(a, "msgidentifier"));
+        const char *name = json_string_value(json_object_get(a, "name"));
+        char named[96];
+        if (name) { /* a named alarm is about its source, not a port */
+            snprintf(named, sizeof(named), "%s/%s", name,
+                     json_string_value(json_object_get(a, "source")));
+            port = named;
+        }
         printf("%lld\t%s\t%s\t%s\t%s", (long long)json_integer_value(json_object_get(a, "id")),
                json_string_value(json_object_get(a, "severity")),
                json_string_value(json_object_get(a, "raised_at")), port ? port : "-",
@@ -402,6 +409,7 @@ static const cmd_t commands[] = {
     {"port-out", "reject", 2, cmd_port_out_reject,
      "MSGIDENTIFIER "
      "account_mismatch|outstanding_balance|fraudulent_request|number_not_active|CODE"},
+    {"status", "", 0, ctl_status, "(daemons, database, open alarms, queues; exit 1 unless all well)"},
     {"alarm", "list", 0, cmd_alarm_list, "[--all] (open alarms, newest first)"},
     {"alarm", "clear", 1, cmd_alarm_clear, "ID"},
     {"db", "migrate", 0, cmd_db_migrate, "apply pending migrations"},
@@ -475,6 +483,8 @@ int main(int argc, char **argv)
     const npg_adapter_ops_t *a = argc > optind ? npg_adapter_find(argv[optind]) : NULL;
     if (a && a->ctl)
         return adapter_ctl(a, conf_path, argc - optind - 1, argv + optind + 1);
+    if (argc - optind >= 1 && strcmp(argv[optind], "status") == 0)
+        return ctl_status_run(conf_path, 0, NULL); /* before the database: it may be down */
     if (argc - optind < 2) {
         usage(stderr);
         return 2;

@@ -5,23 +5,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "adapters/adapter.h"
 #include "api/rest.h"
 #include "common/cli.h"
 #include "common/log.h"
+#include "common/notify.h"
 #include "enum/publish.h"
 #include "gw/gw.h"
 #include "hooks/hooks.h"
+#include "metrics/metrics.h"
 
-static npg_gw_t *the_gw;
+static npg_gw_t *the_gw; /* atomic: the signal thread reads it */
 
-static void on_signal(int sig)
+/* SIGTERM, SIGINT: stop serving; before the gateway exists there is nothing to close. */
+static void on_stop(void *arg)
 {
-    if (sig == SIGHUP)
-        npg_gw_reload(the_gw);
-    else
-        npg_gw_stop(the_gw);
+    (void)arg;
+    npg_gw_t *gw = __atomic_load_n(&the_gw, __ATOMIC_ACQUIRE);
+    if (!gw)
+        _exit(0);
+    npg_gw_stop(gw);
 }
 
 static void usage(FILE *out)
@@ -30,6 +35,7 @@ static void usage(FILE *out)
                  "       npgwd --check-config FILE  check a configuration file and exit\n"
                  "       npgwd --config-sample      print the documented sample configuration\n"
                  "       npgwd --list-routes        print the /np_api/ routes\n"
+                 "       npgwd [-c FILE] --paths    print the files it would read, and whether they exist\n"
                  "       npgwd --version\n");
 }
 
@@ -64,6 +70,35 @@ static int check_start(const npg_conf_t *conf, const char *path)
     return rc;
 }
 
+/* Where the configuration sends npgwd and npgwctl: the file, and each folder and file with
+ * its installed default (NPGW_DATADIR) when the key is empty. 1 when one is missing. */
+static int print_paths(const npg_conf_t *c, const char *conf_path)
+{
+    const struct {
+        const char *what, *set, *dflt;
+    } p[] = {
+        {"xslt_dir", c->general.xslt_dir, NPGW_DATADIR "/xslt"},
+        {"wsdl_dir", c->http.wsdl_dir, NPGW_DATADIR "/wsdl"},
+        {"web_dir", c->http.web_dir, NPGW_DATADIR "/web"},
+        {"swagger_ui_dir", c->http.swagger_ui_dir, ""},
+        {"migrations_dir", c->database.migrations_dir, NPGW_DATADIR "/db"},
+        {"bank_holidays_file", c->uk.bank_holidays_file, ""},
+    };
+    int rc = 0;
+    printf("%-20s %s (%s)\n", "config", conf_path ? conf_path : NPG_DEFAULT_CONF,
+           conf_path ? "read" : "missing: defaults used");
+    for (size_t i = 0; i < NPG_ARRAY_LEN(p); i++) {
+        const char *path = p[i].set[0] ? p[i].set : p[i].dflt;
+        if (!path[0])
+            continue;
+        bool ok = access(path, R_OK) == 0;
+        printf("%-20s %s%s\n", p[i].what, path, ok ? "" : " (missing)");
+        if (!ok && strcmp(p[i].what, "swagger_ui_dir") != 0) /* only /np_api/doc needs it */
+            rc = 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -73,10 +108,12 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {"list-routes", no_argument, NULL, 'r'},
+        {"paths", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     const char *conf_path = NULL;
     npg_conf_t conf;
+    bool paths = false;
     int c;
     while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (c) {
@@ -106,6 +143,9 @@ int main(int argc, char **argv)
             printf("post /np_api/{deployment_prefix}/recv/\n"); /* the receiver, in gw.c */
             return 0;
         }
+        case 'p':
+            paths = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -116,18 +156,26 @@ int main(int argc, char **argv)
     }
     if (npg_cli_setup("npgwd", conf_path, &conf) != NPG_OK)
         return 1;
-
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    signal(SIGPIPE, SIG_IGN);
-    if (npg_gw_new(&conf, &the_gw) != NPG_OK)
+    if (paths)
+        return print_paths(&conf, npg_cli_conf_path(conf_path));
+    npg_metrics_set_process("npgw", PACKAGE_VERSION);
+    /* before any thread: they all leave TERM, INT and HUP to the signal thread */
+    if (npg_cli_signals_start(npg_cli_conf_path(conf_path), &conf, on_stop, NULL) != NPG_OK)
         return 1;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    npg_gw_t *gw = NULL;
+    if (npg_gw_new(&conf, &gw) != NPG_OK) {
+        npg_cli_signals_stop();
+        return 1;
+    }
+    __atomic_store_n(&the_gw, gw, __ATOMIC_RELEASE);
     npg_log(LOG_NOTICE, "npgwd", "npgwd %s started", PACKAGE_VERSION);
-    int rc = npg_gw_run(the_gw);
-    npg_gw_free(&the_gw);
+    /* the listener is bound and the threads start now: connections wait in its backlog */
+    if (npg_notify("READY=1") != NPG_OK)
+        npg_log(LOG_WARNING, "npgwd", "could not tell systemd it is ready");
+    int rc = npg_gw_run(gw);
+    npg_cli_signals_stop();
+    __atomic_store_n(&the_gw, NULL, __ATOMIC_RELEASE);
+    npg_gw_free(&gw);
     npg_log(LOG_NOTICE, "npgwd", "stopped");
     return rc == NPG_OK ? 0 : 1;
 }

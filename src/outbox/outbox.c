@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "metrics/metrics.h"
 
 struct npg_outbox {
     const npg_conf_t *conf;
@@ -46,7 +47,7 @@ static const npg_outbox_handler_t *find_handler(npg_outbox_t *ob, const char *ki
 /* Earlier pending rows of the same key block later ones: delivery stays in order per port. */
 static const char claim_sql[] =
     "SELECT o.id, o.kind, o.ordering_key, o.idempotency_key, o.port_kind, o.port_id, o.payload,"
-    " o.attempts FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= NOW(3)"
+    " o.attempts, TIMESTAMPDIFF(MICROSECOND, o.created_at, NOW(3)) FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= NOW(3)"
     " AND (o.lease_until IS NULL OR o.lease_until < NOW(3))"
     " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key"
     "  AND p.state = 'pending' AND p.id < o.id)"
@@ -126,6 +127,40 @@ static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
     return rc;
 }
 
+static npg_metric_t attempts_total = {
+    .name = "npgw_outbox_attempts_total",
+    .help = "Delivery attempts of outbox messages by kind (clearinghouse adapters, dns, hooks)"
+            " and result: delivered, or failed (retried later, or failed for good).",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"kind", "result"},
+};
+static npg_metric_t delivery_seconds = {
+    .name = "npgw_outbox_delivery_seconds",
+    .help = "Time one delivery attempt took (the call to the peer), by kind.",
+    .type = NPG_METRIC_HISTOGRAM,
+    .labels = {"kind"},
+};
+/* from queued (the transaction that caused it) to delivered: retries and back-off included */
+static const double lag_buckets[] = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600};
+static npg_metric_t lag_seconds = {
+    .name = "npgw_outbox_lag_seconds",
+    .help = "Time from queueing to delivery of outbox messages, by kind; kind dns is the DNS"
+            " publication lag.",
+    .type = NPG_METRIC_HISTOGRAM,
+    .labels = {"kind"},
+    .buckets = lag_buckets,
+    .nbuckets = NPG_ARRAY_LEN(lag_buckets),
+};
+
+static void observe(const char *kind, bool delivered, int64_t age_us, uint64_t took_ns)
+{
+    npg_metric_add(&attempts_total, NPG_METRIC_V(kind, delivered ? "delivered" : "failed"), 1);
+    npg_metric_observe_ns(&delivery_seconds, NPG_METRIC_V(kind), took_ns);
+    if (delivered)
+        npg_metric_observe_ns(&lag_seconds, NPG_METRIC_V(kind),
+                              (uint64_t)(age_us > 0 ? age_us : 0) * 1000 + took_ns);
+}
+
 int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)
 {
     npg_db_rows_t *rows = NULL;
@@ -147,6 +182,7 @@ int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)
         .attempts = (int)npg_db_rows_int(rows, 0, 7, 0) + 1,
     };
     char result[512] = "";
+    uint64_t t0 = npg_metrics_now_ns();
     const npg_outbox_handler_t *h = find_handler(ob, item.kind);
     int outcome = NPG_ENOTSUP;
     if (h)
@@ -160,7 +196,9 @@ int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)
     else
         npg_log_debug("outbox", "%s #%llu delivered: %s", item.kind, (unsigned long long)item.id,
                       result);
+    uint64_t took = npg_metrics_now_ns() - t0;
     rc = settle(ob, db, h, &item, outcome, result[0] ? result : npg_strerror(outcome));
+    observe(item.kind, outcome == NPG_OK && rc == NPG_OK, npg_db_rows_int(rows, 0, 8, 0), took);
     npg_db_rows_free(&rows);
     return rc;
 }
@@ -245,4 +283,42 @@ void npg_outbox_free(npg_outbox_t **obp)
     pthread_cond_destroy(&ob->wake);
     free(ob);
     *obp = NULL;
+}
+
+static int stats_row(const char *const *c, const size_t *l, size_t ncols, void *arg)
+{
+    (void)l, (void)ncols;
+    struct {
+        npg_outbox_stats_t *out;
+        size_t max, n;
+    } *a = arg;
+    if (a->n == a->max)
+        return 0;
+    npg_outbox_stats_t *s = &a->out[a->n++];
+    npg_strlcpy(s->kind, c[0], sizeof(s->kind));
+    s->pending = c[1] ? strtoull(c[1], NULL, 10) : 0;
+    s->failing = c[2] ? strtoull(c[2], NULL, 10) : 0;
+    s->failed = c[3] ? strtoull(c[3], NULL, 10) : 0;
+    s->oldest_s = c[4] ? strtod(c[4], NULL) / 1e6 : 0;
+    npg_strlcpy(s->error, c[5] ? c[5] : "", sizeof(s->error));
+    return 0;
+}
+
+int npg_outbox_stats(npg_db_t *db, int attempts, int window_s, npg_outbox_stats_t *out,
+                     size_t max, size_t *n)
+{
+    struct {
+        npg_outbox_stats_t *out;
+        size_t max, n;
+    } a = {out, max, 0};
+    int rc = npg_db_query_each(
+        db,
+        "SELECT kind, SUM(state = 'pending'), SUM(state = 'pending' AND attempts >= ?),"
+        " SUM(state = 'failed'), TIMESTAMPDIFF(MICROSECOND, MIN(IF(state = 'pending',"
+        " created_at, NULL)), NOW(3)), SUBSTRING(MAX(IF(state = 'failed' OR attempts >= ?,"
+        " last_error, NULL)), 1, 150) FROM outbox WHERE state = 'pending' OR (state = 'failed'"
+        " AND next_attempt_at >= NOW(3) - INTERVAL ? SECOND) GROUP BY kind ORDER BY kind",
+        NPG_DB_P(NPG_DB_I(attempts), NPG_DB_I(attempts), NPG_DB_I(window_s)), stats_row, &a);
+    *n = a.n;
+    return rc;
 }

@@ -56,3 +56,20 @@ int npg_outbox_start(npg_outbox_t *ob) NPG_WUR;
 void npg_outbox_free(npg_outbox_t **ob);
 /* Claim and deliver at most one due row; *worked is set when a row was handled. */
 int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked) NPG_WUR;
+
+/* What is queued of one kind, for the metrics and the alarm checks. */
+typedef struct npg_outbox_stats {
+    char kind[33];
+    uint64_t pending; /* not delivered yet */
+    uint64_t failing; /* of them, attempted at least `attempts` times */
+    uint64_t failed;  /* failed for good within the window */
+    double oldest_s;  /* age of the oldest pending one, seconds */
+    char error[160];  /* the last error of a failing or failed one, "" when none */
+} npg_outbox_stats_t;
+
+/*
+ * Every kind with pending messages or messages that failed for good in the last window_s
+ * seconds (by their last attempt): at most max in out, *n of them. One indexed query.
+ */
+int npg_outbox_stats(npg_db_t *db, int attempts, int window_s, npg_outbox_stats_t *out,
+                     size_t max, size_t *n) NPG_WUR;

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "enum/publish.h"
+#include "metrics/metrics.h"
 #include "porting/alarm.h"
 #include "routing/routing.h"
 
@@ -138,6 +139,37 @@ static const struct {
     {NPG_ACT_RESUBMIT_IF_35, resubmit_if_35},
 };
 
+/* Counted when applied, inside the transaction: one that rolls back later (a failure after
+ * the step, rare) is counted all the same. */
+static npg_metric_t transitions = {
+    .name = "npgw_port_transitions_total",
+    .help = "State changes applied to ports by this npgwd, by kind (in, out), from and to state,"
+            " and event.",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"kind", "from", "to", "event"},
+    .static_values = true,
+    .capacity = 512,
+};
+static npg_metric_t rejections = {
+    .name = "npgw_port_rejections_total",
+    .help = "Ports that entered Rejected, by kind and rejection code (failure_reason).",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"kind", "code"},
+};
+
+static void count_transition(const port_row_t *row, int from, const port_step_t *step)
+{
+    npg_metric_add(&transitions,
+                   NPG_METRIC_V(port_kind_str(row->kind), npg_port_state_name(from),
+                                npg_port_state_name(row->state), npg_port_event_name(step->event)),
+                   1);
+    if (row->state == NPG_PS_REJECTED) {
+        char code[12];
+        snprintf(code, sizeof(code), "%d", step->reject_code >= 0 ? step->reject_code : 0);
+        npg_metric_add(&rejections, NPG_METRIC_V(port_kind_str(row->kind), code), 1);
+    }
+}
+
 static const char *const cas_sql[2] = {
     "UPDATE port_in SET state = ?, failure_reason = COALESCE(?, failure_reason),"
     " failure_text = COALESCE(?, failure_text), port_time = COALESCE(FROM_UNIXTIME(?), port_time),"
@@ -217,10 +249,12 @@ int port_apply(npg_db_t *db, npg_porting_t *pt, port_row_t *row, const port_step
     if (rc != NPG_OK && !err[0])
         snprintf(err, errlen, "%s on %s failed: %s", npg_port_event_name(step->event), row->msgid,
                  npg_strerror(rc));
-    if (rc == NPG_OK)
+    if (rc == NPG_OK) {
         npg_log(LOG_INFO, "port", "%s %s: %s -> %s (%s)", port_kind_str(row->kind), row->msgid,
                 npg_port_state_name(from), npg_port_state_name(t->to),
                 npg_port_event_name(step->event));
+        count_transition(row, from, step);
+    }
     return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/tls.h"
+#include "metrics/metrics.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
@@ -133,9 +134,23 @@ struct soap *npg_soap_client_new(const npg_soap_client_opts_t *o)
     return s;
 }
 
+static npg_metric_t calls = {
+    .name = "npgw_soap_client_calls_total",
+    .help = "SOAP calls npgw made (to clearinghouses, the UK platform), by operation and result:"
+            " ok, client_fault, server_fault, or error (no answer, transport, contract).",
+    .type = NPG_METRIC_COUNTER,
+    .labels = {"operation", "result"},
+};
+
 void npg_soap_client_done(struct soap *s, const char *op, npg_xchg_t *x)
 {
     tap_t *t = s->user;
+    const char *result = s->error == SOAP_OK ? "ok"
+                         : s->error == SOAP_FAULT || s->error == SOAP_CLI_FAULT ||
+                                 s->error == SOAP_SVR_FAULT
+                             ? (npg_soap_client_fault(s) ? "client_fault" : "server_fault")
+                             : "error";
+    npg_metric_add(&calls, NPG_METRIC_V(op, result), 1);
     if (x) {
         snprintf(x->op, sizeof(x->op), "%s", op);
         x->sent = body_of(t->out, t->out_len, &x->sent_len);

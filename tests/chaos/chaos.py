@@ -169,6 +169,9 @@ retry_base_ms = 100
 retry_max_ms = 1000
 poll_ms = 50
 lease_s = 5
+[metrics]
+port = 0
+enum_port = 0
 [uk]
 platform_url = http://127.0.0.1:{self.uk}/uk
 test_clock_file = {self.clock}

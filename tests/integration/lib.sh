@@ -70,6 +70,12 @@ swagger_ui_dir = $top_srcdir/node_modules/swagger-ui-dist
 bank_holidays_file = $top_srcdir/conf/uk-bank-holidays.txt
 [npac]
 holidays_file = $top_srcdir/conf/npac-holidays.txt
+
+
+[metrics]
+# tests run side by side: a test that scrapes sets its own ports (use_metrics)
+port = 0
+enum_port = 0
 CONF
 }
 drop_db() { mariadb --no-defaults -S "$NPGW_TEST_DB_SOCKET" -u root -e "DROP DATABASE IF EXISTS $DB_NAME"; }
@@ -91,6 +97,16 @@ start_npgwd() {
 stop_npgwd() { [ -n "${NPGWD_PID:-}" ] && kill "$NPGWD_PID" 2>/dev/null && wait "$NPGWD_PID" 2>/dev/null; NPGWD_PID=""; return 0; }
 
 finish() { [ "$TAP_FAILED" -eq 0 ]; exit $?; }
+
+# --- metrics ---------------------------------------------------------------------
+# use_metrics: npgwd's and npenumd's metrics listeners on free ports ($METRICS_PORT,
+# $ENUM_METRICS_PORT); call before starting them.
+use_metrics() {
+  METRICS_PORT=$(free_port) ENUM_METRICS_PORT=$(free_port)
+  conf_add metrics "port = $METRICS_PORT" "enum_port = $ENUM_METRICS_PORT"
+}
+# metric PORT 'name{label="v",...}': the sample's value as exposed (empty when absent)
+metric() { curl -s "http://127.0.0.1:$1/metrics" | awk -v s="$2" 'index($0, s " ") == 1 { print $2; exit }'; }
 
 # --- porting fixtures ----------------------------------------------------------
 # Migrate, add CARR (us), DONOR and OTHER with home ranges, and a clearinghouse key ($CHKEY).
