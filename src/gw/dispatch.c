@@ -30,7 +30,10 @@ static int adapter_deliver(void *ctx, const npg_outbox_item_t *item, char *resul
         snprintf(result, len, "no adapter delivers outbox kind %s", item->kind);
         return NPG_EINVAL;
     }
-    return a->ops->send(a->state, item->payload, &sent, result, len);
+    int rc = a->ops->send(a->state, item->payload, &sent, result, len);
+    if (rc != NPG_OK) /* no done() follows: free the envelopes now, not at the next delivery */
+        npg_xchg_clear(&sent);
+    return rc;
 }
 
 /*
