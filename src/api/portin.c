@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/input.h"
 #include "api/rest_routes.h"
 #include "common/util.h"
 #include "http/files.h"
@@ -13,22 +14,67 @@
 #define CTX(req) ((npg_rest_ctx_t *)(req)->ctx)
 
 /* A string field: present and a string when required; NULL when absent and optional. */
-static int field_str(npg_rest_ctx_t *c, const char *key, bool required, size_t maxlen,
-                     const char **out)
+static int body_str(json_t *body, const char *key, bool required, size_t maxlen, const char **out,
+                    char *why, size_t whylen)
 {
-    json_t *v = c->body ? json_object_get(c->body, key) : NULL;
+    json_t *v = body ? json_object_get(body, key) : NULL;
     *out = NULL;
     if (!v || json_is_null(v)) {
         if (required)
-            return npg_rest_error(c, 400, "field %s is required", key), NPG_EINVAL;
+            return snprintf(why, whylen, "field %s is required", key), NPG_EINVAL;
         return NPG_OK;
     }
     if (!json_is_string(v))
-        return npg_rest_error(c, 400, "field %s must be a string", key), NPG_EINVAL;
+        return snprintf(why, whylen, "field %s must be a string", key), NPG_EINVAL;
     if (strlen(json_string_value(v)) > maxlen)
-        return npg_rest_error(c, 400, "field %s is longer than %zu characters", key, maxlen),
+        return snprintf(why, whylen, "field %s is longer than %zu characters", key, maxlen),
                NPG_EINVAL;
     *out = json_string_value(v);
+    return NPG_OK;
+}
+
+/* body_str on the request's body; a refusal is replied (400). */
+static int field_str(npg_rest_ctx_t *c, const char *key, bool required, size_t maxlen,
+                     const char **out)
+{
+    char why[256];
+    int rc = body_str(c->body, key, required, maxlen, out, why, sizeof(why));
+    if (rc != NPG_OK)
+        npg_rest_error(c, 400, "%s", why);
+    return rc;
+}
+
+int npg_rest_portin_fields(json_t *body, npg_port_in_req_t *in, char *why, size_t whylen)
+{
+    const char *type = NULL, *due = NULL;
+    memset(in, 0, sizeof(*in));
+    if (body_str(body, "donornetworkoperator", false, 10, &in->donor, why, whylen) ||
+        body_str(body, "email", true, 254, &in->email, why, whylen) ||
+        body_str(body, "contacttelephonenumber", true, 20, &in->contact_number, why, whylen) ||
+        body_str(body, "Type_of_Numbers", true, 6, &type, why, whylen) ||
+        body_str(body, "telephonenumberseriestart", true, 15, &in->ranges[0].start, why, whylen) ||
+        body_str(body, "telephonenumberserieend", true, 15, &in->ranges[0].end, why, whylen) ||
+        body_str(body, "AccountType", true, 8, &in->account_type, why, whylen) ||
+        body_str(body, "due_date", false, 20, &due, why, whylen))
+        return NPG_EINVAL;
+    if (due && npg_time_parse(due, &in->port_time) != NPG_OK)
+        return snprintf(why, whylen, "field due_date must be a UTC time like 2026-03-05T15:00:00Z"),
+               NPG_EINVAL;
+    json_t *oc = json_object_get(body, "overridecooloff");
+    if (oc && !json_is_boolean(oc) && !json_is_null(oc))
+        return snprintf(why, whylen, "field overridecooloff must be true or false"), NPG_EINVAL;
+    in->override_cooloff = json_is_true(oc);
+    json_t *ps = json_object_get(body, "PortingState");
+    if (ps && !json_is_null(ps) && (!json_is_integer(ps) || json_integer_value(ps) != 0))
+        return snprintf(why, whylen,
+                        "field PortingState must be the integer 0: a port starts"
+                        " at the clearinghouse, not in a later state"),
+               NPG_EINVAL;
+    /* The reference spells the values "mobile"/"fixed"; accept any case, store lower case. */
+    in->number_type = strcasecmp(type, "mobile") == 0  ? "mobile"
+                      : strcasecmp(type, "fixed") == 0 ? "fixed"
+                                                       : type;
+    in->nranges = 1;
     return NPG_OK;
 }
 
@@ -36,36 +82,12 @@ int npg_rest_portin_create(npg_http_req_t *req, const npg_route_match_t *m)
 {
     (void)m;
     npg_rest_ctx_t *c = CTX(req);
-    npg_port_in_req_t in = {0};
-    const char *type = NULL, *due = NULL;
+    npg_port_in_req_t in;
+    char why[512];
     if (!c->body)
         return npg_rest_error(c, 400, "a JSON body is required");
-    if (field_str(c, "donornetworkoperator", false, 10, &in.donor) ||
-        field_str(c, "email", true, 254, &in.email) ||
-        field_str(c, "contacttelephonenumber", true, 20, &in.contact_number) ||
-        field_str(c, "Type_of_Numbers", true, 6, &type) ||
-        field_str(c, "telephonenumberseriestart", true, 15, &in.ranges[0].start) ||
-        field_str(c, "telephonenumberserieend", true, 15, &in.ranges[0].end) ||
-        field_str(c, "AccountType", true, 8, &in.account_type) ||
-        field_str(c, "due_date", false, 20, &due))
-        return NPG_OK; /* replied */
-    if (due && npg_time_parse(due, &in.port_time) != NPG_OK)
-        return npg_rest_error(c, 400,
-                              "field due_date must be a UTC time like 2026-03-05T15:00:00Z");
-    json_t *oc = json_object_get(c->body, "overridecooloff");
-    if (oc && !json_is_boolean(oc) && !json_is_null(oc))
-        return npg_rest_error(c, 400, "field overridecooloff must be true or false");
-    in.override_cooloff = json_is_true(oc);
-    json_t *ps = json_object_get(c->body, "PortingState");
-    if (ps && !json_is_null(ps) && (!json_is_integer(ps) || json_integer_value(ps) != 0))
-        return npg_rest_error(c, 400,
-                              "field PortingState must be the integer 0: a port starts"
-                              " at the clearinghouse, not in a later state");
-    /* The reference spells the values "mobile"/"fixed"; accept any case, store lower case. */
-    in.number_type = strcasecmp(type, "mobile") == 0  ? "mobile"
-                     : strcasecmp(type, "fixed") == 0 ? "fixed"
-                                                      : type;
-    in.nranges = 1;
+    if (npg_rest_portin_fields(c->body, &in, why, sizeof(why)) != NPG_OK)
+        return npg_rest_error(c, 400, "%s", why);
     char msgid[NPG_MSGID_LEN], err[512];
     int rc = npg_port_in_create(c->db, c->pt, &in, msgid, err, sizeof(err));
     snprintf(c->audit_target, sizeof(c->audit_target), "%s-%s", in.ranges[0].start,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/input.h"
 #include "api/rest_routes.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -91,6 +92,18 @@ int npg_rest_fail(npg_rest_ctx_t *c, int err, const char *reason)
                           reason && reason[0] ? reason : npg_strerror(err));
 }
 
+json_t *npg_rest_body_parse(const char *body, size_t len, char *why, size_t whylen)
+{
+    json_error_t jerr;
+    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (j && json_is_object(j))
+        return j;
+    snprintf(why, whylen, "request body is not a JSON object: %s (line %d, column %d)",
+             j ? "not an object" : jerr.text, jerr.line, jerr.column);
+    json_decref(j);
+    return NULL;
+}
+
 /* Who did what, when, with what result: every mutating call, refused ones included. */
 static void audit(npg_rest_ctx_t *c, int status)
 {
@@ -153,11 +166,9 @@ int npg_rest_handle(npg_http_req_t *req, const npg_rest_env_t *env)
         npg_rest_error(&c, 403, "Forbidden: the %s tier may not use this endpoint",
                        npg_tier_name(c.tier));
     else if (req->body_len > 0 && !(m.route->flags & NPG_REST_RAW_BODY)) {
-        json_error_t jerr;
-        c.body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
-        if (!c.body || !json_is_object(c.body))
-            npg_rest_error(&c, 400, "request body is not a JSON object: %s (line %d, column %d)",
-                           c.body ? "not an object" : jerr.text, jerr.line, jerr.column);
+        char why[256];
+        if (!(c.body = npg_rest_body_parse(req->body, req->body_len, why, sizeof(why))))
+            npg_rest_error(&c, 400, "%s", why);
     }
     if (req->status == 0)
         rc = m.route->fn(req, &m); /* refused requests (403, bad JSON) never reach the handler */

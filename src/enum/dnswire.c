@@ -18,7 +18,8 @@ static int parse_name(const uint8_t *pkt, size_t len, size_t *off, char *out, si
         uint8_t l = pkt[o++];
         if (l == 0)
             break;
-        if (l > 63 || o + l > len || n + l + 1 > 254)
+        /* 255 octets at most on the wire (RFC 1035 2.3.4): 253 dotted, without the root */
+        if (l > 63 || o + l > len || n + (n > 0) + l > 253)
             return -1; /* pointers (0xC0) land here too: not allowed in a question */
         if (n)
             out[n++] = '.';

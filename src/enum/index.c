@@ -276,6 +276,43 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     return NPG_OK;
 }
 
+int npg_enum_index_fill(npg_enum_index_t *ix, const npg_enum_op_t *ops, size_t nops,
+                        const npg_enum_row_t *ranges, size_t nranges, const npg_enum_row_t *ported,
+                        size_t nported)
+{
+    if (nops > MAX_OPS)
+        return NPG_EINVAL;
+    for (size_t i = 0; i < nranges; i++)
+        if (ranges[i].op >= MAX_OPS || (i && ranges[i].start < ranges[i - 1].start))
+            return NPG_EINVAL;
+    for (size_t i = 0; i < nported; i++)
+        if (ported[i].op >= MAX_OPS || (i && ported[i].start <= ported[i - 1].start))
+            return NPG_EINVAL;
+    npg_enum_op_t *o = calloc(MAX_OPS, sizeof(*o));
+    range_t *r = calloc(nranges + 1, sizeof(*r));
+    ported_t *p = calloc(nported + 1, sizeof(*p));
+    if (!o || !r || !p) {
+        free(o), free(r), free(p);
+        return NPG_ENOMEM;
+    }
+    if (nops)
+        memcpy(o, ops, nops * sizeof(*o));
+    for (size_t i = 0; i < nranges; i++) { /* max_end as load_small sets it */
+        r[i] = (range_t){.start = ranges[i].start, .end = ranges[i].end, .op = ranges[i].op};
+        r[i].max_end = i && r[i - 1].max_end > r[i].end ? r[i - 1].max_end : r[i].end;
+    }
+    for (size_t i = 0; i < nported; i++)
+        p[i] = (ported_t){.number = ported[i].start, .op = ported[i].op};
+    swap_small(ix, o, r, nranges);
+    pthread_rwlock_wrlock(&ix->lock);
+    free(ix->base);
+    free(ix->slots);
+    ix->base = p, ix->nbase = nported;
+    ix->slots = NULL, ix->nslots = ix->used = 0;
+    pthread_rwlock_unlock(&ix->lock);
+    return NPG_OK;
+}
+
 /* --- the overlay --------------------------------------------------------------------- */
 
 static slot_t *slot_find(slot_t *slots, size_t nslots, uint64_t number)

@@ -61,6 +61,22 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db) NPG_WUR;
 int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool refresh,
                           int *applied) NPG_WUR;
 
+/* A home range, or a ported number (start == end), for npg_enum_index_fill. */
+typedef struct npg_enum_row {
+    uint64_t start, end;
+    uint16_t op; /* operator id: its index in ops */
+} npg_enum_row_t;
+
+/*
+ * Fill the index from memory instead of the database (unit tests and fuzzers): nops
+ * operators by id (at most 4096), home ranges sorted by start, ported numbers sorted by
+ * number (their end is ignored). Replaces everything; copies what it keeps.
+ * Errors: NPG_EINVAL (too many operators, an id past them, rows out of order), NPG_ENOMEM.
+ */
+int npg_enum_index_fill(npg_enum_index_t *ix, const npg_enum_op_t *ops, size_t nops,
+                        const npg_enum_row_t *ranges, size_t nranges, const npg_enum_row_t *ported,
+                        size_t nported) NPG_WUR;
+
 /* The answer for an E.164 number. Thread-safe against follow(). */
 void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answer_t *out);
 

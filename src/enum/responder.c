@@ -271,14 +271,14 @@ static void negative(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t apex_pt
 static void put_naptr(npg_enum_responder_t *r, npg_dns_out_t *o, const char *e164,
                       const npg_enum_answer_t *a)
 {
-    char regexp[512];
+    char regexp[256]; /* a <character-string>: a longer one never fits, not even over TCP */
     npg_naptr_route_t nr = {.e164 = e164,
                             .rn = a->kind == NPG_ENUM_PORTED ? a->op.rn : NULL,
                             .ims_domain = a->op.ims_domain,
                             .form = a->op.form,
                             .rn_format = a->op.rn_format};
     if (npg_naptr_regexp(&nr, regexp, sizeof(regexp)) < 0)
-        return; /* an operator without a usable domain: no record rather than a bad one */
+        return; /* an operator without a usable domain (or a too long one): no bad record */
     size_t at = npg_dns_rr_begin(o, NPG_DNS_HDR, NPG_DNS_T_NAPTR, (uint32_t)r->conf->enumd.ttl);
     npg_dns_put_u16(o, NPG_NAPTR_ORDER);
     npg_dns_put_u16(o, NPG_NAPTR_PREF);

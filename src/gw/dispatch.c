@@ -2,6 +2,7 @@
 /* What npgwd's outbox delivers: each adapter's messages to its clearinghouse, and "dns". */
 #include "gw/dispatch.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +23,34 @@ static gw_adapter_t *adapter_of(const gw_dispatch_t *d, const char *kind)
 /* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
 static __thread npg_xchg_t sent;
 
+/* A thread that exits with an exchange still held (done() never ran: its transaction
+ * failed) frees it through this key's destructor. */
+static pthread_key_t sent_key;
+static pthread_once_t sent_once = PTHREAD_ONCE_INIT;
+static void sent_free(void *x)
+{
+    npg_xchg_clear(x);
+}
+static void sent_key_init(void)
+{
+    (void)!pthread_key_create(&sent_key, sent_free);
+}
+
 static int adapter_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
 {
     gw_adapter_t *a = adapter_of(ctx, item->kind);
+    pthread_once(&sent_once, sent_key_init);
+    if (!pthread_getspecific(sent_key))
+        (void)!pthread_setspecific(sent_key, &sent);
     npg_xchg_clear(&sent);
     if (!a) {
         snprintf(result, len, "no adapter delivers outbox kind %s", item->kind);
         return NPG_EINVAL;
     }
-    return a->ops->send(a->state, item->payload, &sent, result, len);
+    int rc = a->ops->send(a->state, item->payload, &sent, result, len);
+    if (rc != NPG_OK) /* no done() follows: free the envelopes now, not at the next delivery */
+        npg_xchg_clear(&sent);
+    return rc;
 }
 
 /*

@@ -172,6 +172,8 @@ static size_t mem_recv(struct soap *soap, char *buf, size_t len)
 
 static bool out_append(conn_t *c, const char *s, size_t n)
 {
+    if (n == 0) /* gSOAP sends empty pieces; memcpy into a NULL buffer is undefined even so */
+        return true;
     if (c->out_len + n > c->out_cap) {
         size_t cap = c->out_cap ? c->out_cap : 4096;
         while (cap < c->out_len + n)

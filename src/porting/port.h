@@ -59,6 +59,10 @@ typedef struct npg_port_in_req {
  */
 int npg_port_in_create(npg_db_t *db, npg_porting_t *pt, const npg_port_in_req_t *req,
                        char msgid[NPG_MSGID_LEN], char *err, size_t errlen) NPG_WUR;
+/* What npg_port_in_create checks before it opens a transaction (fields, numbers, ranges,
+ * clearinghouse), without the database: NPG_OK, or NPG_EINVAL with err saying what. */
+int npg_port_in_check(npg_porting_t *pt, const npg_port_in_req_t *req, char *err,
+                      size_t errlen) NPG_WUR;
 /* Only in Waiting_for_Instruction. Errors: NPG_ENOTFOUND, NPG_ESTATE. */
 int npg_port_in_instruct(npg_db_t *db, npg_porting_t *pt, const char *msgid, char *err,
                          size_t errlen) NPG_WUR;

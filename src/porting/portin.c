@@ -309,6 +309,13 @@ int npg_port_in_create(npg_db_t *db, npg_porting_t *pt, const npg_port_in_req_t 
     return rc;
 }
 
+int npg_port_in_check(npg_porting_t *pt, const npg_port_in_req_t *req, char *err, size_t errlen)
+{
+    port_row_t row;
+    err[0] = '\0';
+    return validate_in(pt, req, &row, err, errlen);
+}
+
 int npg_port_in_resolve(npg_db_t *db, const char *msgid, uint64_t *id, char active[NPG_MSGID_LEN])
 {
     char cur[NPG_MSGID_LEN];

@@ -7,6 +7,7 @@
 #include "common/e164.h"
 #include "common/util.h"
 #include "numbering/numbering.h"
+#include "routing/csv.h"
 #include "routing/routing.h"
 
 /* Rows waiting to be written together. */
@@ -94,9 +95,8 @@ static int op_cached(npg_db_t *db, op_cache_t *c, const char *code, const npg_op
     return rc;
 }
 
-/* One CSV line into (number, operator, type). Returns NPG_OK, NPG_ENOTFOUND for a line to skip. */
-static int parse_line(char *line, uint64_t *number, char **op, const char **type, char *err,
-                      size_t errlen)
+int npg_routing_csv_line(char *line, uint64_t *number, char **op, const char **type, char *err,
+                         size_t errlen)
 {
     line[strcspn(line, "\r\n")] = '\0';
     char *p = line + strspn(line, " \t");
@@ -149,7 +149,7 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
         char *code;
         const char *type;
         const npg_operator_t *op;
-        rc = parse_line(line, &number, &code, &type, why, sizeof(why));
+        rc = npg_routing_csv_line(line, &number, &code, &type, why, sizeof(why));
         if (rc == NPG_ENOTFOUND) {
             rc = NPG_OK;
             continue;

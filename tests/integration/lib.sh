@@ -29,7 +29,38 @@ skip_all() {
   echo "1..0 # SKIP $*"; exit 0
 }
 
-on_exit() { [ -n "${KEEP_WORK:-}" ] && { cp -r "$WORK" /tmp/kept-$TEST_NAME; };  for c in $CLEANUPS; do $c || true; done; rm -rf "$WORK"; }
+# A sanitizer build (configure --enable-sanitizers): every process a test starts writes its
+# ASan, UBSan and LeakSanitizer reports (leaks at exit) under $WORK/san. After the cleanups
+# stopped the daemons, a report fails the test, whatever its TAP lines said.
+if [ "${NPGW_SANITIZERS:-no}" = yes ]; then
+  mkdir -p "$WORK/san"
+  export ASAN_OPTIONS="log_path=$WORK/san/asan:detect_leaks=1:${ASAN_OPTIONS:-}"
+  export UBSAN_OPTIONS="log_path=$WORK/san/ubsan:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+  export LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
+fi
+sanitizer_reports() {
+  local f found=1
+  for f in "$WORK"/san/*; do
+    [ -s "$f" ] || continue
+    found=0
+    echo "# sanitizer report ${f##*/}:"
+    head -n 60 "$f" | sed 's/^/#   /'
+  done
+  return $found
+}
+# NPGW_KEEP_WORK=DIR: keep a copy of each test's work folder (configuration, logs, the
+# database's error log) in DIR/TEST_NAME, to read after a failure.
+on_exit() {
+  local rc=$?
+  for c in $CLEANUPS; do $c || true; done
+  [ -n "${NPGW_KEEP_WORK:-}" ] && mkdir -p "$NPGW_KEEP_WORK" && cp -r "$WORK" "$NPGW_KEEP_WORK/$TEST_NAME"
+  if [ -d "$WORK/san" ] && sanitizer_reports; then
+    echo "Bail out! a process this test started reported to a sanitizer (above)"
+    rc=1
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
 trap on_exit EXIT
 add_cleanup() { CLEANUPS="$1 $CLEANUPS"; }
 

@@ -205,41 +205,58 @@ static int read_notify(const npg_conf_t *conf, const char *body, char pac[10], c
     return rc;
 }
 
+int npg_uk_notify_read(const npg_conf_t *conf, const char *body, size_t len, xmlDocPtr *doc,
+                       char pac[10], char number[16], char *err, size_t errlen)
+{
+    int rc = npg_xml_parse(body, len, (size_t)conf->http.max_request_bytes,
+                           conf->http.max_xml_depth, doc, err, errlen);
+    if (rc == NPG_OK && (rc = read_notify(conf, body, pac, number, err, errlen)) != NPG_OK) {
+        xmlFreeDoc(*doc);
+        *doc = NULL;
+    }
+    return rc;
+}
+
+int npg_uk_notify_map(void *state, xmlDocPtr doc, const char *msgid, npg_canon_msg_t *out,
+                      char *err, size_t errlen)
+{
+    uk_t *uk = state;
+    const npg_conf_t *conf = uk->conf;
+    char ts[32];
+    npg_time_iso(time(NULL), true, ts, sizeof(ts));
+    const char *params[] = {"msgidentifier",
+                            msgid,
+                            "timestamp",
+                            ts,
+                            "sender",
+                            conf->uk.platform_operator,
+                            "receiver",
+                            conf->general.operator_code,
+                            NULL};
+    char *canonical = NULL;
+    size_t clen = 0;
+    int rc = npg_xslt_apply_doc(uk->to_canonical, doc, params, &canonical, &clen, err, errlen);
+    if (rc == NPG_OK)
+        rc = npg_canon_parse(canonical, clen, out, err, errlen);
+    free(canonical);
+    return rc;
+}
+
 static int decode(void *state, npg_db_t *db, const char *body, size_t len, npg_canon_msg_t *out,
                   char *err, size_t errlen)
 {
     uk_t *uk = state;
-    const npg_conf_t *conf = uk->conf;
     xmlDocPtr doc = NULL;
-    char pac[10], number[16], ts[32];
+    char pac[10], number[16];
     npg_uk_port_view_t v;
-    int rc = npg_xml_parse(body, len, (size_t)conf->http.max_request_bytes,
-                           conf->http.max_xml_depth, &doc, err, errlen);
-    if (rc == NPG_OK)
-        rc = read_notify(conf, body, pac, number, err, errlen);
+    int rc = npg_uk_notify_read(uk->conf, body, len, &doc, pac, number, err, errlen);
     if (rc == NPG_OK) {
         rc = npg_uk_port_find(db, number, pac, &v);
         if (rc == NPG_ENOTFOUND)
             snprintf(err, errlen, "no UK port-in of %s with PAC %s", number, pac);
     }
-    if (rc == NPG_OK) {
-        npg_time_iso(time(NULL), true, ts, sizeof(ts));
-        const char *params[] = {"msgidentifier",
-                                v.msgid,
-                                "timestamp",
-                                ts,
-                                "sender",
-                                conf->uk.platform_operator,
-                                "receiver",
-                                conf->general.operator_code,
-                                NULL};
-        char *canonical = NULL;
-        size_t clen = 0;
-        rc = npg_xslt_apply_doc(uk->to_canonical, doc, params, &canonical, &clen, err, errlen);
-        if (rc == NPG_OK)
-            rc = npg_canon_parse(canonical, clen, out, err, errlen);
-        free(canonical);
-    }
+    if (rc == NPG_OK)
+        rc = npg_uk_notify_map(state, doc, v.msgid, out, err, errlen);
     xmlFreeDoc(doc);
     return rc;
 }

@@ -24,6 +24,19 @@ int npg_uk_calendar_load(const npg_conf_t *conf, npg_uk_calendar_t *cal, char *m
 /* The calendar of the adapter's instance (state from npg_adapter_uk.create): built once. */
 const npg_uk_calendar_t *npg_uk_calendar(const void *state);
 
+/*
+ * The adapter's decode in its two halves, around the look-up of the port in the database
+ * (split so that the fuzzer reaches both without one). read: the untrusted body (NUL-terminated,
+ * len bytes) parsed safely, then read strictly as a PortCompleted of wsdl/uk-mnp.wsdl for its
+ * PAC and number; *doc is the caller's to xmlFreeDoc (NULL on failure). map: that document
+ * as the canonical event of the port msgid (state from npg_adapter_uk.create).
+ * Errors: NPG_EXML, NPG_ETOOBIG, NPG_EINVAL, NPG_ENOMEM, NPG_EXSLT; err says what.
+ */
+int npg_uk_notify_read(const npg_conf_t *conf, const char *body, size_t len, xmlDocPtr *doc,
+                       char pac[10], char number[16], char *err, size_t errlen) NPG_WUR;
+int npg_uk_notify_map(void *state, xmlDocPtr doc, const char *msgid, npg_canon_msg_t *out,
+                      char *err, size_t errlen) NPG_WUR;
+
 /* A whole SOAP 1.1 envelope around what put writes, malloc'ed (NULL on failure). */
 char *npg_uk_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v);
 /* The acknowledgement or a fault (ukm:MnpFault Code, Reason) as the platform's contract says. */
