@@ -183,6 +183,12 @@ static const conf_item_t schema[] = {
      "Connections shared by the worker threads."},
     {"database", "migrations_dir", CONF_STR, F(database.migrations_dir), 0, 0, NULL, "",
      "Folder of numbered SQL migrations for 'npgwctl db migrate'; empty: the installed ones."},
+    {"database", "nodes", CONF_STR, F(database.nodes), 0, 0, NULL, "",
+     "Other Galera nodes as host:port, comma-separated, tried in turn when the server above is"
+     " down or not synced (docs/scale.md)."},
+    {"database", "sync_wait", CONF_INT, F(database.sync_wait), 0, 15, NULL, "1",
+     "On a Galera node: wsrep_sync_wait of each session (1: a read sees every commit made"
+     " anywhere before it; 0: off). Ignored elsewhere."},
 
     {"http", "listen", CONF_STR, F(http.listen), 1, 0, NULL, "127.0.0.1",
      "Address npgwd listens on."},

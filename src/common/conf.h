@@ -49,6 +49,8 @@ typedef struct npg_conf {
         int write_timeout;
         int pool_size;
         char migrations_dir[NPG_CONF_STRLEN];
+        char nodes[NPG_CONF_STRLEN]; /* more Galera nodes, host:port, tried in turn */
+        int sync_wait;               /* wsrep_sync_wait of each session on a Galera node */
     } database;
     struct {
         char listen[64];

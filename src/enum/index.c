@@ -177,7 +177,10 @@ static void swap_small(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges
 int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
 {
     int64_t last = 0, count = 0;
-    int rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
+    /* one snapshot: the rows read are exactly the state at change id last */
+    int rc = npg_db_begin_snapshot(db);
+    if (rc == NPG_OK)
+        rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
                               &last);
     if (rc == NPG_OK)
         rc = npg_db_query_int(db, "SELECT COUNT(*) FROM routing", NULL, 0, &count);
@@ -186,8 +189,10 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     size_t nranges = 0;
     if (rc == NPG_OK)
         rc = load_small(db, &ops, &ranges, &nranges);
-    if (rc != NPG_OK)
+    if (rc != NPG_OK) {
+        npg_db_rollback(db);
         return rc;
+    }
     /* sized from the count, so 10M rows never need a copy at twice the size */
     vec_t pv = {.size = sizeof(ported_t), .cap = (size_t)count + 1024};
     if (!(pv.p = malloc(pv.cap * pv.size)))
@@ -197,6 +202,7 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
                                "SELECT number, operator_id FROM routing WHERE operator_id < 4096"
                                " ORDER BY number",
                                NULL, 0, ported_row, &pv);
+    npg_db_rollback(db); /* the snapshot only read */
     if (rc != NPG_OK) {
         free(ops), free(ranges), free(pv.p);
         return rc;
@@ -300,6 +306,7 @@ typedef struct follow_ctx {
     npg_enum_index_t *ix;
     int applied;
     bool unknown_op, stop;
+    uint64_t epoch; /* an epoch row met: its id, applied once operators and ranges reload */
     int rc;
 } follow_ctx_t;
 
@@ -330,6 +337,12 @@ static int change_row(const char *const *c, const size_t *l, size_t n, void *arg
         }
     }
     ix->in_gap = false;
+    if (strcmp(c[2], "epoch") == 0) { /* operators or ranges changed: reload before going on */
+        f->epoch = id;
+        f->stop = true;
+        f->applied++;
+        return 0;
+    }
     uint32_t op = OVERLAY_HOME;
     if (strcmp(c[2], "upsert") == 0) {
         unsigned long o = c[3] ? strtoul(c[3], NULL, 10) : MAX_OPS;
@@ -362,13 +375,18 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
     if (rc == NPG_OK)
         rc = f.rc;
     *applied = f.applied;
-    if (rc == NPG_OK && (refresh || f.unknown_op)) {
+    if (rc == NPG_OK && (refresh || f.unknown_op || f.epoch)) {
         npg_enum_op_t *ops;
         range_t *ranges;
         size_t n;
         rc = load_small(db, &ops, &ranges, &n);
         if (rc == NPG_OK)
             swap_small(ix, ops, ranges, n);
+    }
+    if (rc == NPG_OK && f.epoch) { /* the zone version moves only now, with the new tables */
+        pthread_rwlock_wrlock(&ix->lock);
+        ix->last_change = f.epoch;
+        pthread_rwlock_unlock(&ix->lock);
     }
     if (rc == NPG_OK && ix->used >= MERGE_AT)
         rc = overlay_merge(ix);

@@ -15,6 +15,7 @@
 #include "porting/alarm.h"
 #include "porting/port.h"
 #include "porting/query.h"
+#include "routing/routing.h"
 #include "npgwctl/ctl.h"
 
 typedef int (*cmd_fn)(ctl_t *ctl, int argc, char **argv);
@@ -91,7 +92,7 @@ static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
         }
         i++;
     }
-    int rc = npg_operator_put(ctl->db, &op);
+    int rc = npg_routing_operator_put(ctl->db, &op);
     if (rc != NPG_OK)
         return ctl_fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel,"
                             " rn-format: global|bare)");
@@ -125,7 +126,7 @@ static int cmd_range_add(ctl_t *ctl, int argc, char **argv)
                             &last, &count);
     if (rc != NPG_OK)
         return ctl_fail(rc, "range (digits, same length, end not before start)");
-    rc = npg_operator_range_add(ctl->db, argv[0], first, last, argc > 3 ? argv[3] : "mobile");
+    rc = npg_routing_range_add(ctl->db, argv[0], first, last, argc > 3 ? argv[3] : "mobile");
     if (rc != NPG_OK)
         return ctl_fail(rc, "range add");
     printf("range %llu-%llu (%ld numbers) belongs to %s\n", (unsigned long long)first,

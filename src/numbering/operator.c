@@ -59,7 +59,7 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
     return NPG_OK;
 }
 
-int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+int npg_operator_range_put(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
                            const char *number_type)
 {
     npg_operator_t op;
@@ -73,8 +73,6 @@ int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint6
     int rc = npg_operator_get(db, code, &op);
     if (rc != NPG_OK)
         return rc;
-    if ((rc = npg_db_begin(db)) != NPG_OK)
-        return rc;
     rc = npg_db_exec(
         db,
         "INSERT INTO operator_ranges (operator_id, range_start, range_end,"
@@ -84,6 +82,16 @@ int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint6
         NULL);
     if (rc == NPG_OK)
         rc = npg_numbering_bump(db); /* every process reloads its home ranges */
+    return rc;
+}
+
+int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                           const char *number_type)
+{
+    int rc = npg_db_begin(db);
+    if (rc != NPG_OK)
+        return rc;
+    rc = npg_operator_range_put(db, code, first, last, number_type);
     if (rc == NPG_OK)
         return npg_db_commit(db);
     npg_db_rollback(db);
