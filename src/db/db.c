@@ -26,7 +26,7 @@ struct npg_db {
     MYSQL *my;
     bool broken;
     bool in_tx;
-    bool galera; /* the server is a Galera cluster node (wsrep_on) */
+    bool galera;                     /* the server is a Galera cluster node (wsrep_on) */
     char where[NPG_CONF_STRLEN + 8]; /* the server it is connected to, for log lines */
     struct stmt_slot cache[STMT_CACHE];
     size_t cache_next;
@@ -523,8 +523,8 @@ int npg_db_begin_snapshot(npg_db_t *db)
 {
     if (db->broken)
         return NPG_EDBDOWN;
-    int rc = npg_db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0, NULL,
-                         NULL);
+    int rc =
+        npg_db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0, NULL, NULL);
     if (rc == NPG_OK)
         rc = npg_db_exec(db, "START TRANSACTION WITH CONSISTENT SNAPSHOT", NULL, 0, NULL, NULL);
     if (rc == NPG_OK)

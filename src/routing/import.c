@@ -17,7 +17,8 @@ typedef struct pending {
     const char *type; /* "mobile" or "fixed" (static strings) */
 } pending_t;
 
-#define CH1 "(?, ?, 'upsert', ?, ?, (SELECT operator_id FROM routing WHERE number = ?), ?, 'import')"
+#define CH1                                                                                        \
+    "(?, ?, 'upsert', ?, ?, (SELECT operator_id FROM routing WHERE number = ?), ?, 'import')"
 #define CH10 CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1
 #define RT1 "(?, ?, ?, ?, 'import', NULL, ?)"
 #define RT10 RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1

@@ -55,15 +55,14 @@ static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_o
     if (rc == NPG_OK && number)
         rc = current_op(db, number, &prev);
     if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (id, number, op, operator_id, routing_number,"
-                         " prev_operator_id, number_type, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         NPG_DB_P(NPG_DB_U(id), NPG_DB_U(number), NPG_DB_S(op),
-                                  to ? NPG_DB_U(to->id) : NPG_DB_NUL,
-                                  NPG_DB_S(to ? to->routing_number : NULL),
-                                  prev ? NPG_DB_U(prev) : NPG_DB_NUL, NPG_DB_S(number_type),
-                                  NPG_DB_S(source)),
-                         NULL, NULL);
+        rc = npg_db_exec(
+            db,
+            "INSERT INTO routing_changes (id, number, op, operator_id, routing_number,"
+            " prev_operator_id, number_type, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            NPG_DB_P(NPG_DB_U(id), NPG_DB_U(number), NPG_DB_S(op),
+                     to ? NPG_DB_U(to->id) : NPG_DB_NUL, NPG_DB_S(to ? to->routing_number : NULL),
+                     prev ? NPG_DB_U(prev) : NPG_DB_NUL, NPG_DB_S(number_type), NPG_DB_S(source)),
+            NULL, NULL);
     if (rc == NPG_OK && change_id)
         *change_id = id;
     return rc;
