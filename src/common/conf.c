@@ -282,6 +282,14 @@ static const conf_item_t schema[] = {
     {"enum", "static_zones", CONF_STR, F(enumd.static_zones), 0, 0, NULL, "",
      "Zone file (master format, $ORIGIN and $TTL allowed) with the static 3GPP zones: EPC,"
      " IMS and pub zones with their SRV, NAPTR and A records. Empty: none."},
+    {"enum", "tsig_key_file", CONF_STR, F(enumd.tsig_key_file), 0, 0, NULL, "",
+     "File with the TSIG key ([hmac-sha256:]name:base64, as kdig -y) that signs zone transfers,"
+     " NOTIFY and signed queries. Empty: no transfers."},
+    {"enum", "notify", CONF_STR, F(enumd.notify), 0, 0, NULL, "",
+     "Secondaries sent a NOTIFY (signed) when the zones change: IP:port, comma-separated."},
+    {"enum", "transfer_home", CONF_CHOICE, F(enumd.transfer_home), 0, 0, "yes|no", "yes",
+     "yes: transfers carry every number of every home range as npenumd answers it; no: only"
+     " numbers whose routing moved."},
 
     {"dns", "servers", CONF_STR, F(dns.servers), 0, 0, NULL, "",
      "Comma-separated host:port list of primary servers to UPDATE (IP addresses; port 53 when"
