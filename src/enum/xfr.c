@@ -534,3 +534,26 @@ size_t npg_xfr_notify_message(const npg_enum_responder_t *r, const char *zone, u
     o.ancount = 1;
     return o.overflow ? 0 : npg_dns_finish(&o);
 }
+
+int npg_xfr_fuzz_input(const uint8_t *data, size_t size)
+{
+    static const char key_text[] = "hmac-sha256:npgw-fuzz:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==";
+    npg_tsig_key_t key;
+    char err[128];
+    if (npg_tsig_key_parse(key_text, &key, err, sizeof(err)) != NPG_OK)
+        return 0;
+    npg_xfr_query_t q;
+    (void)npg_xfr_is_request(data, size);
+    int rc = npg_xfr_parse(data, size, &q);
+    if (rc >= 0 && q.tsig.present) {
+        int terr = npg_tsig_verify(data, size, &q.tsig, &key, 1700000000);
+        uint8_t out[1024];
+        if (terr)
+            (void)npg_tsig_refusal(data, q.question_end, &q.tsig, &key, terr, 1700000000, out,
+                                   sizeof(out));
+    }
+    npg_tsig_rr_t rr;
+    if (npg_tsig_find(data, size, &rr) == NPG_OK && rr.present)
+        (void)npg_tsig_verify(data, size, &rr, &key, 1700000000);
+    return 0;
+}

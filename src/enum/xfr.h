@@ -78,3 +78,11 @@ void npg_enum_notify_stop(npg_enum_notify_t **n);
  * buf; returns its length (0: no room). */
 size_t npg_xfr_notify_message(const npg_enum_responder_t *r, const char *zone, uint16_t id,
                               uint32_t serial, uint8_t *buf, size_t cap);
+
+/*
+ * Everything npenumd does with untrusted transfer requests and signed queries, with no
+ * socket or database: npg_xfr_parse, npg_tsig_find, npg_tsig_verify with a fixed key and
+ * npg_tsig_refusal. For fuzzing (an LLVMFuzzerTestOneInput calls it) and its replay in
+ * the unit tests; returns 0.
+ */
+int npg_xfr_fuzz_input(const uint8_t *data, size_t size);

@@ -103,7 +103,8 @@ conf_add_dns() {
 # start_knot_secondary ZONE KEYFILE PORT...: a second Knot DNS (own dir, port $KNOT2_PORT) that is
 # a secondary of ZONE: it transfers the zone from the npenumd on each PORT in turn (TSIG key
 # from KEYFILE, "hmac-sha256:name:base64"), accepts their signed NOTIFY, keeps what it gets in
-# its journal. knot2_serial prints the serial it serves; stop_knot_secondary stops it.
+# its journal; anyone on loopback may AXFR it, to check. knot2_serial ZONE prints the serial it
+# serves; stop_knot_secondary stops it.
 start_knot_secondary() {
   local zone=$1 keyfile=$2 dir="$WORK/knot2" alg name secret remotes="" ids="" i=0
   shift 2
@@ -145,6 +146,9 @@ acl:
     address: 127.0.0.1
     key: $name
     action: notify
+  - id: local_transfer
+    address: 127.0.0.1
+    action: transfer
 template:
   - id: default
     storage: "$dir/zones"
@@ -154,7 +158,7 @@ template:
 zone:
   - domain: $zone
     master: [$ids]
-    acl: [npenumd_notify]
+    acl: [npenumd_notify, local_transfer]
 CONF
   "$KNOTD" -c "$dir/knot.conf" >>"$dir/knotd.out" 2>&1 &
   KNOT2_PID=$!
