@@ -19,3 +19,5 @@ int ctl_route_push(ctl_t *ctl, int argc, char **argv);
 int ctl_route_delete(ctl_t *ctl, int argc, char **argv);
 int ctl_route_import(ctl_t *ctl, int argc, char **argv);
 int ctl_route_export(ctl_t *ctl, int argc, char **argv);
+/* reconcile [--range A-B] [--fix] [--report FILE]: exit 0 no drift left, 3 drift left. */
+int ctl_reconcile(ctl_t *ctl, int argc, char **argv);

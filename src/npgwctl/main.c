@@ -411,6 +411,9 @@ static const cmd_t commands[] = {
     {"route", "delete", 1, ctl_route_delete, "NUMBER"},
     {"route", "import", 1, ctl_route_import, "FILE|- [--batch N] (CSV: number,operator[,type])"},
     {"route", "export", 0, ctl_route_export, "[FILE] (CSV)"},
+    {"reconcile", "", 0, ctl_reconcile,
+     "[--range FIRST-LAST] [--fix] [--report FILE] [--clearinghouse NAME] (drift report, JSON;"
+     " exit 3 when drift is left)"},
 };
 
 static void usage(FILE *out)
@@ -432,16 +435,22 @@ int main(int argc, char **argv)
             return c == 'h' ? 0 : 2;
         }
     }
-    if (argc - optind < 2) {
+    if (argc - optind < 1) {
         usage(stderr);
         return 2;
     }
-    const char *group = argv[optind], *name = argv[optind + 1];
+    const char *group = argv[optind], *name = argc - optind > 1 ? argv[optind + 1] : "";
     const cmd_t *cmd = NULL;
-    for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++)
-        if (strcmp(commands[i].group, group) == 0 && strcmp(commands[i].name, name) == 0)
+    int words = 2; /* group and name; a command without a name ("reconcile") takes one */
+    for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++) {
+        if (strcmp(commands[i].group, group) != 0)
+            continue;
+        if (!commands[i].name[0])
+            cmd = &commands[i], words = 1;
+        else if (strcmp(commands[i].name, name) == 0)
             cmd = &commands[i];
-    int nargs = argc - optind - 2;
+    }
+    int nargs = argc - optind - words;
     if (!cmd || nargs < cmd->min_args) {
         usage(stderr);
         return 2;
@@ -456,7 +465,7 @@ int main(int argc, char **argv)
         npg_porting_free(&ctl.pt);
         return ctl_fail(rc, "database");
     }
-    int ret = cmd->fn(&ctl, nargs, argv + optind + 2);
+    int ret = cmd->fn(&ctl, nargs, argv + optind + words);
     npg_db_close(&ctl.db);
     npg_porting_free(&ctl.pt);
     return ret;
