@@ -478,6 +478,7 @@ int npg_enum_xfr_serve(npg_enum_xfr_t *x, const uint8_t *pkt, size_t len, npg_xf
         return rc;
     }
     npg_enum_snap_t *snap = NULL;
+    int64_t t0 = npg_now_ms();
     if ((rc = npg_enum_index_snapshot(x->ix, &snap)) != NPG_OK) {
         free(m);
         return rc;
@@ -503,12 +504,13 @@ int npg_enum_xfr_serve(npg_enum_xfr_t *x, const uint8_t *pkt, size_t len, npg_xf
         m->rc = msg_flush(m);
     char zone[256];
     wire_to_text(pkt + NPG_DNS_HDR, q.qname_len, zone, sizeof(zone));
+    long ms = (long)(npg_now_ms() - t0);
     if (q.has_serial)
-        snprintf(what, whatlen, "%s of %s from serial %u to %u: %zu records in %zu messages", how,
-                 zone, q.serial, serial, m->records, m->messages);
+        snprintf(what, whatlen, "%s of %s from serial %u to %u: %zu records in %zu messages, %ld ms",
+                 how, zone, q.serial, serial, m->records, m->messages, ms);
     else
-        snprintf(what, whatlen, "%s of %s at serial %u: %zu records in %zu messages", how, zone,
-                 serial, m->records, m->messages);
+        snprintf(what, whatlen, "%s of %s at serial %u: %zu records in %zu messages, %ld ms", how,
+                 zone, serial, m->records, m->messages, ms);
     rc = m->rc;
     free(ch.v);
     npg_enum_snap_free(&snap);
