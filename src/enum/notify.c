@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -36,7 +37,8 @@ struct npg_enum_notify {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     uint64_t wanted, sent;
-    bool stopping, started;
+    atomic_bool stopping; /* also read without the lock, between tries */
+    bool started;
 };
 
 /* "192.0.2.1:53", "[2001:db8::1]:5353" or an address alone (port 53). */
@@ -93,7 +95,7 @@ static void notify_one(npg_enum_notify_t *n, const target_t *t, const char *zone
     int fd = socket(t->addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= ATTEMPTS && !atomic_load(&n->stopping); attempt++) {
         uint16_t id = 0;
         if (npg_random_bytes(&id, sizeof(id)) != NPG_OK)
             id = (uint16_t)(serial + (uint32_t)attempt);
@@ -121,8 +123,9 @@ static void notify_one(npg_enum_notify_t *n, const target_t *t, const char *zone
             }
         }
     }
-    npg_log(LOG_WARNING, "enum", "NOTIFY %s serial %u to %s: no answer after %d tries", zone,
-            serial, t->text, ATTEMPTS);
+    if (!atomic_load(&n->stopping))
+        npg_log(LOG_WARNING, "enum", "NOTIFY %s serial %u to %s: no answer after %d tries", zone,
+                serial, t->text, ATTEMPTS);
     close(fd);
 }
 
@@ -130,7 +133,7 @@ static void *notify_main(void *arg)
 {
     npg_enum_notify_t *n = arg;
     pthread_mutex_lock(&n->lock);
-    while (!n->stopping) {
+    while (!atomic_load(&n->stopping)) {
         if (n->wanted == n->sent) {
             pthread_cond_wait(&n->wake, &n->lock);
             continue;
@@ -141,7 +144,8 @@ static void *notify_main(void *arg)
             for (size_t z = 0; z < npg_enum_responder_nzones(n->r); z++)
                 notify_one(n, &n->targets[i], npg_enum_responder_zone_name(n->r, z),
                            npg_enum_serial(serial));
-        usleep(ROUND_GAP_MS * 1000);
+        for (int ms = 0; ms < ROUND_GAP_MS && !atomic_load(&n->stopping); ms += 50)
+            usleep(50 * 1000);
         pthread_mutex_lock(&n->lock);
         n->sent = serial;
     }
@@ -192,7 +196,7 @@ void npg_enum_notify_stop(npg_enum_notify_t **np)
     if (!n)
         return;
     pthread_mutex_lock(&n->lock);
-    n->stopping = true;
+    atomic_store(&n->stopping, true);
     pthread_cond_signal(&n->wake);
     pthread_mutex_unlock(&n->lock);
     if (n->started)
