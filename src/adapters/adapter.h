@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "common/conf.h"
 #include "db/db.h"
 #include "porting/porting.h"
@@ -26,6 +27,10 @@ typedef enum npg_endpoint_caller {
     NPG_CALLER_CLEARINGHOUSE, /* a key of tier pxs or admin */
     NPG_CALLER_BSS,           /* a key of tier admin */
 } npg_endpoint_caller_t;
+
+/* One number's serving operator as the clearinghouse sees it ("": it does not know the
+ * number); non-zero stops the walk (and is returned). */
+typedef int (*npg_serving_fn)(uint64_t number, const char *operator_code, void *arg);
 
 /* An HTTP endpoint an adapter serves through npgwd. POST carries SOAP, GET ?wsdl the contract. */
 typedef struct npg_adapter_endpoint {
@@ -89,6 +94,15 @@ typedef struct npg_adapter_ops {
                   char *err, size_t errlen);
     /* Optional: ask the clearinghouse who serves a number (local digits); JSON answer. */
     int (*number_info)(void *state, const char *number, json_t **out, char *result, size_t len);
+    /*
+     * Optional: who the clearinghouse says serves each number of first..last (E.164, same
+     * length), in order, for reconciliation (npgwctl reconcile, adapters/reconcile.h).
+     * PortingXS asks one NumberInformationRequest per number; a clearinghouse that hands
+     * out bulk data (the NPAC) answers from it. Errors: NPG_EPEER (no answer; result says
+     * why), NPG_EINVAL (refused), or fn's non-zero.
+     */
+    int (*serving)(void *state, uint64_t first, uint64_t last, npg_serving_fn fn, void *arg,
+                   char *result, size_t len);
     /* Optional: periodic work of the adapter's own (the UK cut-off), on db. */
     int (*run_timers)(void *state, const npg_adapter_env_t *env, npg_db_t *db, int *changed);
     /* Optional, the engine's view (porting/porting.h npg_porting_ch_t): what one port-in may

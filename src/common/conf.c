@@ -197,6 +197,12 @@ static const conf_item_t schema[] = {
      "Connections shared by the worker threads."},
     {"database", "migrations_dir", CONF_STR, F(database.migrations_dir), 0, 0, NULL, "",
      "Folder of numbered SQL migrations for 'npgwctl db migrate'; empty: the installed ones."},
+    {"database", "nodes", CONF_STR, F(database.nodes), 0, 0, NULL, "",
+     "Other Galera nodes as host:port, comma-separated, tried in turn when the server above is"
+     " down or not synced (docs/scale.md)."},
+    {"database", "sync_wait", CONF_INT, F(database.sync_wait), 0, 15, NULL, "1",
+     "On a Galera node: wsrep_sync_wait of each session (1: a read sees every commit made"
+     " anywhere before it; 0: off). Ignored elsewhere."},
 
     {"http", "listen", CONF_STR, F(http.listen), 1, 0, NULL, "127.0.0.1",
      "Address npgwd listens on."},
@@ -317,6 +323,14 @@ static const conf_item_t schema[] = {
     {"enum", "static_zones", CONF_STR, F(enumd.static_zones), 0, 0, NULL, "",
      "Zone file (master format, $ORIGIN and $TTL allowed) with the static 3GPP zones: EPC,"
      " IMS and pub zones with their SRV, NAPTR and A records. Empty: none."},
+    {"enum", "tsig_key_file", CONF_STR, F(enumd.tsig_key_file), 0, 0, NULL, "",
+     "File with the TSIG key ([hmac-sha256:]name:base64, as kdig -y) that signs zone transfers,"
+     " NOTIFY and signed queries. Empty: no transfers."},
+    {"enum", "notify", CONF_STR, F(enumd.notify), 0, 0, NULL, "",
+     "Secondaries sent a NOTIFY (signed) when the zones change: IP:port, comma-separated."},
+    {"enum", "transfer_home", CONF_CHOICE, F(enumd.transfer_home), 0, 0, "yes|no", "yes",
+     "yes: transfers carry every number of every home range as npenumd answers it; no: only"
+     " numbers whose routing moved."},
 
     {"dns", "servers", CONF_STR, F(dns.servers), 0, 0, NULL, "",
      "Comma-separated host:port list of primary servers to UPDATE (IP addresses; port 53 when"

@@ -49,6 +49,8 @@ typedef struct npg_conf {
         int write_timeout;
         int pool_size;
         char migrations_dir[NPG_CONF_STRLEN];
+        char nodes[NPG_CONF_STRLEN]; /* more Galera nodes, host:port, tried in turn */
+        int sync_wait;               /* wsrep_sync_wait of each session on a Galera node */
     } database;
     struct {
         char listen[64];
@@ -113,6 +115,9 @@ typedef struct npg_conf {
         int tcp_idle_ms;
         int follow_ms;
         char static_zones[NPG_CONF_STRLEN];
+        char tsig_key_file[NPG_CONF_STRLEN]; /* key of transfers, NOTIFY, signed queries */
+        char notify[NPG_CONF_STRLEN];        /* secondaries to NOTIFY: ip:port, ... */
+        char transfer_home[4];               /* yes|no: home-range numbers in transfers */
     } enumd; /* [enum] */
     struct {
         char servers[NPG_CONF_STRLEN]; /* host:port,host:port; empty: nothing is pushed */

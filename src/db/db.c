@@ -7,7 +7,9 @@
 #include <errmsg.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
@@ -25,6 +27,8 @@ struct npg_db {
     MYSQL *my;
     bool broken;
     bool in_tx;
+    bool galera;                     /* the server is a Galera cluster node (wsrep_on) */
+    char where[NPG_CONF_STRLEN + 8]; /* the server it is connected to, for log lines */
     struct stmt_slot cache[STMT_CACHE];
     size_t cache_next;
     char err[512];
@@ -65,6 +69,10 @@ static int map_errno(npg_db_t *db, unsigned int code, const char *msg, const cha
     case CR_CONNECTION_ERROR:
     case CR_CONN_HOST_ERROR:
     case CR_SERVER_LOST_EXTENDED:
+    case ER_UNKNOWN_COM_ERROR:   /* a Galera node out of the primary component */
+    case ER_SERVER_SHUTDOWN:     /* the server is going away */
+    case ER_CONNECTION_KILLED:   /* so is this connection */
+    case ER_ERROR_DURING_COMMIT: /* a Galera node that lost the cluster while committing */
         db->broken = true;
         npg_log(LOG_WARNING, "db", "%s", db->err);
         npg_metric_add(&db_errors, NPG_METRIC_V("down"), 1);
@@ -94,7 +102,72 @@ static int stmt_fail(npg_db_t *db, MYSQL_STMT *st, const char *what)
     return map_errno(db, mysql_stmt_errno(st), mysql_stmt_error(st), what);
 }
 
-int npg_db_open(const npg_conf_t *conf, npg_db_t **out)
+/* One server to try: a Unix socket, or a host and port. */
+typedef struct server {
+    const char *socket; /* NULL: host and port */
+    char host[NPG_CONF_STRLEN];
+    unsigned int port;
+} server_t;
+
+/* "host:port", "[v6]:port" or "host" (the [database] port). NPG_EINVAL when malformed. */
+static int parse_node(const char *s, unsigned int dflt_port, server_t *out)
+{
+    size_t n = strlen(s);
+    const char *colon = NULL;
+    memset(out, 0, sizeof(*out));
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            return NPG_EINVAL;
+        n = (size_t)(close - s - 1);
+        s++;
+        colon = close[1] ? close + 1 : NULL;
+    } else if ((colon = strrchr(s, ':')) != NULL) {
+        n = (size_t)(colon - s);
+    }
+    if (n == 0 || n >= sizeof(out->host))
+        return NPG_EINVAL;
+    memcpy(out->host, s, n);
+    out->port = dflt_port;
+    if (colon) {
+        char *end;
+        long p = strtol(colon + 1, &end, 10);
+        if (*end || p < 1 || p > 65535)
+            return NPG_EINVAL;
+        out->port = (unsigned int)p;
+    }
+    return NPG_OK;
+}
+
+/*
+ * On a Galera node: refuse a node that cannot take work yet (wsrep_ready OFF: joining,
+ * out of the primary component), and make reads causal across the cluster
+ * (wsrep_sync_wait). Elsewhere (no wsrep) nothing changes.
+ */
+static int galera_setup(npg_db_t *db, const npg_conf_t *conf)
+{
+    npg_db_rows_t *rows = NULL;
+    if (npg_db_query(db, "SHOW VARIABLES LIKE 'wsrep_on'", NULL, 0, &rows) != NPG_OK)
+        return NPG_OK; /* a server without wsrep variables */
+    const char *on = npg_db_rows_get(rows, 0, 1);
+    db->galera = on && strcasecmp(on, "ON") == 0;
+    npg_db_rows_free(&rows);
+    if (!db->galera)
+        return NPG_OK;
+    int rc = npg_db_query(db, "SHOW STATUS LIKE 'wsrep_ready'", NULL, 0, &rows);
+    const char *ready = rc == NPG_OK ? npg_db_rows_get(rows, 0, 1) : NULL;
+    bool ok = ready && strcasecmp(ready, "ON") == 0;
+    npg_db_rows_free(&rows);
+    if (!ok) {
+        npg_log(LOG_WARNING, "db", "%s is a Galera node that is not ready (wsrep_ready %s)",
+                db->where, ready ? ready : "unknown");
+        return NPG_EDBDOWN;
+    }
+    return npg_db_exec(db, "SET SESSION wsrep_sync_wait = ?",
+                       NPG_DB_P(NPG_DB_I(conf->database.sync_wait)), NULL, NULL);
+}
+
+static int open_one(const npg_conf_t *conf, const server_t *srv, npg_db_t **out)
 {
     npg_db_t *db = calloc(1, sizeof(*db));
     if (!db)
@@ -117,20 +190,52 @@ int npg_db_open(const npg_conf_t *conf, npg_db_t **out)
                    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
                    "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', "
                    "tx_isolation = 'READ-COMMITTED'");
-    const char *sock = conf->database.socket[0] ? conf->database.socket : NULL;
-    const char *host = sock ? "localhost" : conf->database.host;
+    const char *host = srv->socket ? "localhost" : srv->host;
+    if (srv->socket)
+        snprintf(db->where, sizeof(db->where), "%s", srv->socket);
+    else
+        snprintf(db->where, sizeof(db->where), "%s:%u", srv->host, srv->port);
     if (!mysql_real_connect(db->my, host, conf->database.user, conf->database.password,
-                            conf->database.name, (unsigned)conf->database.port, sock,
-                            CLIENT_FOUND_ROWS)) {
-        npg_log(LOG_ERR, "db", "connect to %s as %s failed: %s", sock ? sock : host,
-                conf->database.user, mysql_error(db->my));
+                            conf->database.name, srv->port, srv->socket, CLIENT_FOUND_ROWS)) {
+        npg_log(LOG_ERR, "db", "connect to %s as %s failed: %s", db->where, conf->database.user,
+                mysql_error(db->my));
         npg_metric_add(&db_connect_failures, NULL, 1);
         mysql_close(db->my);
         free(db);
         return NPG_EDBDOWN;
     }
+    int rc = galera_setup(db, conf);
+    if (rc != NPG_OK) {
+        npg_db_close(&db);
+        return rc == NPG_EDB ? NPG_EDBDOWN : rc;
+    }
     *out = db;
     return NPG_OK;
+}
+
+int npg_db_open(const npg_conf_t *conf, npg_db_t **out)
+{
+    server_t srv = {.socket = conf->database.socket[0] ? conf->database.socket : NULL,
+                    .port = (unsigned)conf->database.port};
+    if (!srv.socket)
+        npg_strlcpy(srv.host, conf->database.host, sizeof(srv.host));
+    int rc = open_one(conf, &srv, out);
+    if (rc != NPG_EDBDOWN || !conf->database.nodes[0])
+        return rc;
+    /* the other cluster nodes, in the order given: the first that takes work wins */
+    char list[NPG_CONF_STRLEN];
+    npg_strlcpy(list, conf->database.nodes, sizeof(list));
+    for (char *save = NULL, *t = strtok_r(list, ", ", &save); t && rc == NPG_EDBDOWN;
+         t = strtok_r(NULL, ", ", &save)) {
+        if (parse_node(t, (unsigned)conf->database.port, &srv) != NPG_OK) {
+            npg_log(LOG_ERR, "db", "[database] nodes: '%s' is not host:port", t);
+            continue;
+        }
+        rc = open_one(conf, &srv, out);
+        if (rc == NPG_OK)
+            npg_log(LOG_NOTICE, "db", "connected to the cluster through %s", (*out)->where);
+    }
+    return rc;
 }
 
 void npg_db_close(npg_db_t **dbp)
@@ -446,6 +551,50 @@ int npg_db_begin(npg_db_t *db)
         return map_errno(db, mysql_errno(db->my), mysql_error(db->my), "begin");
     db->in_tx = true;
     return NPG_OK;
+}
+
+int npg_db_begin_snapshot(npg_db_t *db)
+{
+    if (db->broken)
+        return NPG_EDBDOWN;
+    int rc =
+        npg_db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0, NULL, NULL);
+    if (rc == NPG_OK)
+        rc = npg_db_exec(db, "START TRANSACTION WITH CONSISTENT SNAPSHOT", NULL, 0, NULL, NULL);
+    if (rc == NPG_OK)
+        db->in_tx = true;
+    return rc;
+}
+
+void npg_db_conflict_pause(int attempt)
+{
+    /* 2, 4, 8 ... ms, at most 256, times 0.5 to 1.5: two losers do not collide again */
+    unsigned int base = 1000u << (attempt < 8 ? attempt : 8), r = 0;
+    if (npg_random_bytes((unsigned char *)&r, sizeof(r)) != NPG_OK)
+        r = (unsigned int)attempt * 7919u;
+    usleep(base / 2 + r % (base + 1));
+}
+
+int npg_db_transact(npg_db_t *db, int (*fn)(npg_db_t *db, void *arg), void *arg)
+{
+    int rc = NPG_ECONFLICT;
+    for (int attempt = 0; rc == NPG_ECONFLICT && attempt < NPG_DB_TX_ATTEMPTS; attempt++) {
+        if (attempt)
+            npg_db_conflict_pause(attempt);
+        if ((rc = npg_db_begin(db)) != NPG_OK)
+            return rc;
+        rc = fn(db, arg);
+        if (rc == NPG_OK)
+            rc = npg_db_commit(db); /* a Galera certification conflict shows here */
+        else
+            npg_db_rollback(db);
+    }
+    return rc;
+}
+
+bool npg_db_is_galera(const npg_db_t *db)
+{
+    return db->galera;
 }
 
 int npg_db_commit(npg_db_t *db)

@@ -37,7 +37,12 @@ static inline npg_db_val_t npg_db_str(const char *s)
     (const npg_db_val_t[]){__VA_ARGS__},                                                           \
         sizeof((const npg_db_val_t[]){__VA_ARGS__}) / sizeof(npg_db_val_t)
 
-/* Connect with the [database] settings. Errors: NPG_EDBDOWN (with a log line saying why). */
+/*
+ * Connect with the [database] settings: the socket or host:port, then each of
+ * [database] nodes in turn (other Galera nodes). On a Galera node, a node that is
+ * not ready (wsrep_ready OFF) is passed over and each session gets wsrep_sync_wait.
+ * Errors: NPG_EDBDOWN (with a log line saying why).
+ */
 int npg_db_open(const npg_conf_t *conf, npg_db_t **out) NPG_WUR;
 /* Close and set *db to NULL; NULL is fine. */
 void npg_db_close(npg_db_t **db);
@@ -68,8 +73,28 @@ int npg_db_query_int(npg_db_t *db, const char *sql, const npg_db_val_t *params, 
                      int64_t *out) NPG_WUR;
 
 int npg_db_begin(npg_db_t *db) NPG_WUR;
+/*
+ * Commit. NPG_ECONFLICT: a deadlock, or on a Galera cluster a certification conflict
+ * (another node committed a write to the same rows first): nothing was committed and
+ * the transaction may be run again. NPG_EDBDOWN: the outcome is unknown.
+ */
 int npg_db_commit(npg_db_t *db) NPG_WUR;
 void npg_db_rollback(npg_db_t *db);
+/* A read-only transaction on one consistent snapshot (REPEATABLE READ); end it with rollback. */
+int npg_db_begin_snapshot(npg_db_t *db) NPG_WUR;
+
+#define NPG_DB_TX_ATTEMPTS 8
+/*
+ * Run fn in a transaction and commit; run it again, after a short random pause, while
+ * fn or the commit fails with NPG_ECONFLICT (deadlock, lock wait timeout, Galera
+ * certification conflict), NPG_DB_TX_ATTEMPTS times at most. fn must only touch the
+ * database, so running it again is safe. Returns fn's or the commit's result.
+ */
+int npg_db_transact(npg_db_t *db, int (*fn)(npg_db_t *db, void *arg), void *arg) NPG_WUR;
+/* Sleep before attempt number attempt (1, 2, ...) of a transaction that lost a conflict. */
+void npg_db_conflict_pause(int attempt);
+/* True when the connection's server is a Galera cluster node. */
+bool npg_db_is_galera(const npg_db_t *db);
 
 /* Run trusted SQL text without parameters (migrations only). */
 int npg_db_exec_script_stmt(npg_db_t *db, const char *sql) NPG_WUR;

@@ -37,6 +37,29 @@ static int parse_name(const uint8_t *pkt, size_t len, size_t *off, char *out, si
     return 0;
 }
 
+int npg_dns_skip_name(const uint8_t *pkt, size_t len, size_t *off)
+{
+    size_t o = *off, total = 0;
+    for (;;) {
+        if (o >= len)
+            return -1;
+        uint8_t l = pkt[o];
+        if (l == 0) {
+            *off = o + 1;
+            return 0;
+        }
+        if ((l & 0xC0) == 0xC0) {
+            if (o + 2 > len || (size_t)(get16(pkt + o) & 0x3FFF) >= o)
+                return -1;
+            *off = o + 2;
+            return 0;
+        }
+        if (l > 63 || (total += l + 1u) > 255)
+            return -1;
+        o += 1u + l;
+    }
+}
+
 int npg_dns_parse_query(const uint8_t *pkt, size_t len, npg_dns_query_t *q)
 {
     memset(q, 0, sizeof(*q));

@@ -11,11 +11,22 @@
 #define NPG_DNS_T_SOA 6
 #define NPG_DNS_T_NAPTR 35
 #define NPG_DNS_T_OPT 41
+#define NPG_DNS_T_IXFR 251
+#define NPG_DNS_T_AXFR 252
 #define NPG_DNS_T_ANY 255
 #define NPG_DNS_C_IN 1
 
-enum { NPG_DNS_NOERROR = 0, NPG_DNS_FORMERR = 1, NPG_DNS_SERVFAIL = 2, NPG_DNS_NXDOMAIN = 3,
-       NPG_DNS_NOTIMP = 4, NPG_DNS_REFUSED = 5, NPG_DNS_BADVERS = 16 };
+enum {
+    NPG_DNS_NOERROR = 0,
+    NPG_DNS_FORMERR = 1,
+    NPG_DNS_SERVFAIL = 2,
+    NPG_DNS_NXDOMAIN = 3,
+    NPG_DNS_NOTIMP = 4,
+    NPG_DNS_REFUSED = 5,
+    NPG_DNS_NOTAUTH = 9,
+    NPG_DNS_BADVERS = 16
+};
+#define NPG_DNS_OP_NOTIFY 4
 
 /* A parsed query. qname is lower case, dotted, no trailing dot ("" for the root). */
 typedef struct npg_dns_query {
@@ -35,6 +46,12 @@ typedef struct npg_dns_query {
  * for a packet that gets no answer at all (under 12 bytes, or a response).
  */
 int npg_dns_parse_query(const uint8_t *pkt, size_t len, npg_dns_query_t *q);
+
+/*
+ * Step over a name at *off that may end in a compression pointer (which must point
+ * back), at most 255 bytes of labels. NPG_OK (0) with *off past it, -1 when malformed.
+ */
+int npg_dns_skip_name(const uint8_t *pkt, size_t len, size_t *off);
 
 /* An answer being written; all writers stop (and set overflow) at cap. */
 typedef struct npg_dns_out {

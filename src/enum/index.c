@@ -231,7 +231,10 @@ static int lrn_row(const char *const *c, const size_t *l, size_t n, void *arg)
 int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
 {
     int64_t last = 0, count = 0;
-    int rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
+    /* one snapshot: the rows read are exactly the state at change id last */
+    int rc = npg_db_begin_snapshot(db);
+    if (rc == NPG_OK)
+        rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
                               &last);
     if (rc == NPG_OK)
         rc = npg_db_query_int(db, "SELECT COUNT(*) FROM routing", NULL, 0, &count);
@@ -240,8 +243,10 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     size_t nranges = 0;
     if (rc == NPG_OK)
         rc = load_small(db, &ops, &ranges, &nranges);
-    if (rc != NPG_OK)
+    if (rc != NPG_OK) {
+        npg_db_rollback(db);
         return rc;
+    }
     /* sized from the count, so 10M rows never need a copy at twice the size */
     vec_t pv = {.size = sizeof(ported_t), .cap = (size_t)count + 1024};
     if (!(pv.p = malloc(pv.cap * pv.size)))
@@ -251,6 +256,7 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
                                "SELECT number, operator_id FROM routing WHERE operator_id < 4096"
                                " ORDER BY number",
                                NULL, 0, ported_row, &pv);
+    npg_db_rollback(db); /* the snapshot only read */
     if (rc != NPG_OK) {
         free(ops), free(ranges), free(pv.p);
         return rc;
@@ -398,6 +404,7 @@ typedef struct follow_ctx {
     npg_enum_index_t *ix;
     int applied;
     bool unknown_op, stop;
+    uint64_t epoch; /* an epoch row met: its id, applied once operators and ranges reload */
     int rc;
 } follow_ctx_t;
 
@@ -428,6 +435,12 @@ static int change_row(const char *const *c, const size_t *l, size_t n, void *arg
         }
     }
     ix->in_gap = false;
+    if (strcmp(c[2], "epoch") == 0) { /* operators or ranges changed: reload before going on */
+        f->epoch = id;
+        f->stop = true;
+        f->applied++;
+        return 0;
+    }
     uint32_t op = OVERLAY_HOME;
     if (strcmp(c[2], "upsert") == 0) {
         unsigned long o = c[3] ? strtoul(c[3], NULL, 10) : MAX_OPS;
@@ -463,13 +476,18 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
     if (rc == NPG_OK)
         rc = f.rc;
     *applied = f.applied;
-    if (rc == NPG_OK && (refresh || f.unknown_op)) {
+    if (rc == NPG_OK && (refresh || f.unknown_op || f.epoch)) {
         npg_enum_op_t *ops;
         range_t *ranges;
         size_t n;
         rc = load_small(db, &ops, &ranges, &n);
         if (rc == NPG_OK)
             swap_small(ix, ops, ranges, n);
+    }
+    if (rc == NPG_OK && f.epoch) { /* the zone version moves only now, with the new tables */
+        pthread_rwlock_wrlock(&ix->lock);
+        ix->last_change = f.epoch;
+        pthread_rwlock_unlock(&ix->lock);
     }
     if (rc == NPG_OK && ix->used >= MERGE_AT)
         rc = overlay_merge(ix);
@@ -479,24 +497,29 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
 /* --- answers -------------------------------------------------------------------------- */
 
 /* The smallest home range holding number: its operator id, or -1. Caller holds a lock. */
-static int home_of(const npg_enum_index_t *ix, uint64_t number)
+static int ranges_home(const range_t *ranges, size_t nranges, uint64_t number)
 {
-    size_t lo = 0, hi = ix->nranges;
+    size_t lo = 0, hi = nranges;
     while (lo < hi) { /* first range starting after number */
         size_t mid = (lo + hi) / 2;
-        if (ix->ranges[mid].start <= number)
+        if (ranges[mid].start <= number)
             lo = mid + 1;
         else
             hi = mid;
     }
     int best = -1;
     uint64_t best_len = UINT64_MAX;
-    for (size_t i = lo; i-- > 0 && ix->ranges[i].max_end >= number;) {
-        const range_t *r = &ix->ranges[i];
+    for (size_t i = lo; i-- > 0 && ranges[i].max_end >= number;) {
+        const range_t *r = &ranges[i];
         if (r->end >= number && r->end - r->start < best_len)
             best = r->op, best_len = r->end - r->start;
     }
     return best;
+}
+
+static int home_of(const npg_enum_index_t *ix, uint64_t number)
+{
+    return ranges_home(ix->ranges, ix->nranges, number);
 }
 
 static const ported_t *base_find_ge(const npg_enum_index_t *ix, uint64_t number)
@@ -581,4 +604,139 @@ uint64_t npg_enum_index_last_change(npg_enum_index_t *ix)
     uint64_t id = ix->last_change;
     pthread_rwlock_unlock(&ix->lock);
     return id;
+}
+
+/* --- snapshots for zone transfers ---------------------------------------------------------- */
+
+struct npg_enum_snap {
+    uint64_t serial;
+    ported_t *ported; /* base and overlay merged, ascending */
+    size_t nported;
+    range_t *ranges;
+    size_t nranges;
+    range_t *merged; /* the union of the home ranges as disjoint intervals, ascending */
+    size_t nmerged;
+    uint64_t home_numbers; /* numbers in the union */
+    npg_enum_op_t *ops;
+};
+
+void npg_enum_snap_free(npg_enum_snap_t **sp)
+{
+    npg_enum_snap_t *s = *sp;
+    if (!s)
+        return;
+    free(s->ported);
+    free(s->ranges);
+    free(s->merged);
+    free(s->ops);
+    free(s);
+    *sp = NULL;
+}
+
+int npg_enum_index_snapshot(npg_enum_index_t *ix, npg_enum_snap_t **out)
+{
+    npg_enum_snap_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NPG_ENOMEM;
+    pthread_rwlock_rdlock(&ix->lock);
+    slot_t *ch = malloc((ix->used + 1) * sizeof(*ch));
+    s->ported = malloc((ix->nbase + ix->used + 1) * sizeof(*s->ported));
+    s->ranges = malloc((ix->nranges + 1) * sizeof(*s->ranges));
+    s->merged = malloc((ix->nranges + 1) * sizeof(*s->merged));
+    s->ops = malloc(MAX_OPS * sizeof(*s->ops));
+    if (!ch || !s->ported || !s->ranges || !s->merged || !s->ops) {
+        pthread_rwlock_unlock(&ix->lock);
+        free(ch);
+        npg_enum_snap_free(&s);
+        return NPG_ENOMEM;
+    }
+    size_t nch = 0, n = 0, i = 0, j = 0;
+    for (size_t k = 0; k < ix->nslots; k++)
+        if (ix->slots[k].number)
+            ch[nch++] = ix->slots[k];
+    qsort(ch, nch, sizeof(*ch), cmp_slot);
+    while (i < ix->nbase || j < nch) { /* as overlay_merge, into a copy */
+        if (j == nch || (i < ix->nbase && ix->base[i].number < ch[j].number)) {
+            s->ported[n++] = ix->base[i++];
+            continue;
+        }
+        if (i < ix->nbase && ix->base[i].number == ch[j].number)
+            i++;
+        if (ch[j].op != OVERLAY_HOME)
+            s->ported[n++] = (ported_t){.number = ch[j].number, .op = (uint16_t)ch[j].op};
+        j++;
+    }
+    s->nported = n;
+    memcpy(s->ranges, ix->ranges, ix->nranges * sizeof(*s->ranges));
+    s->nranges = ix->nranges;
+    memcpy(s->ops, ix->ops, MAX_OPS * sizeof(*s->ops));
+    s->serial = ix->last_change;
+    pthread_rwlock_unlock(&ix->lock);
+    free(ch);
+    for (size_t k = 0; k < s->nranges; k++) { /* ranges are sorted by start */
+        const range_t *r = &s->ranges[k];
+        if (s->nmerged && r->start <= s->merged[s->nmerged - 1].end + 1) {
+            if (r->end > s->merged[s->nmerged - 1].end)
+                s->merged[s->nmerged - 1].end = r->end;
+        } else {
+            s->merged[s->nmerged++] = *r;
+        }
+    }
+    for (size_t k = 0; k < s->nmerged; k++)
+        s->home_numbers += s->merged[k].end - s->merged[k].start + 1;
+    *out = s;
+    return NPG_OK;
+}
+
+uint64_t npg_enum_snap_serial(const npg_enum_snap_t *s)
+{
+    return s->serial;
+}
+
+uint64_t npg_enum_snap_size(const npg_enum_snap_t *s, bool home_numbers)
+{
+    return home_numbers ? s->nported + s->home_numbers : s->nported;
+}
+
+void npg_enum_snap_answer(const npg_enum_snap_t *s, uint64_t number, uint32_t op, bool home_numbers,
+                          npg_enum_answer_t *out)
+{
+    out->kind = NPG_ENUM_NONE;
+    if (!op && !home_numbers)
+        return; /* a number without a routing row is not in a zone of moved numbers only */
+    int home = ranges_home(s->ranges, s->nranges, number);
+    if (op && op < MAX_OPS && (int)op != home && s->ops[op].code[0]) {
+        out->kind = NPG_ENUM_PORTED;
+        out->op = s->ops[op];
+    } else if (home >= 0 && s->ops[home].code[0]) { /* as npg_enum_index_lookup answers */
+        out->kind = NPG_ENUM_HOME;
+        out->op = s->ops[home];
+    }
+}
+
+int npg_enum_snap_each(const npg_enum_snap_t *s, bool home_numbers,
+                       int (*fn)(uint64_t number, const npg_enum_answer_t *a, void *arg), void *arg)
+{
+    npg_enum_answer_t a;
+    size_t i = 0;
+    int rc = 0;
+    for (size_t k = 0; home_numbers && rc == 0 && k < s->nmerged; k++) {
+        const range_t *r = &s->merged[k];
+        for (; rc == 0 && i < s->nported && s->ported[i].number < r->start; i++) {
+            npg_enum_snap_answer(s, s->ported[i].number, s->ported[i].op, true, &a);
+            rc = a.kind == NPG_ENUM_NONE ? 0 : fn(s->ported[i].number, &a, arg);
+        }
+        for (uint64_t n = r->start; rc == 0 && n <= r->end && n >= r->start; n++) {
+            uint32_t op = 0;
+            if (i < s->nported && s->ported[i].number == n)
+                op = s->ported[i++].op;
+            npg_enum_snap_answer(s, n, op, true, &a);
+            rc = a.kind == NPG_ENUM_NONE ? 0 : fn(n, &a, arg);
+        }
+    }
+    for (; rc == 0 && i < s->nported; i++) {
+        npg_enum_snap_answer(s, s->ported[i].number, s->ported[i].op, home_numbers, &a);
+        rc = a.kind == NPG_ENUM_NONE ? 0 : fn(s->ported[i].number, &a, arg);
+    }
+    return rc;
 }

@@ -89,3 +89,31 @@ bool npg_enum_index_has_below(npg_enum_index_t *ix, uint64_t prefix, int ndigits
 void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out);
 /* The routing_changes id applied last (the SOA serial), cheaply. */
 uint64_t npg_enum_index_last_change(npg_enum_index_t *ix);
+
+/*
+ * A copy of the index at one change-log position, for a zone transfer: taken under the
+ * read lock (answers go on), then read without any lock. Free with npg_enum_snap_free.
+ */
+typedef struct npg_enum_snap npg_enum_snap_t;
+int npg_enum_index_snapshot(npg_enum_index_t *ix, npg_enum_snap_t **out) NPG_WUR;
+void npg_enum_snap_free(npg_enum_snap_t **snap);
+/* The routing_changes id it stands for (the zone's SOA serial). */
+uint64_t npg_enum_snap_serial(const npg_enum_snap_t *snap);
+/* How many numbers a transfer carries: moved ones, and with home_numbers every home one too. */
+uint64_t npg_enum_snap_size(const npg_enum_snap_t *snap, bool home_numbers);
+
+/*
+ * The answer for number as if its routing row named operator id op (0: no row), with
+ * the snapshot's operators and home ranges: what npenumd answers. Without home_numbers
+ * a number with no row has no answer (a zone of moved numbers only).
+ */
+void npg_enum_snap_answer(const npg_enum_snap_t *snap, uint64_t number, uint32_t op,
+                          bool home_numbers, npg_enum_answer_t *out);
+
+/*
+ * Every number with an answer, ascending: the moved ones and, with home_numbers, every
+ * number of every home range. fn returns non-zero to stop (returned).
+ */
+int npg_enum_snap_each(const npg_enum_snap_t *snap, bool home_numbers,
+                       int (*fn)(uint64_t number, const npg_enum_answer_t *a, void *arg),
+                       void *arg);

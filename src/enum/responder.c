@@ -2,10 +2,12 @@
 #include "enum/responder.h"
 
 #include <ldns/ldns.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/util.h"
 #include "enum/dnswire.h"
 #include "metrics/metrics.h"
@@ -34,6 +36,8 @@ struct npg_enum_responder {
     size_t nns;
     ldns_rr_list *statics; /* every record of the static zones */
     ldns_rr_list *static_soas;
+    npg_tsig_key_t key; /* transfers, NOTIFY and signed queries */
+    bool has_key;
 };
 
 /* A label as host names have it (RFC 1123): letters, digits, inner hyphens. */
@@ -184,6 +188,10 @@ int npg_enum_responder_new(const npg_conf_t *conf, npg_enum_index_t *ix, npg_enu
         npg_strlcpy(r->ns[r->nns++], t, sizeof(r->ns[0]));
     if (rc == NPG_OK && conf->enumd.static_zones[0])
         rc = load_statics(r, conf->enumd.static_zones, err, errlen);
+    if (rc == NPG_OK && conf->enumd.tsig_key_file[0]) {
+        rc = npg_tsig_key_load(conf->enumd.tsig_key_file, &r->key, err, errlen);
+        r->has_key = rc == NPG_OK;
+    }
     if (rc != NPG_OK) {
         npg_enum_responder_free(&r);
         return rc;
@@ -199,6 +207,7 @@ void npg_enum_responder_free(npg_enum_responder_t **rp)
         return;
     ldns_rr_list_deep_free(r->statics);
     ldns_rr_list_deep_free(r->static_soas);
+    OPENSSL_cleanse(&r->key, sizeof(r->key));
     free(r);
     *rp = NULL;
 }
@@ -237,13 +246,13 @@ static const enum_zone_t *find_zone(const npg_enum_responder_t *r, const uint8_t
     return NULL;
 }
 
-static void put_soa(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner, uint32_t ttl)
+void npg_enum_responder_put_soa(const npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner,
+                                uint32_t ttl, uint32_t serial)
 {
-    uint64_t serial = npg_enum_index_last_change(r->ix);
     size_t at = npg_dns_rr_begin(o, owner, NPG_DNS_T_SOA, ttl);
     npg_dns_put_name(o, r->nns ? r->ns[0] : ".");
     npg_dns_put_name(o, r->conf->enumd.soa_rname);
-    npg_dns_put_u32(o, (uint32_t)(serial ? serial : 1)); /* moves with routing */
+    npg_dns_put_u32(o, serial);
     npg_dns_put_u32(o, 3600);
     npg_dns_put_u32(o, 600);
     npg_dns_put_u32(o, 604800);
@@ -251,12 +260,69 @@ static void put_soa(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner, u
     npg_dns_rr_end(o, at);
 }
 
+uint32_t npg_enum_serial(uint64_t change_id)
+{
+    return (uint32_t)(change_id ? change_id : 1); /* moves with routing; never 0 */
+}
+
+static void put_soa(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner, uint32_t ttl)
+{
+    npg_enum_responder_put_soa(r, o, owner, ttl,
+                               npg_enum_serial(npg_enum_index_last_change(r->ix)));
+}
+
+void npg_enum_responder_put_ns(const npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner,
+                               size_t i)
+{
+    if (i >= r->nns)
+        return;
+    size_t at = npg_dns_rr_begin(o, owner, NPG_DNS_T_NS, 3600);
+    npg_dns_put_name(o, r->ns[i]);
+    npg_dns_rr_end(o, at);
+}
+
+size_t npg_enum_responder_nns(const npg_enum_responder_t *r)
+{
+    return r->nns;
+}
+
+const char *npg_enum_responder_apex(const npg_enum_responder_t *r, const uint8_t *wire, size_t len)
+{
+    for (size_t i = 0; i < r->nzones; i++) {
+        const enum_zone_t *z = &r->zones[i];
+        if (z->wire_len != len)
+            continue;
+        size_t k = 0;
+        for (; k < len; k++) {
+            uint8_t c = wire[k];
+            if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != z->wire[k])
+                break;
+        }
+        if (k == len)
+            return z->digits;
+    }
+    return NULL;
+}
+
+size_t npg_enum_responder_nzones(const npg_enum_responder_t *r)
+{
+    return r->nzones;
+}
+
+const char *npg_enum_responder_zone_name(const npg_enum_responder_t *r, size_t i)
+{
+    return i < r->nzones ? r->zones[i].name : NULL;
+}
+
+const npg_tsig_key_t *npg_enum_responder_key(const npg_enum_responder_t *r)
+{
+    return r->has_key ? &r->key : NULL;
+}
+
 static void put_ns(npg_enum_responder_t *r, npg_dns_out_t *o, uint16_t owner)
 {
     for (size_t i = 0; i < r->nns; i++) {
-        size_t at = npg_dns_rr_begin(o, owner, NPG_DNS_T_NS, 3600);
-        npg_dns_put_name(o, r->ns[i]);
-        npg_dns_rr_end(o, at);
+        npg_enum_responder_put_ns(r, o, owner, i);
         o->ancount++;
     }
 }
@@ -411,8 +477,8 @@ static size_t truncated(npg_enum_responder_t *r, const npg_dns_query_t *q, npg_d
     return npg_dns_finish(o);
 }
 
-static size_t respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
-                      size_t cap, bool udp, uint16_t *qtype, int *parse_rc)
+static size_t respond_plain(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
+                            size_t cap, bool udp, size_t reserve, uint16_t *qtype, int *parse_rc)
 {
     npg_dns_query_t q;
     int rc = npg_dns_parse_query(pkt, len, &q);
@@ -426,6 +492,7 @@ static size_t respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, u
         limit = want < 512 ? 512 : want > max ? max : want;
         limit = limit < cap ? limit : cap;
     }
+    limit -= reserve < limit - 12 ? reserve : 0; /* room for the TSIG record of a signed query */
     npg_dns_out_t o = {.buf = out, .cap = limit};
     if (rc != NPG_DNS_NOERROR) {
         npg_dns_begin(&o, pkt, &q, false, rc & 0xF);
@@ -504,12 +571,55 @@ void npg_enum_register_metrics(void)
     npg_metric_register(&dropped);
 }
 
+/*
+ * A query signed with TSIG (a secondary's SOA check before a transfer): verified with
+ * our key, answered as if unsigned, and the answer signed with the query's MAC.
+ */
+static size_t respond_signed(npg_enum_responder_t *r, const uint8_t *pkt, size_t len,
+                             const npg_tsig_rr_t *rr, uint8_t *out, size_t cap, bool udp,
+                             uint16_t *qtype, int *parse_rc)
+{
+    size_t qend = NPG_DNS_HDR;
+    uint16_t qd = (uint16_t)(pkt[4] << 8 | pkt[5]);
+    if (qd == 1 && (npg_dns_skip_name(pkt, rr->offset, &qend) != 0 || qend + 4 > rr->offset))
+        return 0;
+    qend += qd == 1 ? 4 : 0;
+    time_t now = time(NULL);
+    int terr = r->has_key ? npg_tsig_verify(pkt, len, rr, &r->key, now) : NPG_TSIG_BADKEY;
+    if (terr) {
+        npg_log_debug("enum", "signed query refused: TSIG error %d", terr);
+        return r->has_key || terr != NPG_TSIG_BADKEY
+                   ? npg_tsig_refusal(pkt, qend, rr, &r->key, terr, now, out, cap)
+                   : npg_tsig_refusal(pkt, qend, rr, &(npg_tsig_key_t){0}, terr, now, out, cap);
+    }
+    uint8_t plain[65535];
+    memcpy(plain, pkt, rr->offset); /* the query without its TSIG record */
+    uint16_t ar = (uint16_t)((pkt[10] << 8 | pkt[11]) - 1);
+    plain[10] = (uint8_t)(ar >> 8), plain[11] = (uint8_t)ar;
+    size_t reserve = npg_tsig_size(&r->key);
+    size_t n = respond_plain(r, plain, rr->offset, out, cap, udp, reserve, qtype, parse_rc);
+    uint8_t mac[NPG_TSIG_MAX_MAC];
+    size_t mac_len = 0;
+    size_t limit = udp ? n + reserve : cap;
+    if (n && npg_tsig_sign(out, &n, limit < cap ? limit : cap, &r->key, rr->mac, rr->mac_len, false,
+                           now, 0, mac, &mac_len) != NPG_OK)
+        return 0;
+    return n;
+}
+
 size_t npg_enum_respond(npg_enum_responder_t *r, const uint8_t *pkt, size_t len, uint8_t *out,
                         size_t cap, bool udp)
 {
     uint16_t qtype = 0;
     int parse_rc = 0;
-    size_t n = respond(r, pkt, len, out, cap, udp, &qtype, &parse_rc);
+    size_t n;
+    npg_tsig_rr_t rr;
+    /* only a query with an additional record can be signed: the usual one costs nothing more */
+    if (len >= NPG_DNS_HDR && !(pkt[2] & 0x80) && (pkt[10] || pkt[11]) &&
+        npg_tsig_find(pkt, len, &rr) == NPG_OK && rr.present)
+        n = respond_signed(r, pkt, len, &rr, out, cap, udp, &qtype, &parse_rc);
+    else
+        n = respond_plain(r, pkt, len, out, cap, udp, 0, &qtype, &parse_rc);
     if (!n) {
         npg_metric_add(&dropped, NULL, 1);
         return 0;

@@ -20,6 +20,7 @@
 #include "enum/index.h"
 #include "enum/responder.h"
 #include "metrics/metrics.h"
+#include "enum/xfr.h"
 
 #define MAX_UDP_THREADS 256
 #define FOLLOW_BATCH 20000
@@ -29,6 +30,8 @@ struct npg_enum_server {
     const npg_conf_t *conf;
     npg_enum_index_t *ix;
     npg_enum_responder_t *resp;
+    npg_enum_xfr_t *xfr;
+    npg_enum_notify_t *notify;
     atomic_bool stopping;
     int udp[MAX_UDP_THREADS];
     pthread_t udp_threads[MAX_UDP_THREADS];
@@ -192,6 +195,32 @@ static void tcp_unlink(npg_enum_server_t *s, tcp_client_t *c)
     pthread_mutex_unlock(&s->tcp_lock);
 }
 
+/* One message of a transfer, length-prefixed. */
+static int tcp_send_msg(const uint8_t *msg, size_t len, void *arg)
+{
+    int fd = *(int *)arg;
+    uint8_t lb[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+    struct iovec iov[2] = {{.iov_base = lb, .iov_len = 2},
+                           {.iov_base = (void *)msg, .iov_len = len}};
+    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+    size_t want = len + 2;
+    while (want > 0) { /* a blocking socket with SO_SNDTIMEO: a stalled secondary times out */
+        ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+        if (n <= 0)
+            return NPG_EIO;
+        want -= (size_t)n;
+        while (n > 0 && mh.msg_iovlen) {
+            size_t take = (size_t)n < mh.msg_iov->iov_len ? (size_t)n : mh.msg_iov->iov_len;
+            mh.msg_iov->iov_base = (uint8_t *)mh.msg_iov->iov_base + take;
+            mh.msg_iov->iov_len -= take;
+            n -= (ssize_t)take;
+            if (mh.msg_iov->iov_len == 0)
+                mh.msg_iov++, mh.msg_iovlen--;
+        }
+    }
+    return NPG_OK;
+}
+
 /*
  * Length-prefixed queries until the client closes or idles (RFC 7766): each query, length
  * and message, must arrive whole within tcp_idle_ms of the moment the connection became
@@ -211,6 +240,15 @@ static void *tcp_client_main(void *arg)
         size_t qlen = (size_t)(lb[0] << 8 | lb[1]);
         if (qlen == 0 || !read_until(s, c->fd, in, qlen, deadline))
             break;
+        if (npg_xfr_is_request(in, qlen)) { /* AXFR or IXFR: many messages */
+            char what[300];
+            int rc = npg_enum_xfr_serve(s->xfr, in, qlen, tcp_send_msg, &c->fd, what, sizeof(what));
+            npg_log(rc == NPG_OK ? LOG_NOTICE : LOG_WARNING, "enum", "%s%s%s", what,
+                    rc == NPG_OK ? "" : ": ", rc == NPG_OK ? "" : npg_strerror(rc));
+            if (rc != NPG_OK)
+                break;
+            continue;
+        }
         size_t len = npg_enum_respond(s->resp, in, qlen, out + 2, 65535, false);
         if (!len)
             continue;
@@ -382,6 +420,7 @@ static void *follower_main(void *arg)
             down_logged = true;
             continue;
         }
+        npg_enum_notify_changed(s->notify, npg_enum_index_last_change(s->ix));
         if (down_logged)
             npg_log(LOG_NOTICE, "enum", "database back: caught up");
         down_logged = false;
@@ -442,6 +481,10 @@ int npg_enum_server_start(const npg_conf_t *conf, npg_enum_server_t **out)
     if (rc == NPG_OK && (rc = npg_enum_responder_new(conf, s->ix, &s->resp, err, sizeof(err))))
         npg_log(LOG_ERR, "enum", "%s", err);
     if (rc == NPG_OK)
+        rc = npg_enum_xfr_new(conf, s->ix, s->resp, &s->xfr);
+    if (rc == NPG_OK)
+        rc = npg_enum_notify_start(conf, s->resp, &s->notify);
+    if (rc == NPG_OK)
         rc = load_index(s);
     if (rc == NPG_OK)
         rc = bind_socket(conf, SOCK_STREAM, &s->tcp);
@@ -501,6 +544,8 @@ void npg_enum_server_wait(npg_enum_server_t **sp)
     if (s->tcp >= 0)
         close(s->tcp);
     npg_metrics_collector_remove(collect, s);
+    npg_enum_notify_stop(&s->notify);
+    npg_enum_xfr_free(&s->xfr);
     npg_enum_responder_free(&s->resp);
     npg_enum_index_free(&s->ix);
     pthread_mutex_destroy(&s->tcp_lock);

@@ -32,3 +32,5 @@ int ctl_hook_replay(ctl_t *ctl, int argc, char **argv);
  * ctl_status_run sets up on its own, so it runs without a database. */
 int ctl_status(ctl_t *ctl, int argc, char **argv);
 int ctl_status_run(const char *conf_path, int argc, char **argv);
+/* reconcile [--range A-B] [--fix] [--report FILE]: exit 0 no drift left, 3 drift left. */
+int ctl_reconcile(ctl_t *ctl, int argc, char **argv);

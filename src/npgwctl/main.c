@@ -17,6 +17,7 @@
 #include "porting/alarm.h"
 #include "porting/port.h"
 #include "porting/query.h"
+#include "routing/routing.h"
 #include "npgwctl/ctl.h"
 
 typedef int (*cmd_fn)(ctl_t *ctl, int argc, char **argv);
@@ -93,7 +94,7 @@ static int cmd_operator_add(ctl_t *ctl, int argc, char **argv)
         }
         i++;
     }
-    int rc = npg_operator_put(ctl->db, &op);
+    int rc = npg_routing_operator_put(ctl->db, &op);
     if (rc != NPG_OK)
         return ctl_fail(rc, "operator add (code: 2-10 capitals/digits, rn: digits, naptr: sip|tel,"
                             " rn-format: global|bare)");
@@ -127,7 +128,7 @@ static int cmd_range_add(ctl_t *ctl, int argc, char **argv)
                             &last, &count);
     if (rc != NPG_OK)
         return ctl_fail(rc, "range (digits, same length, end not before start)");
-    rc = npg_operator_range_add(ctl->db, argv[0], first, last, argc > 3 ? argv[3] : "mobile");
+    rc = npg_routing_range_add(ctl->db, argv[0], first, last, argc > 3 ? argv[3] : "mobile");
     if (rc != NPG_OK)
         return ctl_fail(rc, "range add");
     printf("range %llu-%llu (%ld numbers) belongs to %s\n", (unsigned long long)first,
@@ -436,6 +437,9 @@ static const cmd_t commands[] = {
     {"hook", "remove", 1, ctl_hook_remove, "NAME"},
     {"hook", "parked", 0, ctl_hook_parked, "(webhook, charging and SMS deliveries given up)"},
     {"hook", "replay", 1, ctl_hook_replay, "ID|--all (send parked deliveries again)"},
+    {"reconcile", "", 0, ctl_reconcile,
+     "[--range FIRST-LAST] [--fix] [--report FILE] [--clearinghouse NAME] (drift report, JSON;"
+     " exit 3 when drift is left)"},
 };
 
 static void usage(FILE *out)
@@ -485,16 +489,22 @@ int main(int argc, char **argv)
         return adapter_ctl(a, conf_path, argc - optind - 1, argv + optind + 1);
     if (argc - optind >= 1 && strcmp(argv[optind], "status") == 0)
         return ctl_status_run(conf_path, 0, NULL); /* before the database: it may be down */
-    if (argc - optind < 2) {
+    if (argc - optind < 1) {
         usage(stderr);
         return 2;
     }
-    const char *group = argv[optind], *name = argv[optind + 1];
+    const char *group = argv[optind], *name = argc - optind > 1 ? argv[optind + 1] : "";
     const cmd_t *cmd = NULL;
-    for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++)
-        if (strcmp(commands[i].group, group) == 0 && strcmp(commands[i].name, name) == 0)
+    int words = 2; /* group and name; a command without a name ("reconcile") takes one */
+    for (size_t i = 0; i < NPG_ARRAY_LEN(commands); i++) {
+        if (strcmp(commands[i].group, group) != 0)
+            continue;
+        if (!commands[i].name[0])
+            cmd = &commands[i], words = 1;
+        else if (strcmp(commands[i].name, name) == 0)
             cmd = &commands[i];
-    int nargs = argc - optind - 2;
+    }
+    int nargs = argc - optind - words;
     if (!cmd || nargs < cmd->min_args) {
         usage(stderr);
         return 2;
@@ -516,7 +526,7 @@ int main(int argc, char **argv)
         npg_hooks_free(&hooks);
         return ctl_fail(rc, "database");
     }
-    int ret = cmd->fn(&ctl, nargs, argv + optind + 2);
+    int ret = cmd->fn(&ctl, nargs, argv + optind + words);
     npg_db_close(&ctl.db);
     npg_porting_free(&ctl.pt);
     npg_hooks_free(&hooks);

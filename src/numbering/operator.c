@@ -20,24 +20,19 @@ int npg_operator_put(npg_db_t *db, const npg_operator_t *op)
         (strcmp(op->naptr_form, "sip") != 0 && strcmp(op->naptr_form, "tel") != 0) ||
         (strcmp(op->rn_format, "global") != 0 && strcmp(op->rn_format, "bare") != 0))
         return NPG_EINVAL;
-    int rc = npg_db_begin(db);
-    if (rc != NPG_OK)
-        return rc;
-    rc = npg_db_exec(db,
-                     "INSERT INTO operators (code, name, routing_number, ims_domain, naptr_form,"
-                     " rn_format, is_self) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
-                     " name = VALUES(name), routing_number = VALUES(routing_number),"
-                     " ims_domain = VALUES(ims_domain), naptr_form = VALUES(naptr_form),"
-                     " rn_format = VALUES(rn_format), is_self = VALUES(is_self)",
-                     NPG_DB_P(NPG_DB_S(op->code), NPG_DB_S(op->name), NPG_DB_S(op->routing_number),
-                              NPG_DB_S(op->ims_domain), NPG_DB_S(op->naptr_form),
-                              NPG_DB_S(op->rn_format), NPG_DB_I(op->is_self)),
-                     NULL, NULL);
+    int rc =
+        npg_db_exec(db,
+                    "INSERT INTO operators (code, name, routing_number, ims_domain, naptr_form,"
+                    " rn_format, is_self) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                    " name = VALUES(name), routing_number = VALUES(routing_number),"
+                    " ims_domain = VALUES(ims_domain), naptr_form = VALUES(naptr_form),"
+                    " rn_format = VALUES(rn_format), is_self = VALUES(is_self)",
+                    NPG_DB_P(NPG_DB_S(op->code), NPG_DB_S(op->name), NPG_DB_S(op->routing_number),
+                             NPG_DB_S(op->ims_domain), NPG_DB_S(op->naptr_form),
+                             NPG_DB_S(op->rn_format), NPG_DB_I(op->is_self)),
+                    NULL, NULL);
     if (rc == NPG_OK)
         rc = npg_numbering_bump(db); /* every process's snapshot carries the operators too */
-    if (rc == NPG_OK)
-        return npg_db_commit(db);
-    npg_db_rollback(db);
     return rc;
 }
 
@@ -75,7 +70,7 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
     return NPG_OK;
 }
 
-int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+int npg_operator_range_put(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
                            const char *number_type)
 {
     npg_operator_t op;
@@ -89,8 +84,6 @@ int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint6
     int rc = npg_operator_get(db, code, &op);
     if (rc != NPG_OK)
         return rc;
-    if ((rc = npg_db_begin(db)) != NPG_OK)
-        return rc;
     rc = npg_db_exec(
         db,
         "INSERT INTO operator_ranges (operator_id, range_start, range_end,"
@@ -100,6 +93,16 @@ int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint6
         NULL);
     if (rc == NPG_OK)
         rc = npg_numbering_bump(db); /* every process reloads its home ranges */
+    return rc;
+}
+
+int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                           const char *number_type)
+{
+    int rc = npg_db_begin(db);
+    if (rc != NPG_OK)
+        return rc;
+    rc = npg_operator_range_put(db, code, first, last, number_type);
     if (rc == NPG_OK)
         return npg_db_commit(db);
     npg_db_rollback(db);

@@ -25,13 +25,19 @@ void npg_operator_from_row(const char *const *cells, npg_operator_t *out);
 /* True for 2..10 capitals or digits. */
 bool npg_operator_code_valid(const char *code);
 
-/* Insert or update (by code). Errors: NPG_EINVAL for a bad code, rn, form or rn format. */
+/* Insert or update (by code), inside the caller's transaction (npg_routing_operator_put
+ * logs the change with it). Errors: NPG_EINVAL for a bad code, rn, form or rn format. */
 int npg_operator_put(npg_db_t *db, const npg_operator_t *op) NPG_WUR;
 /* Load by code. Errors: NPG_ENOTFOUND. */
 int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out) NPG_WUR;
 /* Add a home range (E.164 ends, same length), in a transaction of its own. Re-adding the
- * same range updates its owner. Who serves a number: numbering/numbering.h. */
+ * same range updates its owner. Who serves a number: numbering/numbering.h. Operators and
+ * ranges shape the ENUM zone: to keep zone transfers exact, change them through
+ * routing/routing.h (npg_routing_operator_put, npg_routing_range_add). */
 int npg_operator_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                           const char *number_type) NPG_WUR;
+/* The same inside the caller's transaction. */
+int npg_operator_range_put(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
                            const char *number_type) NPG_WUR;
 
 /* Every operator (code, name, routing_number, ims_domain, naptr_form, rn_format, is_self),

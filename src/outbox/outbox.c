@@ -73,7 +73,9 @@ static int claim(npg_outbox_t *ob, npg_db_t *db, npg_db_rows_t **rows)
         npg_db_rollback(db);
         npg_db_rows_free(rows);
     }
-    return rc;
+    /* Another dispatcher (on another Galera node: SKIP LOCKED is node-local) leased the
+     * same row and committed first: it delivers, we claimed nothing. */
+    return rc == NPG_ECONFLICT ? NPG_OK : rc;
 }
 
 static int64_t backoff_ms(const npg_conf_t *conf, int attempts)
@@ -84,17 +86,27 @@ static int64_t backoff_ms(const npg_conf_t *conf, int attempts)
     return d < conf->outbox.retry_max_ms ? d : conf->outbox.retry_max_ms;
 }
 
-/* Close the row (done, failed or back to pending) and run the handler's hook, in one transaction. */
-static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
-                  const npg_outbox_item_t *item, int outcome, const char *result)
+struct settle_args {
+    npg_outbox_t *ob;
+    const npg_outbox_handler_t *h;
+    const npg_outbox_item_t *item;
+    int outcome;
+    const char *result;
+};
+
+static int settle_tx(npg_db_t *db, void *arg)
 {
+    const struct settle_args *a = arg;
+    npg_outbox_t *ob = a->ob;
+    const npg_outbox_handler_t *h = a->h;
+    const npg_outbox_item_t *item = a->item;
+    int outcome = a->outcome;
+    const char *result = a->result;
     int max = h && h->max_attempts > 0 ? h->max_attempts : ob->conf->outbox.max_attempts;
     void *ctx = h && h->ctx ? h->ctx : ob->ctx;
     bool permanent = outcome == NPG_EINVAL || outcome == NPG_ENOTSUP || outcome == NPG_ENOTFOUND ||
                      outcome == NPG_EXML || item->attempts >= max;
-    int rc = npg_db_begin(db);
-    if (rc != NPG_OK)
-        return rc;
+    int rc;
     if (outcome == NPG_OK) {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET state = 'done', done_at = NOW(3), lease_until = NULL,"
@@ -120,10 +132,6 @@ static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
         if (rc == NPG_OK && h && h->retrying)
             rc = h->retrying(ctx, db, item, result);
     }
-    if (rc == NPG_OK)
-        rc = npg_db_commit(db);
-    else
-        npg_db_rollback(db);
     return rc;
 }
 
@@ -159,6 +167,18 @@ static void observe(const char *kind, bool delivered, int64_t age_us, uint64_t t
     if (delivered)
         npg_metric_observe_ns(&lag_seconds, NPG_METRIC_V(kind),
                               (uint64_t)(age_us > 0 ? age_us : 0) * 1000 + took_ns);
+}
+
+/*
+ * Close the row (done, failed or back to pending) and run the handler's hook, in one
+ * transaction, run again when it loses a conflict (a port changed by another instance):
+ * a row left leased would be delivered a second time when its lease runs out.
+ */
+static int settle(npg_outbox_t *ob, npg_db_t *db, const npg_outbox_handler_t *h,
+                  const npg_outbox_item_t *item, int outcome, const char *result)
+{
+    struct settle_args a = {ob, h, item, outcome, result};
+    return npg_db_transact(db, settle_tx, &a);
 }
 
 int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/log.h"
 #include "common/util.h"
@@ -134,15 +133,14 @@ int port_insert(npg_db_t *db, port_row_t *row)
     return rc;
 }
 
-#define TX_ATTEMPTS 4
-
 int port_tx(npg_db_t *db, int (*fn)(npg_db_t *, npg_porting_t *, void *, char *, size_t),
             npg_porting_t *pt, void *arg, char *err, size_t errlen)
 {
     int rc = NPG_ECONFLICT;
-    for (int attempt = 0; rc == NPG_ECONFLICT && attempt < TX_ATTEMPTS; attempt++) {
+    /* A lost race (deadlock, a changed state, a Galera certification conflict) runs again. */
+    for (int attempt = 0; rc == NPG_ECONFLICT && attempt < NPG_DB_TX_ATTEMPTS; attempt++) {
         if (attempt)
-            usleep(1000u << (2 * attempt)); /* 4, 16, 64 ms: let the winner commit */
+            npg_db_conflict_pause(attempt); /* random: let the winner commit */
         err[0] = '\0';
         rc = npg_db_begin(db);
         if (rc != NPG_OK) {

@@ -18,31 +18,36 @@ typedef struct pending {
     const char *type; /* "mobile" or "fixed" (static strings) */
 } pending_t;
 
-#define CH1 "(?, 'upsert', ?, ?, ?, 'import')"
+#define CH1                                                                                        \
+    "(?, ?, 'upsert', ?, ?, (SELECT operator_id FROM routing WHERE number = ?), ?, 'import')"
 #define CH10 CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1
 #define RT1 "(?, ?, ?, ?, 'import', NULL, ?)"
 #define RT10 RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1
 #define X10(a) a "," a "," a "," a "," a "," a "," a "," a "," a "," a
 
 /*
- * CHUNK rows in two statements. The change-log ids of one multi-row INSERT are
- * consecutive when innodb_autoinc_lock_mode is 0 or 1 (checked by the caller),
- * so row i's change is first_id + i.
+ * CHUNK rows in two statements, with CHUNK consecutive change-log ids taken first: row i's
+ * change is first + i. prev_operator_id is read before the routing rows change, so a chunk
+ * never holds a number twice (the caller flushes first).
  */
 static int write_chunk(npg_db_t *db, const pending_t *p)
 {
-    npg_db_val_t ch[CHUNK * 4], rt[CHUNK * 5];
-    for (size_t i = 0; i < CHUNK; i++) {
-        ch[4 * i] = NPG_DB_U(p[i].number);
-        ch[4 * i + 1] = NPG_DB_U(p[i].op->id);
-        ch[4 * i + 2] = NPG_DB_S(p[i].op->routing_number);
-        ch[4 * i + 3] = NPG_DB_S(p[i].type);
-    }
+    npg_db_val_t ch[CHUNK * 6], rt[CHUNK * 5];
     uint64_t first = 0;
-    int rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (number, op, operator_id, routing_number,"
-                         " number_type, source) VALUES " X10(CH10),
-                         ch, CHUNK * 4, NULL, &first);
+    int rc = npg_routing_take_serials(db, CHUNK, &first);
+    for (size_t i = 0; i < CHUNK; i++) {
+        ch[6 * i] = NPG_DB_U(first + i);
+        ch[6 * i + 1] = NPG_DB_U(p[i].number);
+        ch[6 * i + 2] = NPG_DB_U(p[i].op->id);
+        ch[6 * i + 3] = NPG_DB_S(p[i].op->routing_number);
+        ch[6 * i + 4] = NPG_DB_U(p[i].number);
+        ch[6 * i + 5] = NPG_DB_S(p[i].type);
+    }
+    if (rc == NPG_OK)
+        rc = npg_db_exec(db,
+                         "INSERT INTO routing_changes (id, number, op, operator_id, routing_number,"
+                         " prev_operator_id, number_type, source) VALUES " X10(CH10),
+                         ch, CHUNK * 6, NULL, NULL);
     for (size_t i = 0; rc == NPG_OK && i < CHUNK; i++) {
         rt[5 * i] = NPG_DB_U(p[i].number);
         rt[5 * i + 1] = NPG_DB_U(p[i].op->id);
@@ -130,7 +135,6 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     npg_homes_t *homes = NULL;
     pending_t pend[CHUNK];
     size_t npend = 0;
-    int64_t lock_mode = 2;
     char *line = NULL, why[256];
     size_t cap = 0, in_tx = 0;
     unsigned long lineno = 0;
@@ -140,9 +144,6 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     if (!cache)
         return NPG_ENOMEM;
     rc = npg_homes_get(db, &homes); /* a row going home needs no look-up of its own */
-    if (rc == NPG_OK)
-        rc = npg_db_query_int(db, "SELECT @@innodb_autoinc_lock_mode", NULL, 0, &lock_mode);
-    bool chunks = lock_mode < 2; /* interleaved ids: row by row */
     while (rc == NPG_OK && getline(&line, &cap, in) >= 0) {
         lineno++;
         uint64_t number;
@@ -161,9 +162,14 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
         if (rc == NPG_OK) {
             const char *home = npg_homes_owner(homes, number);
             type = strcmp(type, "fixed") == 0 ? "fixed" : "mobile";
-            if (!chunks || (home && strcmp(home, op->code) == 0)) /* going home: no row */
+            bool repeat = false;
+            for (size_t i = 0; i < npend; i++)
+                repeat = repeat || pend[i].number == number;
+            if (repeat) /* the earlier line is written first: its change comes first */
+                rc = flush(db, pend, &npend);
+            if (rc == NPG_OK && home && strcmp(home, op->code) == 0) /* going home: no row */
                 rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
-            else
+            else if (rc == NPG_OK)
                 pend[npend++] = (pending_t){.number = number, .op = op, .type = type};
         }
         if (rc == NPG_OK && npend == CHUNK)

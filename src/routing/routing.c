@@ -11,19 +11,66 @@
 #include "enum/publish.h"
 #include "numbering/numbering.h"
 
+int npg_routing_take_serials(npg_db_t *db, uint64_t n, uint64_t *first)
+{
+    uint64_t affected = 0, last = 0;
+    /* LAST_INSERT_ID(expr) hands the new value back through this connection only. */
+    int rc = npg_db_exec(db,
+                         "UPDATE routing_serial SET serial = LAST_INSERT_ID(serial + ?)"
+                         " WHERE id = 1",
+                         NPG_DB_P(NPG_DB_U(n)), &affected, &last);
+    if (rc == NPG_OK && affected != 1)
+        return NPG_ENOTFOUND; /* db/012_scale.sql not applied */
+    if (rc == NPG_OK)
+        *first = last - n + 1;
+    return rc;
+}
+
+/* The number's routing row operator (0: no row), locked until commit. */
+static int current_op(npg_db_t *db, uint64_t number, uint64_t *op)
+{
+    int64_t v = 0;
+    int rc = npg_db_query_int(db, "SELECT operator_id FROM routing WHERE number = ? FOR UPDATE",
+                              NPG_DB_P(NPG_DB_U(number)), &v);
+    *op = rc == NPG_OK ? (uint64_t)v : 0;
+    return rc == NPG_ENOTFOUND ? NPG_OK : rc;
+}
+
+/*
+ * One change-log row with the next serial as its id. The counter is taken first, so
+ * every writer of routing rows holds it before their row locks: no deadlock between two.
+ */
 static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_operator_t *to,
                       const char *lrn, const char *number_type, const char *source,
                       uint64_t *change_id)
 {
-    return npg_db_exec(db,
-                       "INSERT INTO routing_changes (number, op, operator_id, routing_number, lrn,"
-                       " number_type, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       NPG_DB_P(NPG_DB_U(number), NPG_DB_S(op), to ? NPG_DB_U(to->id) : NPG_DB_NUL,
-                                NPG_DB_S(lrn  ? lrn
-                                         : to ? to->routing_number
-                                              : NULL),
-                                NPG_DB_S(lrn), NPG_DB_S(number_type), NPG_DB_S(source)),
-                       NULL, change_id);
+    uint64_t id = 0, prev = 0;
+    int64_t any = 0;
+    if (!to && number) { /* a removal of nothing takes no serial: ids stay gap-free */
+        int rc = npg_db_query_int(db, "SELECT COUNT(*) FROM routing WHERE number = ?",
+                                  NPG_DB_P(NPG_DB_U(number)), &any);
+        if (rc != NPG_OK || any == 0)
+            return rc == NPG_OK ? NPG_ENOTFOUND : rc;
+    }
+    int rc = npg_routing_take_serials(db, 1, &id);
+    if (rc == NPG_OK && number)
+        rc = current_op(db, number, &prev);
+    if (rc == NPG_OK)
+        rc = npg_db_exec(
+            db,
+            "INSERT INTO routing_changes (id, number, op, operator_id, routing_number, lrn,"
+            " prev_operator_id, number_type, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            NPG_DB_P(NPG_DB_U(id), NPG_DB_U(number), NPG_DB_S(op),
+                     to ? NPG_DB_U(to->id) : NPG_DB_NUL,
+                     NPG_DB_S(lrn  ? lrn
+                              : to ? to->routing_number
+                                   : NULL),
+                     NPG_DB_S(lrn), prev ? NPG_DB_U(prev) : NPG_DB_NUL, NPG_DB_S(number_type),
+                     NPG_DB_S(source)),
+            NULL, NULL);
+    if (rc == NPG_OK && change_id)
+        *change_id = id;
+    return rc;
 }
 
 int npg_routing_set(npg_db_t *db, uint64_t number, const npg_operator_t *op,
@@ -73,16 +120,49 @@ int npg_routing_set_lrn(npg_db_t *db, uint64_t number, const npg_operator_t *op,
 
 int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source, uint64_t *change_id)
 {
-    uint64_t gone = 0, change = 0;
-    int rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?", NPG_DB_P(NPG_DB_U(number)),
-                         &gone, NULL);
-    if (rc == NPG_OK && gone == 0)
-        return NPG_ENOTFOUND;
+    uint64_t change = 0;
+    int rc = log_change(db, number, "delete", NULL, NULL, NULL, source, &change);
     if (rc == NPG_OK)
-        rc = log_change(db, number, "delete", NULL, NULL, NULL, source, &change);
+        rc = npg_db_exec(db, "DELETE FROM routing WHERE number = ?", NPG_DB_P(NPG_DB_U(number)),
+                         NULL, NULL);
     if (rc == NPG_OK && change_id)
         *change_id = change;
     return rc;
+}
+
+int npg_routing_log_epoch(npg_db_t *db, const char *source)
+{
+    return log_change(db, 0, "epoch", NULL, NULL, NULL, source, NULL);
+}
+
+static int operator_put_tx(npg_db_t *db, void *arg)
+{
+    int rc = npg_operator_put(db, arg);
+    return rc == NPG_OK ? npg_routing_log_epoch(db, "operator") : rc;
+}
+
+int npg_routing_operator_put(npg_db_t *db, const npg_operator_t *op)
+{
+    return npg_db_transact(db, operator_put_tx, (void *)op);
+}
+
+struct range_args {
+    const char *code, *type;
+    uint64_t first, last;
+};
+
+static int range_add_tx(npg_db_t *db, void *arg)
+{
+    const struct range_args *a = arg;
+    int rc = npg_operator_range_put(db, a->code, a->first, a->last, a->type);
+    return rc == NPG_OK ? npg_routing_log_epoch(db, "range") : rc;
+}
+
+int npg_routing_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                          const char *number_type)
+{
+    struct range_args a = {code, number_type, first, last};
+    return npg_db_transact(db, range_add_tx, &a);
 }
 
 /* The number's routing row (one indexed read) over the home ranges and operators of homes. */
@@ -182,6 +262,27 @@ int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const
                              1); /* one way to queue */
 }
 
+struct change_args {
+    uint64_t number;
+    const npg_operator_t *op;
+    const char *number_type, *source;
+    const npg_routing_observer_t *obs;
+};
+
+static int change_tx(npg_db_t *db, void *arg)
+{
+    const struct change_args *a = arg;
+    uint64_t change = 0;
+    int rc = a->op ? npg_routing_set(db, a->number, a->op, a->number_type, a->source, NULL, &change)
+                   : npg_routing_remove(db, a->number, a->source, &change);
+    if (rc == NPG_OK)
+        rc = npg_routing_queue_publish(db, a->number, a->number, "none", 0, change);
+    if (rc == NPG_OK && a->obs && a->obs->changed)
+        rc = a->obs->changed(a->obs->arg, db, a->number, a->op ? a->op->code : NULL,
+                             a->number_type, a->source, change);
+    return rc;
+}
+
 int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                        const char *number_type, const char *source)
 {
@@ -192,19 +293,6 @@ int npg_routing_change_observed(npg_db_t *db, uint64_t number, const npg_operato
                                 const char *number_type, const char *source,
                                 const npg_routing_observer_t *obs)
 {
-    uint64_t change = 0;
-    int rc = npg_db_begin(db);
-    if (rc != NPG_OK)
-        return rc;
-    rc = op ? npg_routing_set(db, number, op, number_type, source, NULL, &change)
-            : npg_routing_remove(db, number, source, &change);
-    if (rc == NPG_OK)
-        rc = npg_routing_queue_publish(db, number, number, "none", 0, change);
-    if (rc == NPG_OK && obs && obs->changed)
-        rc = obs->changed(obs->arg, db, number, op ? op->code : NULL, number_type, source, change);
-    if (rc == NPG_OK)
-        rc = npg_db_commit(db);
-    else
-        npg_db_rollback(db);
-    return rc;
+    struct change_args a = {number, op, number_type, source, obs};
+    return npg_db_transact(db, change_tx, &a);
 }

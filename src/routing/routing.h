@@ -40,7 +40,8 @@ int npg_routing_set_lrn(npg_db_t *db, uint64_t number, const npg_operator_t *op,
                         const char *number_type, const char *source, const char *port_ref,
                         uint64_t *change_id) NPG_WUR;
 
-/* Remove number's routing row (it falls back to its home owner). NPG_ENOTFOUND when none. */
+/* Remove number's routing row (it falls back to its home owner). NPG_ENOTFOUND when none
+ * (nothing is logged then). */
 int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source,
                        uint64_t *change_id) NPG_WUR;
 
@@ -75,8 +76,34 @@ int npg_routing_queue_publish(npg_db_t *db, uint64_t first, uint64_t last, const
                               uint64_t port_id, uint64_t change_id) NPG_WUR;
 
 /*
+ * Take n consecutive change-log ids (serials) inside the caller's transaction; *first
+ * gets the first. The counter row stays locked until commit, so ids are gap-free and
+ * commit in order (on a Galera cluster two takers on different nodes conflict and one
+ * is retried). Errors: database errors, NPG_ENOTFOUND (migration 012 missing).
+ */
+int npg_routing_take_serials(npg_db_t *db, uint64_t n, uint64_t *first) NPG_WUR;
+
+/*
+ * Log that something besides single numbers changed what the ENUM zone holds (an
+ * operator's rn, domain or form; a home range): an "epoch" row, inside the caller's
+ * transaction. npenumd re-reads operators and ranges when it meets one, and a zone
+ * transfer spanning it is a full one.
+ */
+int npg_routing_log_epoch(npg_db_t *db, const char *source) NPG_WUR;
+
+/*
+ * npg_operator_put / npg_operator_range_put and their epoch in one transaction (retried
+ * on conflicts): the way to change operators and ranges while npenumd serves transfers.
+ * Errors: those of numbering/operator.h.
+ */
+int npg_routing_operator_put(npg_db_t *db, const npg_operator_t *op) NPG_WUR;
+int npg_routing_range_add(npg_db_t *db, const char *code, uint64_t first, uint64_t last,
+                          const char *number_type) NPG_WUR;
+
+/*
  * A manual change in its own transaction: route number to op (or, with op
- * NULL, remove its row) and queue its DNS publication, both or neither.
+ * NULL, remove its row) and queue its DNS publication, both or neither; run
+ * again when it loses a conflict. source: "manual", "reconcile".
  * NPG_ENOTFOUND when removing a number that has no row.
  */
 int npg_routing_change(npg_db_t *db, uint64_t number, const npg_operator_t *op,

@@ -99,3 +99,76 @@ conf_add_dns() {
   conf_add dns "servers = 127.0.0.1:$KNOT_PORT" "zone = $KNOT_ZONE" "tsig_name = $KNOT_KEY" \
     "tsig_secret = ${1:-$KNOT_SECRET}" "timeout = 5"
 }
+
+# start_knot_secondary ZONE KEYFILE PORT...: a second Knot DNS (own dir, port $KNOT2_PORT) that is
+# a secondary of ZONE: it transfers the zone from the npenumd on each PORT in turn (TSIG key
+# from KEYFILE, "hmac-sha256:name:base64"), accepts their signed NOTIFY, keeps what it gets in
+# its journal; anyone on loopback may AXFR it, to check. knot2_serial ZONE prints the serial it
+# serves; stop_knot_secondary stops it.
+start_knot_secondary() {
+  local zone=$1 keyfile=$2 dir="$WORK/knot2" alg name secret remotes="" ids="" i=0
+  shift 2
+  IFS=: read -r alg name secret <"$keyfile"
+  KNOT2_DIR=$dir
+  KNOT2_PORT=${KNOT2_PORT:-$(free_port)}
+  mkdir -p "$dir/run" "$dir/db" "$dir/zones"
+  for p in "$@"; do
+    i=$((i + 1))
+    remotes="$remotes  - id: npenumd$i
+    address: 127.0.0.1@$p
+    key: $name
+"
+    ids="$ids${ids:+, }npenumd$i"
+  done
+  cat >"$dir/knot.conf" <<CONF
+server:
+    rundir: "$dir/run"
+    pidfile: "$dir/run/knot.pid"
+    listen: 127.0.0.1@$KNOT2_PORT
+    udp-workers: 1
+    tcp-workers: 2
+    background-workers: 1
+log:
+  - target: "$dir/knot.log"
+    any: info
+database:
+    storage: "$dir/db"
+control:
+    listen: "$dir/run/knot.sock"
+key:
+  - id: $name
+    algorithm: $alg
+    secret: $secret
+remote:
+$remotes
+acl:
+  - id: npenumd_notify
+    address: 127.0.0.1
+    key: $name
+    action: notify
+  - id: local_transfer
+    address: 127.0.0.1
+    action: transfer
+template:
+  - id: default
+    storage: "$dir/zones"
+    zonefile-sync: -1
+    zonefile-load: none
+    journal-content: changes
+zone:
+  - domain: $zone
+    master: [$ids]
+    acl: [npenumd_notify, local_transfer]
+CONF
+  "$KNOTD" -c "$dir/knot.conf" >>"$dir/knotd.out" 2>&1 &
+  KNOT2_PID=$!
+  add_cleanup stop_knot_secondary
+  for _ in $(seq 1 100); do
+    [ -S "$dir/run/knot.sock" ] && return 0
+    kill -0 "$KNOT2_PID" 2>/dev/null || { diag "knotd exited"; sed 's/^/# /' "$dir/knotd.out" "$dir/knot.log" 2>/dev/null | tail -n 20; return 1; }
+    sleep 0.1
+  done
+  return 1
+}
+stop_knot_secondary() { [ -n "${KNOT2_PID:-}" ] && kill "$KNOT2_PID" 2>/dev/null && wait "$KNOT2_PID" 2>/dev/null; KNOT2_PID=""; return 0; }
+knot2_serial() { kdig +short +timeout=1 +retry=0 @127.0.0.1 -p "$KNOT2_PORT" SOA "$1" 2>/dev/null | awk '{print $3}'; }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "adapters/pxs/sim.h"
+#include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "soapH.h"
@@ -332,9 +333,12 @@ static int number_info(void *state, const char *number, json_t **out, char *resu
     struct soap *s = client(conf);
     if (!s)
         return NPG_ENOMEM;
-    char message_id[65];
-    snprintf(message_id, sizeof(message_id), "%s-info-%lld", conf->general.operator_code,
-             (long long)time(NULL));
+    char message_id[65], hex[17] = "0";
+    unsigned char r[8];
+    if (npg_random_bytes(r, sizeof(r)) == NPG_OK) /* one id per request, many a second */
+        npg_hex(r, sizeof(r), hex);
+    snprintf(message_id, sizeof(message_id), "%s-info-%lld-%s", conf->general.operator_code,
+             (long long)time(NULL), hex);
     struct pxs__MessageHeader hdr = {
         .MessageId = message_id,
         .MessageIdentifier = NULL,
@@ -377,6 +381,30 @@ static int number_info(void *state, const char *number, json_t **out, char *resu
     return rc;
 }
 
+/* Who serves each number, one NumberInformationRequest each (PortingXS has no bulk query). */
+static int serving(void *state, uint64_t first, uint64_t last, npg_serving_fn fn, void *arg,
+                   char *result, size_t len)
+{
+    pxs_t *pxs = state;
+    int rc = NPG_OK;
+    for (uint64_t n = first; rc == NPG_OK && n <= last && n >= first; n++) {
+        char e164[24];
+        snprintf(e164, sizeof(e164), "%llu", (unsigned long long)n);
+        json_t *info = NULL;
+        rc = number_info(pxs, npg_e164_local_part(e164, pxs->conf->general.country_code), &info,
+                         result, len);
+        if (rc != NPG_OK)
+            break;
+        const char *current = json_string_value(json_object_get(info, "CurrentOperator"));
+        /* naming itself, the clearinghouse says it holds no record of the number */
+        if (current && strcmp(current, pxs->conf->pxs.clearinghouse_operator) == 0)
+            current = "";
+        rc = fn(n, current ? current : "", arg);
+        json_decref(info);
+    }
+    return rc;
+}
+
 /* --- the adapter ----------------------------------------------------------------------- */
 
 static int answer_timeout(const npg_conf_t *conf)
@@ -416,6 +444,7 @@ const npg_adapter_ops_t npg_adapter_pxs = {
     .fault = fault,
     .send = send_message,
     .number_info = number_info,
+    .serving = serving,
     .simulate = npg_pxs_simulate,
     .sim_usage = NPG_PXS_SIM_USAGE,
 };

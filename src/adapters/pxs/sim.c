@@ -25,13 +25,20 @@ typedef struct rule {
     int account_on_file; /* -1 any, else the pxs__AccountType the donor holds: others get 35 */
     bool silent, timeout, instruct_silent;
     int delay_ms;
+    char home[11];   /* NumberInformation: the range holder when no port moved the number */
+    char serves[11]; /* NumberInformation: this operator, whatever happened (to disagree) */
+    bool info_only;  /* only home:/serves: - it does not change how ports are answered */
 } rule_t;
+
+#define SIM_MAX_RANGES 100
 
 typedef struct port {
     struct port *next;
     char msgid[33], first[16], recipient[11], donor[11], gateway_op[11];
     rule_t rule;
-    bool aborted;
+    bool aborted, ported; /* ported: npsim sent Ported, so its numbers are the recipient's */
+    size_t nranges;
+    unsigned long long starts[SIM_MAX_RANGES], ends[SIM_MAX_RANGES];
 } port_t;
 
 typedef struct delivery {
@@ -74,7 +81,9 @@ int npg_sim_rule_add(npg_sim_t *sim, const char *line, char *err, size_t errlen)
         snprintf(err, errlen, "rule '%s': want MATCH ACTION[,ACTION...]", line);
         return NPG_EINVAL;
     }
+    int porting = 0;
     for (char *save = NULL, *a = strtok_r(actions, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+        porting += strncmp(a, "home:", 5) != 0 && strncmp(a, "serves:", 7) != 0;
         if (strcmp(a, "authorise") == 0)
             r.reject_code = -1;
         else if (strncmp(a, "reject:", 7) == 0 && npg_is_digits(a + 7) && strlen(a + 7) <= 2)
@@ -90,11 +99,17 @@ int npg_sim_rule_add(npg_sim_t *sim, const char *line, char *err, size_t errlen)
             r.timeout = true;
         else if (strcmp(a, "instruct-silent") == 0)
             r.instruct_silent = true;
+        else if ((strncmp(a, "home:", 5) == 0 || strncmp(a, "serves:", 7) == 0) &&
+                 strlen(strchr(a, ':') + 1) >= 2 && strlen(strchr(a, ':') + 1) <= 10 &&
+                 strspn(strchr(a, ':') + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") ==
+                     strlen(strchr(a, ':') + 1))
+            npg_strlcpy(a[0] == 'h' ? r.home : r.serves, strchr(a, ':') + 1, sizeof(r.home));
         else {
             snprintf(err, errlen, "rule '%s': unknown action '%s'", line, a);
             return NPG_EINVAL;
         }
     }
+    r.info_only = porting == 0;
     if (sim->nrules == NPG_ARRAY_LEN(sim->rules)) {
         snprintf(err, errlen, "too many rules");
         return NPG_ETOOBIG;
@@ -128,21 +143,25 @@ int npg_sim_rules_load(npg_sim_t *sim, const char *path, char *err, size_t errle
     return rc;
 }
 
+static bool rule_hits(const rule_t *rule, const char *msgid, const char *number)
+{
+    const char *m = rule->match, *dash = strchr(m, '-');
+    bool hit = strcmp(m, "*") == 0 || strcmp(m, msgid) == 0 || strcmp(m, number) == 0;
+    if (!hit && dash && npg_is_digits(number) && strlen(m) < 40 && m[0] >= '0' && m[0] <= '9') {
+        unsigned long long a = strtoull(m, NULL, 10), b = strtoull(dash + 1, NULL, 10);
+        unsigned long long n = strtoull(number, NULL, 10);
+        hit = n >= a && n <= b;
+    }
+    return hit;
+}
+
 /* The last rule that matches wins, so a scenario file can refine a catch-all. */
 static rule_t match_rule(npg_sim_t *sim, const char *msgid, const char *number)
 {
     rule_t r = {.reject_code = -1, .account_on_file = -1, .delay_ms = sim->opt.default_delay_ms};
-    for (size_t i = 0; i < sim->nrules; i++) {
-        const char *m = sim->rules[i].match, *dash = strchr(m, '-');
-        bool hit = strcmp(m, "*") == 0 || strcmp(m, msgid) == 0 || strcmp(m, number) == 0;
-        if (!hit && dash && npg_is_digits(number) && strlen(m) < 40 && m[0] >= '0' && m[0] <= '9') {
-            unsigned long long a = strtoull(m, NULL, 10), b = strtoull(dash + 1, NULL, 10);
-            unsigned long long n = strtoull(number, NULL, 10);
-            hit = n >= a && n <= b;
-        }
-        if (hit)
+    for (size_t i = 0; i < sim->nrules; i++)
+        if (!sim->rules[i].info_only && rule_hits(&sim->rules[i], msgid, number))
             r = sim->rules[i];
-    }
     return r;
 }
 
@@ -288,6 +307,11 @@ static int on_porting_request(struct soap *soap, struct _pxs__PortingRequest *in
             npg_strlcpy(p->recipient, in->RecipientOperator, sizeof(p->recipient));
             npg_strlcpy(p->donor, in->DonorOperator, sizeof(p->donor));
             npg_strlcpy(p->gateway_op, in->Header->SenderOperator, sizeof(p->gateway_op));
+            for (int i = 0; i < in->NumberRanges->__sizeNumberRange && i < SIM_MAX_RANGES; i++) {
+                const struct pxs__NumberRange *nr = &in->NumberRanges->NumberRange[i];
+                p->starts[p->nranges] = strtoull(nr->Start, NULL, 10);
+                p->ends[p->nranges++] = strtoull(nr->End ? nr->End : nr->Start, NULL, 10);
+            }
             p->rule = match_rule(sim, p->msgid, p->first);
             if (p->rule.account_on_file >= 0 && (int)in->AccountType != p->rule.account_on_file)
                 p->rule.reject_code = 35; /* Incorrect Account Type */
@@ -328,6 +352,7 @@ static int on_instruction(struct soap *soap, struct _pxs__InstructionRequest *in
         npg_strlcpy(m.recipient, p->recipient, sizeof(m.recipient));
         enqueue(sim, "InstructionResponse", p, p->rule.delay_ms, &m);
         enqueue(sim, "Ported", p, p->rule.delay_ms, &m);
+        p->ported = true;
     }
     pthread_mutex_unlock(&sim->lock);
     return rc;
@@ -389,7 +414,10 @@ static int on_termination(struct soap *soap, struct _pxs__TerminationRequest *in
     return rc;
 }
 
-/* Who serves a number: the recipient of the last port of it npsim has seen, else --operator. */
+/*
+ * Who serves a number: a serves: rule (scripted disagreement) wins; else the recipient of
+ * the last port of it npsim ported; else its home: rule; else --operator.
+ */
 static int on_info(struct soap *soap, struct _pxs__NumberInformationRequest *in,
                    struct _pxs__NumberInformation *out)
 {
@@ -398,12 +426,28 @@ static int on_info(struct soap *soap, struct _pxs__NumberInformationRequest *in,
         return npg_soap_fault(soap, NPG_EINVAL, "Header and Number are required");
     pthread_mutex_lock(&sim->lock);
     const char *current = sim->opt.operator_code, *original = sim->opt.operator_code;
-    for (port_t *p = sim->ports; p; p = p->next)
-        if (strcmp(p->first, in->Number) == 0) {
-            current = p->recipient;
-            original = p->donor;
-            break;
+    const char *home = NULL, *serves = NULL, *ported_to = NULL, *ported_from = NULL;
+    for (size_t i = 0; i < sim->nrules; i++) {
+        const rule_t *r = &sim->rules[i];
+        if ((r->home[0] || r->serves[0]) && rule_hits(r, "", in->Number)) {
+            home = r->home[0] ? r->home : home;
+            serves = r->serves[0] ? r->serves : serves;
         }
+    }
+    unsigned long long n = npg_is_digits(in->Number) ? strtoull(in->Number, NULL, 10) : 0;
+    for (port_t *p = sim->ports; p && !ported_to; p = p->next) /* newest first */
+        for (size_t i = 0; p->ported && i < p->nranges; i++)
+            if (n >= p->starts[i] && n <= p->ends[i]) {
+                ported_to = p->recipient;
+                ported_from = p->donor;
+                break;
+            }
+    if (home)
+        current = original = home;
+    if (ported_to)
+        current = ported_to, original = home ? home : ported_from;
+    if (serves)
+        current = serves;
     out->Number = soap_strdup(soap, in->Number);
     out->CurrentOperator = soap_strdup(soap, current);
     out->OriginalOperator = soap_strdup(soap, original);
