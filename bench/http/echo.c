@@ -68,6 +68,9 @@ static void *worker(void *arg)
         soap->socket = queue[tail];
         tail = (tail + 1) % QUEUE;
         pthread_mutex_unlock(&lock);
+        /* what soap_accept sets on the master: keep-alive allowed, the client's header decides
+         * (copies made before the first accept would otherwise close after every reply) */
+        soap->keep_alive = -(((soap->imode | soap->omode) & SOAP_IO_KEEPALIVE) != 0);
         do { /* keep-alive: request after request on this connection */
             if (soap_begin_serve(soap) != SOAP_OK)
                 break;
