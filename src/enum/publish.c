@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* RFC 2136 publisher: routing read per range, many numbers per UPDATE, TSIG (RFC 8945) via ldns. */
+/* RFC 2136 publisher: routing read per range, many numbers per UPDATE, TSIG (RFC 8945) via ldns,
+ * several UPDATEs in flight on one TCP connection per server (enum/dnspipe). */
 #include "enum/publish.h"
 
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "enum/dnspipe.h"
 #include "enum/naptr.h"
 #include "enum/wiresize.h"
 #include "outbox/outbox.h"
@@ -23,6 +25,8 @@
 #define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
 #define TSIG_RESERVE 600 /* what signing appends: key and algorithm names, MAC, fixed fields */
 #define CHUNK_ROWS 50000 /* routing rows per query: one query for any range up to this many */
+#define IN_FLIGHT 16     /* UPDATEs sent to a server and not yet answered */
+#define TSIG_FUDGE 300
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -165,9 +169,25 @@ size_t npg_publish_nservers(const npg_publish_t *p)
 
 /* --- one publication ------------------------------------------------------------------ */
 
+/* A message a server has not answered yet. */
+typedef struct sent {
+    uint16_t id;
+    size_t numbers;
+    int64_t at_ms;
+    ldns_rdf *mac; /* our TSIG MAC: the answer's covers it (RFC 8945 5.3) */
+} sent_t;
+
+/* One server's connection for a run: messages go out without waiting for earlier answers. */
+typedef struct link {
+    npg_dnspipe_t *pipe;
+    sent_t fl[IN_FLIGHT];
+    size_t nfl;
+    uint16_t next_id;
+} link_t;
+
 typedef struct run {
     npg_publish_t *p;
-    ldns_resolver *res[NPG_PUBLISH_MAX_SERVERS];
+    link_t link[NPG_PUBLISH_MAX_SERVERS];
     int rc[NPG_PUBLISH_MAX_SERVERS]; /* first failure of each server; it gets nothing more */
     char why[NPG_PUBLISH_MAX_SERVERS][200];
     size_t failed;
@@ -235,39 +255,130 @@ static int refusal(const run_t *r, const ldns_pkt *reply, char *why, size_t len)
     return auth ? NPG_EAUTH : NPG_EPEER;
 }
 
-/* Sign the message for server i and send it; a failure takes the server out of this run. */
-static void send_to(run_t *r, size_t i)
+/* Server i is out of this run: remember why, drop its connection. */
+static void fail(run_t *r, size_t i, int rc)
 {
-    ldns_rr *old = ldns_pkt_tsig(r->pkt); /* signed for the previous server */
-    ldns_pkt_set_tsig(r->pkt, NULL);
-    ldns_rr_free(old);
-    ldns_pkt_set_random_id(r->pkt);
-    ldns_status st = ldns_update_pkt_tsig_add(r->pkt, r->res[i]);
+    link_t *l = &r->link[i];
+    r->rc[i] = rc;
+    r->failed++;
+    npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s", r->p->servers[i].label,
+            r->messages, r->why[i]);
+    npg_dnspipe_close(&l->pipe);
+    for (size_t k = 0; k < l->nfl; k++)
+        ldns_rdf_deep_free(l->fl[k].mac);
+    l->nfl = 0;
+}
+
+static void fail_io(run_t *r, size_t i, int sys)
+{
+    snprintf(r->why[i], sizeof(r->why[i]), "no answer: %s (timeout %d s)",
+             sys ? strerror(sys) : "connection lost", r->p->conf->dns.timeout);
+    fail(r, i, NPG_EIO);
+}
+
+/* Read server i's next answer and check it against the message it answers. */
+static void await_answer(run_t *r, size_t i)
+{
+    link_t *l = &r->link[i];
+    const uint8_t *wire = NULL;
+    size_t len = 0;
     ldns_pkt *reply = NULL;
-    errno = 0; /* ldns says "error"; the socket's errno says which */
-    if (st == LDNS_STATUS_OK)
-        st = ldns_send(&reply, r->res[i], r->pkt);
-    int sys = errno;
+    errno = 0;
+    if (npg_dnspipe_recv(l->pipe, &wire, &len) != NPG_OK) {
+        fail_io(r, i, errno);
+        return;
+    }
+    size_t k = 0;
+    if (ldns_wire2pkt(&reply, wire, len) == LDNS_STATUS_OK)
+        while (k < l->nfl && l->fl[k].id != ldns_pkt_id(reply))
+            k++;
     int rc = NPG_OK;
-    if (reply && ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR) {
+    if (!reply || k == l->nfl) {
+        rc = NPG_EPEER;
+        snprintf(r->why[i], sizeof(r->why[i]), "answered something other than an UPDATE reply");
+    } else if (ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR) {
         rc = refusal(r, reply, r->why[i], sizeof(r->why[i]));
-    } else if (st == LDNS_STATUS_CRYPTO_TSIG_BOGUS) {
+    } else if (l->fl[k].mac && !ldns_pkt_tsig_verify(reply, wire, len, r->p->tsig_name,
+                                                     r->p->conf->dns.tsig_secret, l->fl[k].mac)) {
         rc = NPG_EAUTH;
         snprintf(r->why[i], sizeof(r->why[i]), "its answer's TSIG does not verify");
-    } else if (st != LDNS_STATUS_OK || !reply) {
-        rc = NPG_EIO;
-        snprintf(r->why[i], sizeof(r->why[i]), "no answer: %s (timeout %d s)",
-                 sys ? strerror(sys) : ldns_get_errorstr_by_id(st), r->p->conf->dns.timeout);
     } else if (ldns_pkt_get_opcode(reply) != LDNS_PACKET_UPDATE || !ldns_pkt_qr(reply)) {
         rc = NPG_EPEER;
         snprintf(r->why[i], sizeof(r->why[i]), "answered something other than an UPDATE reply");
     }
     ldns_pkt_free(reply);
     if (rc != NPG_OK) {
-        r->rc[i] = rc;
-        r->failed++;
-        npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s", r->p->servers[i].label,
-                r->messages, r->why[i]);
+        fail(r, i, rc);
+        return;
+    }
+    npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", l->fl[k].numbers,
+                  r->p->servers[i].label, (long long)(npg_now_ms() - l->fl[k].at_ms));
+    ldns_rdf_deep_free(l->fl[k].mac);
+    l->fl[k] = l->fl[--l->nfl];
+}
+
+/* Sign the message for server i and send it; a failure takes the server out of this run. */
+static void send_to(run_t *r, size_t i)
+{
+    link_t *l = &r->link[i];
+    const server_t *s = &r->p->servers[i];
+    errno = 0;
+    if (!l->pipe) {
+        if (npg_dnspipe_open(s->host, s->port, r->p->conf->dns.timeout, &l->pipe) != NPG_OK) {
+            fail_io(r, i, errno);
+            return;
+        }
+        if (npg_random_bytes((unsigned char *)&l->next_id, sizeof(l->next_id)) != NPG_OK)
+            l->next_id = (uint16_t)npg_now_ms();
+    }
+    while (l->nfl == IN_FLIGHT && r->rc[i] == NPG_OK)
+        await_answer(r, i);
+    if (r->rc[i] != NPG_OK)
+        return;
+    ldns_rr *old = ldns_pkt_tsig(r->pkt); /* signed for the previous server */
+    ldns_pkt_set_tsig(r->pkt, NULL);
+    ldns_rr_free(old);
+    uint16_t id = l->next_id++; /* unique among the messages in flight */
+    ldns_pkt_set_id(r->pkt, id);
+    ldns_status st = LDNS_STATUS_OK;
+    if (r->p->tsig_name[0])
+        st = ldns_pkt_tsig_sign(r->pkt, r->p->tsig_name, r->p->conf->dns.tsig_secret, TSIG_FUDGE,
+                                r->p->tsig_alg, NULL);
+    uint8_t *wire = NULL;
+    size_t size = 0;
+    if (st == LDNS_STATUS_OK)
+        st = ldns_pkt2wire(&wire, r->pkt, &size);
+    const ldns_rr *tsig = ldns_pkt_tsig(r->pkt);
+    ldns_rdf *mac =
+        tsig && ldns_rr_rd_count(tsig) > 3 ? ldns_rdf_clone(ldns_rr_rdf(tsig, 3)) : NULL;
+    if (st != LDNS_STATUS_OK || (tsig && !mac)) {
+        snprintf(r->why[i], sizeof(r->why[i]), "cannot sign the message: %s",
+                 ldns_get_errorstr_by_id(st));
+        LDNS_FREE(wire);
+        ldns_rdf_deep_free(mac);
+        fail(r, i, NPG_EIO);
+        return;
+    }
+    errno = 0;
+    int rc = npg_dnspipe_send(l->pipe, wire, size);
+    int sys = errno;
+    LDNS_FREE(wire);
+    if (rc != NPG_OK) {
+        ldns_rdf_deep_free(mac);
+        fail_io(r, i, sys);
+        return;
+    }
+    l->fl[l->nfl++] = (sent_t){.id = id, .numbers = r->numbers, .at_ms = npg_now_ms(), .mac = mac};
+}
+
+/* Wait for every answer still due. */
+static void drain(run_t *r)
+{
+    for (size_t i = 0; i < r->p->nservers; i++) {
+        int64_t t0 = npg_now_ms();
+        while (r->rc[i] == NPG_OK && r->link[i].nfl > 0)
+            await_answer(r, i);
+        r->wait_ms += npg_now_ms() - t0;
     }
 }
 
@@ -284,10 +395,7 @@ static int flush(run_t *r, size_t size)
             continue;
         int64_t t0 = npg_now_ms();
         send_to(r, i);
-        int64_t ms = npg_now_ms() - t0;
-        r->wait_ms += ms;
-        npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", r->numbers,
-                      r->p->servers[i].label, (long long)ms);
+        r->wait_ms += npg_now_ms() - t0;
     }
     r->messages++;
     ldns_pkt_free(r->pkt);
@@ -479,33 +587,6 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
     return rc;
 }
 
-static int open_resolvers(run_t *r)
-{
-    const npg_conf_t *conf = r->p->conf;
-    for (size_t i = 0; i < r->p->nservers; i++) {
-        const server_t *s = &r->p->servers[i];
-        ldns_resolver *res = r->res[i] = ldns_resolver_new();
-        ldns_rdf *ns = ldns_rdf_new_frm_str(
-            strchr(s->host, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, s->host);
-        if (!res || !ns || ldns_resolver_push_nameserver(res, ns) != LDNS_STATUS_OK) {
-            ldns_rdf_deep_free(ns);
-            return NPG_ENOMEM;
-        }
-        ldns_rdf_deep_free(ns);
-        ldns_resolver_set_port(res, (uint16_t)s->port);
-        ldns_resolver_set_usevc(res, true); /* TCP: messages up to 64 KiB */
-        ldns_resolver_set_retry(res, 1);    /* the outbox retries, with back-off */
-        ldns_resolver_set_random(res, false);
-        ldns_resolver_set_timeout(res, (struct timeval){.tv_sec = conf->dns.timeout});
-        if (r->p->tsig_name[0]) {
-            ldns_resolver_set_tsig_keyname(res, r->p->tsig_name);
-            ldns_resolver_set_tsig_algorithm(res, r->p->tsig_alg);
-            ldns_resolver_set_tsig_keydata(res, conf->dns.tsig_secret);
-        }
-    }
-    return NPG_OK;
-}
-
 /* Summary, or every server's failure. */
 static int report(run_t *r, int rc, char *result, size_t len)
 {
@@ -554,16 +635,15 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
     r->zone = rc == NPG_OK ? ldns_dname_new_frm_str(p->zone) : NULL;
     if (!r->zone)
         rc = NPG_ENOMEM;
-    if (r->zone) {
-        r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
-        rc = open_resolvers(r);
-    }
+    r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
     if (rc == NPG_OK)
         rc = new_message(r);
     for (size_t i = 0; rc == NPG_OK && i < n; i++)
         rc = walk_range(r, db, firsts[i], lasts[i]);
     if (rc == NPG_OK)
         rc = flush(r, npg_wiresize_pos(r->ws));
+    if (rc == NPG_OK)
+        drain(r);
     rc = report(r, rc, result, len);
     if (rc == NPG_OK)
         npg_log(LOG_INFO, "dns", "%s in %lld ms, %lld of them waiting for the servers", result,
@@ -571,9 +651,11 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
     ldns_pkt_free(r->pkt);
     ldns_rdf_deep_free(r->zone);
     npg_wiresize_free(&r->ws);
-    for (size_t i = 0; i < p->nservers; i++)
-        if (r->res[i])
-            ldns_resolver_deep_free(r->res[i]);
+    for (size_t i = 0; i < p->nservers; i++) {
+        npg_dnspipe_close(&r->link[i].pipe);
+        for (size_t k = 0; k < r->link[i].nfl; k++)
+            ldns_rdf_deep_free(r->link[i].fl[k].mac);
+    }
     free(r);
     return rc;
 }
