@@ -13,20 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "enum/dnspipe.h"
 #include "enum/naptr.h"
-#include "enum/wiresize.h"
+#include "enum/updmsg.h"
 #include "outbox/outbox.h"
 
 #define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
 #define TSIG_RESERVE 600 /* what signing appends: key and algorithm names, MAC, fixed fields */
 #define CHUNK_ROWS 50000 /* routing rows per query: one query for any range up to this many */
 #define IN_FLIGHT 16     /* UPDATEs sent to a server and not yet answered */
-#define TSIG_FUDGE 300
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -44,6 +44,7 @@ struct npg_publish {
     char apex[NPG_CONF_STRLEN + 2];
     char tsig_name[NPG_CONF_STRLEN + 2];
     char tsig_alg[24];
+    npg_tsig_key_t key; /* when tsig_name is set */
 };
 
 /* "example.", lower case, one trailing dot. */
@@ -142,6 +143,12 @@ int npg_publish_new(const npg_conf_t *conf, npg_publish_t **out, char *err, size
         }
         absolute(conf->dns.tsig_name, p->tsig_name, sizeof(p->tsig_name));
         absolute(conf->dns.tsig_algorithm, p->tsig_alg, sizeof(p->tsig_alg));
+        if (rc == NPG_OK &&
+            npg_tsig_key_init(&p->key, p->tsig_name, p->tsig_alg, conf->dns.tsig_secret) != NPG_OK) {
+            snprintf(err, errlen, "dns.tsig_name %s or tsig_algorithm %s: not usable", p->tsig_name,
+                     p->tsig_alg);
+            rc = NPG_ECONF;
+        }
     } else if (rc == NPG_OK && conf->dns.tsig_secret[0]) {
         snprintf(err, errlen, "dns.tsig_secret is set but dns.tsig_name is empty");
         rc = NPG_ECONF;
@@ -169,6 +176,12 @@ size_t npg_publish_nservers(const npg_publish_t *p)
 
 /* --- one publication ------------------------------------------------------------------ */
 
+static void put_u16(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
 /* A message a server has not answered yet. */
 typedef struct sent {
     uint16_t id;
@@ -192,10 +205,9 @@ typedef struct run {
     char why[NPG_PUBLISH_MAX_SERVERS][200];
     size_t failed;
     ldns_rdf *zone;
-    ldns_pkt *pkt;      /* the message being filled */
-    size_t numbers;     /* numbers in pkt */
-    npg_wiresize_t *ws; /* pkt's wire size, as it grows */
-    size_t limit;       /* wire size allowed before signing */
+    npg_updmsg_t *msg; /* the message being filled */
+    size_t numbers;    /* numbers in msg */
+    size_t limit;      /* wire size allowed before signing */
     size_t records, deletes, messages;
     int64_t wait_ms; /* spent waiting for the servers' answers */
     char local[320]; /* a failure on our side (database, configuration) */
@@ -203,30 +215,8 @@ typedef struct run {
 
 static int new_message(run_t *r)
 {
-    ldns_rr_list *none = ldns_rr_list_new();
-    ldns_rdf *zone = ldns_rdf_clone(r->zone);
-    r->pkt = none && zone ? ldns_update_pkt_new(zone, LDNS_RR_CLASS_IN, NULL, none, NULL) : NULL;
-    ldns_rr_list_free(none);
-    if (!r->pkt) {
-        ldns_rdf_deep_free(zone);
-        return NPG_ENOMEM;
-    }
-    ldns_pkt_set_rd(r->pkt, false); /* RFC 2136 2.2: the flag bits are zero */
     r->numbers = 0;
-    npg_wiresize_reset(r->ws);
-    npg_wiresize_name(r->ws, r->p->zone); /* the zone section: name, type SOA, class */
-    npg_wiresize_skip(r->ws, 4);
-    return NPG_OK;
-}
-
-static size_t wire_size(const ldns_pkt *pkt)
-{
-    uint8_t *wire = NULL;
-    size_t size = 0;
-    if (ldns_pkt2wire(&wire, pkt, &size) != LDNS_STATUS_OK)
-        size = WIRE_MAX; /* cannot tell: treat as full */
-    LDNS_FREE(wire);
-    return size;
+    return npg_updmsg_start(r->msg, r->p->zone) == NPG_OK ? NPG_OK : NPG_ECONF;
 }
 
 static const char *const tsig_errors[] = {
@@ -335,34 +325,26 @@ static void send_to(run_t *r, size_t i)
         await_answer(r, i);
     if (r->rc[i] != NPG_OK)
         return;
-    ldns_rr *old = ldns_pkt_tsig(r->pkt); /* signed for the previous server */
-    ldns_pkt_set_tsig(r->pkt, NULL);
-    ldns_rr_free(old);
     uint16_t id = l->next_id++; /* unique among the messages in flight */
-    ldns_pkt_set_id(r->pkt, id);
-    ldns_status st = LDNS_STATUS_OK;
-    if (r->p->tsig_name[0])
-        st = ldns_pkt_tsig_sign(r->pkt, r->p->tsig_name, r->p->conf->dns.tsig_secret, TSIG_FUDGE,
-                                r->p->tsig_alg, NULL);
-    uint8_t *wire = NULL;
-    size_t size = 0;
-    if (st == LDNS_STATUS_OK)
-        st = ldns_pkt2wire(&wire, r->pkt, &size);
-    const ldns_rr *tsig = ldns_pkt_tsig(r->pkt);
-    ldns_rdf *mac =
-        tsig && ldns_rr_rd_count(tsig) > 3 ? ldns_rdf_clone(ldns_rr_rdf(tsig, 3)) : NULL;
-    if (st != LDNS_STATUS_OK || (tsig && !mac)) {
-        snprintf(r->why[i], sizeof(r->why[i]), "cannot sign the message: %s",
-                 ldns_get_errorstr_by_id(st));
-        LDNS_FREE(wire);
-        ldns_rdf_deep_free(mac);
+    uint8_t macbuf[2 + NPG_TSIG_MAC_MAX];
+    size_t maclen = 0;
+    const npg_tsig_key_t *key = r->p->tsig_name[0] ? &r->p->key : NULL;
+    if (npg_updmsg_sign(r->msg, id, key, time(NULL), macbuf + 2, &maclen) != NPG_OK) {
+        snprintf(r->why[i], sizeof(r->why[i]), "cannot sign the message");
         fail(r, i, NPG_EIO);
         return;
     }
+    /* kept as ldns's MAC field (size, then bytes) to verify the answer with */
+    ldns_rdf *mac = NULL;
+    put_u16(macbuf, maclen);
+    if (key && !(mac = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_INT16_DATA, 2 + maclen, macbuf))) {
+        snprintf(r->why[i], sizeof(r->why[i]), "out of memory");
+        fail(r, i, NPG_ENOMEM);
+        return;
+    }
     errno = 0;
-    int rc = npg_dnspipe_send(l->pipe, wire, size);
+    int rc = npg_dnspipe_send(l->pipe, r->msg->buf, r->msg->wire_len);
     int sys = errno;
-    LDNS_FREE(wire);
     if (rc != NPG_OK) {
         ldns_rdf_deep_free(mac);
         fail_io(r, i, sys);
@@ -383,13 +365,10 @@ static void drain(run_t *r)
 }
 
 /* Send the message being filled to every server still in the run, then start the next one. */
-static int flush(run_t *r, size_t size)
+static int flush(run_t *r)
 {
     if (r->numbers == 0)
         return NPG_OK;
-    if (npg_log_enabled(LOG_DEBUG) && wire_size(r->pkt) != size)
-        npg_log(LOG_ERR, "dns", "message size model says %zu bytes, ldns writes %zu", size,
-                wire_size(r->pkt));
     for (size_t i = 0; i < r->p->nservers; i++) {
         if (r->rc[i] != NPG_OK)
             continue;
@@ -398,68 +377,38 @@ static int flush(run_t *r, size_t size)
         r->wait_ms += npg_now_ms() - t0;
     }
     r->messages++;
-    ldns_pkt_free(r->pkt);
-    r->pkt = NULL;
     int rc = new_message(r);
     if (rc == NPG_OK && r->failed == r->p->nservers)
         rc = NPG_EIO; /* nobody left to send to: stop reading */
     return rc;
 }
 
-/* A character-string RDATA field, taken as is (no zone-file escapes). */
-static ldns_rdf *str_rdf(const char *s)
+/* A character-string field (RFC 1035 3.3), taken as is (no zone-file escapes). */
+static size_t put_str(uint8_t *p, const char *s)
 {
     size_t n = strlen(s);
-    uint8_t buf[256];
-    if (n > 255)
-        return NULL;
-    buf[0] = (uint8_t)n;
-    memcpy(buf + 1, s, n);
-    return ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, n + 1, buf);
+    p[0] = (uint8_t)n;
+    memcpy(p + 1, s, n);
+    return n + 1;
 }
 
-static ldns_rr *naptr_rr(ldns_rdf *owner, int ttl, const npg_naptr_route_t *route)
+/* The NAPTR RDATA of a route (RFC 3403 4.1); 0 when the route cannot give one. */
+static size_t naptr_rdata(const npg_naptr_route_t *route, uint8_t *out)
 {
     char regexp[512];
-    ldns_rr *rr = NULL;
-    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) < 0 || !(rr = ldns_rr_new())) {
-        ldns_rdf_deep_free(owner);
-        return NULL;
-    }
-    ldns_rr_set_owner(rr, owner);
-    ldns_rr_set_type(rr, LDNS_RR_TYPE_NAPTR);
-    ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-    ldns_rr_set_ttl(rr, (uint32_t)ttl);
-    ldns_rdf *f[6] = {ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, NPG_NAPTR_ORDER),
-                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, NPG_NAPTR_PREF),
-                      str_rdf("u"),
-                      str_rdf(npg_naptr_service(route->form)),
-                      str_rdf(regexp),
-                      ldns_dname_new_frm_str(".")};
-    bool ok = true;
-    for (size_t i = 0; i < 6; i++)
-        ok = ok && f[i] && ldns_rr_push_rdf(rr, f[i]);
-    if (!ok) {
-        for (size_t i = 0; i < 6; i++)
-            if (i >= ldns_rr_rd_count(rr))
-                ldns_rdf_deep_free(f[i]);
-        ldns_rr_free(rr);
-        return NULL;
-    }
-    return rr;
-}
-
-/* Grow the size model by one number's RRs: the delete, then the record if there is one. */
-static bool model_number(run_t *r, const char *owner, bool add, size_t rdlen)
-{
-    if (!npg_wiresize_name(r->ws, owner))
-        return false;
-    npg_wiresize_skip(r->ws, 10); /* type, class, TTL, RDLENGTH */
-    if (add && !npg_wiresize_name(r->ws, owner))
-        return false;
-    if (add)
-        npg_wiresize_skip(r->ws, 10 + rdlen);
-    return true;
+    const char *service = npg_naptr_service(route->form);
+    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) < 0 || strlen(regexp) > 255 ||
+        strlen(service) > 255)
+        return 0;
+    size_t n = 0;
+    put_u16(out, NPG_NAPTR_ORDER);
+    put_u16(out + 2, NPG_NAPTR_PREF);
+    n = 4;
+    n += put_str(out + n, "u");
+    n += put_str(out + n, service);
+    n += put_str(out + n, regexp);
+    out[n++] = 0; /* replacement: the root */
+    return n;
 }
 
 /* One number: delete its NAPTR RRset, then add its current record (route NULL: none). */
@@ -473,48 +422,35 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
                  r->p->zone);
         return NPG_ECONF;
     }
-    ldns_rdf *owner = ldns_dname_new_frm_str(name);
-    ldns_rr *del = ldns_rr_new();
-    ldns_rr *add = NULL;
-    if (owner && route)
-        add = naptr_rr(ldns_rdf_clone(owner), r->p->conf->dns.ttl, route);
-    if (!owner || !del || (route && !add)) {
-        ldns_rdf_deep_free(owner);
-        ldns_rr_free(del);
+    uint8_t rdata[4 + 3 * 256 + 1];
+    size_t rdlen = route ? naptr_rdata(route, rdata) : 0;
+    if (route && rdlen == 0) {
         snprintf(r->local, sizeof(r->local),
                  "cannot build the NAPTR of +%s: its operator needs digits as routing number and,"
                  " for the sip form, an IMS domain",
                  e164);
         return NPG_ECONF; /* retried: fixing the operator lets it through */
     }
-    /* RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the RRset */
-    ldns_rr_set_owner(del, owner);
-    ldns_rr_set_type(del, LDNS_RR_TYPE_NAPTR);
-    ldns_rr_set_class(del, LDNS_RR_CLASS_ANY);
-    ldns_rr_set_ttl(del, 0);
-    size_t rdlen = 0;
-    for (size_t i = 0; add && i < ldns_rr_rd_count(add); i++)
-        rdlen += ldns_rdf_size(ldns_rr_rdf(add, i));
+    const uint8_t *rd = route ? rdata : NULL;
+    uint32_t ttl = (uint32_t)r->p->conf->dns.ttl;
     if (r->numbers >= (size_t)r->p->conf->dns.batch_size)
-        rc = flush(r, npg_wiresize_pos(r->ws));
-    size_t before = npg_wiresize_pos(r->ws);
-    if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
-        rc = NPG_ENOMEM;
-    if (rc == NPG_OK && r->numbers && npg_wiresize_pos(r->ws) > r->limit) {
-        rc = flush(r, before); /* it does not fit: it starts the next message */
-        if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
-            rc = NPG_ENOMEM;
+        rc = flush(r);
+    if (rc == NPG_OK)
+        rc = npg_updmsg_replace(r->msg, name, LDNS_RR_TYPE_NAPTR, ttl, rd, rdlen, r->limit);
+    if (rc == NPG_ETOOBIG && r->numbers) { /* it does not fit: it starts the next message */
+        rc = flush(r);
+        if (rc == NPG_OK)
+            rc = npg_updmsg_replace(r->msg, name, LDNS_RR_TYPE_NAPTR, ttl, rd, rdlen, r->limit);
     }
-    if (rc != NPG_OK) {
-        ldns_rr_free(del);
-        ldns_rr_free(add);
+    if (rc == NPG_EINVAL || rc == NPG_ETOOBIG) {
+        snprintf(r->local, sizeof(r->local), "owner %.80s of +%s: not a name an UPDATE can carry",
+                 name, e164);
+        return NPG_ECONF;
+    }
+    if (rc != NPG_OK)
         return rc;
-    }
-    ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, del);
-    if (add)
-        ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, add);
     r->numbers++;
-    if (add)
+    if (route)
         r->records++;
     else
         r->deletes++;
@@ -631,26 +567,22 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
         return NPG_ENOMEM;
     r->p = p;
     int64_t t0 = npg_now_ms();
-    int rc = npg_wiresize_new(&r->ws);
-    r->zone = rc == NPG_OK ? ldns_dname_new_frm_str(p->zone) : NULL;
-    if (!r->zone)
-        rc = NPG_ENOMEM;
+    r->msg = malloc(sizeof(*r->msg));
+    int rc = r->msg ? NPG_OK : NPG_ENOMEM;
     r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
     if (rc == NPG_OK)
         rc = new_message(r);
     for (size_t i = 0; rc == NPG_OK && i < n; i++)
         rc = walk_range(r, db, firsts[i], lasts[i]);
     if (rc == NPG_OK)
-        rc = flush(r, npg_wiresize_pos(r->ws));
+        rc = flush(r);
     if (rc == NPG_OK)
         drain(r);
     rc = report(r, rc, result, len);
     if (rc == NPG_OK)
         npg_log(LOG_INFO, "dns", "%s in %lld ms, %lld of them waiting for the servers", result,
                 (long long)(npg_now_ms() - t0), (long long)r->wait_ms);
-    ldns_pkt_free(r->pkt);
-    ldns_rdf_deep_free(r->zone);
-    npg_wiresize_free(&r->ws);
+    free(r->msg);
     for (size_t i = 0; i < p->nservers; i++) {
         npg_dnspipe_close(&r->link[i].pipe);
         for (size_t k = 0; k < r->link[i].nfl; k++)
