@@ -467,10 +467,33 @@ static int route_from(const char *rn, const char *domain, const char *form, cons
                : rc;
 }
 
-/* Every number of [first, last]: its routing rows and home ranges, each read by one range scan. */
+/* The row of ops (ordered by id) of operator id, or -1. */
+static ssize_t op_row(const npg_db_rows_t *ops, int64_t id)
+{
+    size_t lo = 0, hi = npg_db_rows_count(ops);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t v = npg_db_rows_int(ops, mid, 0, 0);
+        if (v == id)
+            return (ssize_t)mid;
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/*
+ * Every number of [first, last]: its routing rows and home ranges, each read by one range
+ * scan. The routing rows are read without their operators: joined, the server reads and
+ * sorts the whole rest of the range for every chunk of CHUNK_ROWS, which made a 1M-number
+ * publication quadratic. The operators, a small table, are read after each chunk, so every
+ * operator its rows name is there (they cannot be deleted while routed to).
+ */
 static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
 {
-    npg_db_rows_t *home = NULL, *ported = NULL;
+    npg_db_rows_t *home = NULL, *ported = NULL, *ops = NULL;
     int rc =
         npg_db_query(db,
                      "SELECT r.range_start, r.range_end, o.ims_domain, o.naptr_form,"
@@ -480,13 +503,16 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
     size_t h = 0, nh = npg_db_rows_count(home);
     uint64_t n = first;
     while (rc == NPG_OK && n <= last) {
-        rc =
-            npg_db_query(db,
-                         "SELECT r.number, COALESCE(r.lrn, o.routing_number), o.ims_domain,"
-                         " o.naptr_form,"
-                         " o.rn_format FROM routing r JOIN operators o ON o.id = r.operator_id"
-                         " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
-                         NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
+        rc = npg_db_query(db,
+                          "SELECT number, lrn, operator_id FROM routing"
+                          " WHERE number BETWEEN ? AND ? ORDER BY number LIMIT " STR(CHUNK_ROWS),
+                          NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
+        npg_db_rows_free(&ops);
+        if (rc == NPG_OK)
+            rc = npg_db_query(db,
+                              "SELECT id, routing_number, ims_domain, naptr_form, rn_format"
+                              " FROM operators ORDER BY id",
+                              NULL, 0, &ops);
         size_t np = npg_db_rows_count(ported), k = 0;
         uint64_t upto = np == CHUNK_ROWS ? (uint64_t)npg_db_rows_int(ported, np - 1, 0, 0) : last;
         for (; rc == NPG_OK && n <= upto; n++) {
@@ -494,12 +520,16 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
             npg_e164_from_u64(n, e164);
             npg_naptr_route_t route;
             const npg_naptr_route_t *rp = NULL;
-            if (k < np && (uint64_t)npg_db_rows_int(ported, k, 0, 0) == n) {
-                rc = route_from(npg_db_rows_get(ported, k, 1), npg_db_rows_get(ported, k, 2),
-                                npg_db_rows_get(ported, k, 3), npg_db_rows_get(ported, k, 4), e164,
-                                &route);
+            ssize_t o = -1;
+            if (k < np && (uint64_t)npg_db_rows_int(ported, k, 0, 0) == n)
+                o = op_row(ops, npg_db_rows_int(ported, k++, 2, 0));
+            if (o >= 0) {
+                const char *lrn = npg_db_rows_get(ported, k - 1, 1);
+                rc = route_from(lrn ? lrn : npg_db_rows_get(ops, (size_t)o, 1),
+                                npg_db_rows_get(ops, (size_t)o, 2),
+                                npg_db_rows_get(ops, (size_t)o, 3),
+                                npg_db_rows_get(ops, (size_t)o, 4), e164, &route);
                 rp = &route;
-                k++;
             } else {
                 while (h < nh && (uint64_t)npg_db_rows_int(home, h, 1, 0) < n)
                     h++;
@@ -516,6 +546,7 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
         }
         npg_db_rows_free(&ported);
     }
+    npg_db_rows_free(&ops);
     npg_db_rows_free(&home);
     if (rc != NPG_OK && !r->local[0] && r->failed < r->p->nservers)
         snprintf(r->local, sizeof(r->local), "reading the routing of %" PRIu64 "-%" PRIu64 ": %s",
