@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Bulk import of routing rows: CSV in, 100 rows per statement, a transaction per batch. */
+/* Bulk import of routing rows: CSV in, up to 1000 rows per statement, a transaction per batch. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,7 +11,7 @@
 #include "routing/routing.h"
 
 /* Rows waiting to be written together. */
-#define CHUNK 100
+#define CHUNK 1000
 typedef struct pending {
     uint64_t number;
     const npg_operator_t *op;
@@ -19,58 +19,66 @@ typedef struct pending {
 } pending_t;
 
 #define CH1 "(?, 'upsert', ?, ?, ?, 'import')"
-#define CH10 CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1
-#define RT1 "(?, ?, ?, ?, 'import', NULL, ?)"
-#define RT10 RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1
 #define X10(a) a "," a "," a "," a "," a "," a "," a "," a "," a "," a
+#define CH_SQL(values)                                                                             \
+    "INSERT INTO routing_changes (number, op, operator_id, routing_number, number_type, source)"   \
+    " VALUES " values
+/* The rows just logged, copied into routing by the server: the data crosses the wire once. */
+#define RT_SQL                                                                                     \
+    "INSERT INTO routing (number, operator_id, routing_number, number_type, source, port_ref,"     \
+    " change_id) SELECT number, operator_id, routing_number, number_type, 'import', NULL, id"      \
+    " FROM routing_changes WHERE id BETWEEN ? AND ? ORDER BY id"                                   \
+    " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"                                  \
+    " routing_number = VALUES(routing_number), lrn = NULL, number_type = VALUES(number_type),"     \
+    " source = VALUES(source), port_ref = VALUES(port_ref), change_id = VALUES(change_id)"
+
+/* Statement sizes, largest first: any number of rows is written with at most 9 of each. */
+static const struct {
+    size_t rows;
+    const char *changes;
+} sizes[] = {
+    {1000, CH_SQL(X10(X10(X10(CH1))))},
+    {100, CH_SQL(X10(X10(CH1)))},
+    {10, CH_SQL(X10(CH1))},
+    {1, CH_SQL(CH1)},
+};
+
+/* Parameters of the largest statement; on the heap, as they take a few hundred KiB. */
+typedef struct params {
+    npg_db_val_t ch[CHUNK * 4];
+} params_t;
 
 /*
- * CHUNK rows in two statements. The change-log ids of one multi-row INSERT are
- * consecutive when innodb_autoinc_lock_mode is 0 or 1 (checked by the caller),
- * so row i's change is first_id + i.
+ * n rows (one of the sizes) in two statements. The change-log ids of one multi-row
+ * INSERT are consecutive when innodb_autoinc_lock_mode is 0 or 1 (checked by the
+ * caller): the rows just logged are those from first_id to first_id + n - 1.
  */
-static int write_chunk(npg_db_t *db, const pending_t *p)
+static int write_rows(npg_db_t *db, params_t *v, const pending_t *p, size_t n, size_t k)
 {
-    npg_db_val_t ch[CHUNK * 4], rt[CHUNK * 5];
-    for (size_t i = 0; i < CHUNK; i++) {
-        ch[4 * i] = NPG_DB_U(p[i].number);
-        ch[4 * i + 1] = NPG_DB_U(p[i].op->id);
-        ch[4 * i + 2] = NPG_DB_S(p[i].op->routing_number);
-        ch[4 * i + 3] = NPG_DB_S(p[i].type);
+    for (size_t i = 0; i < n; i++) {
+        v->ch[4 * i] = NPG_DB_U(p[i].number);
+        v->ch[4 * i + 1] = NPG_DB_U(p[i].op->id);
+        v->ch[4 * i + 2] = NPG_DB_S(p[i].op->routing_number);
+        v->ch[4 * i + 3] = NPG_DB_S(p[i].type);
     }
     uint64_t first = 0;
-    int rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (number, op, operator_id, routing_number,"
-                         " number_type, source) VALUES " X10(CH10),
-                         ch, CHUNK * 4, NULL, &first);
-    for (size_t i = 0; rc == NPG_OK && i < CHUNK; i++) {
-        rt[5 * i] = NPG_DB_U(p[i].number);
-        rt[5 * i + 1] = NPG_DB_U(p[i].op->id);
-        rt[5 * i + 2] = NPG_DB_S(p[i].op->routing_number);
-        rt[5 * i + 3] = NPG_DB_S(p[i].type);
-        rt[5 * i + 4] = NPG_DB_U(first + i);
-    }
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing (number, operator_id, routing_number, number_type,"
-                         " source, port_ref, change_id) VALUES " X10(
-                             RT10) " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
-                                   " routing_number = VALUES(routing_number), lrn = NULL,"
-                                   " number_type = VALUES(number_type), source = VALUES(source),"
-                                   " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
-                         rt, CHUNK * 5, NULL, NULL);
-    return rc;
+    int rc = npg_db_exec(db, sizes[k].changes, v->ch, n * 4, NULL, &first);
+    return rc == NPG_OK
+               ? npg_db_exec(db, RT_SQL, NPG_DB_P(NPG_DB_U(first), NPG_DB_U(first + n - 1)), NULL,
+                             NULL)
+               : rc;
 }
 
-/* Write what is pending: full chunks together, a short tail row by row. */
-static int flush(npg_db_t *db, pending_t *p, size_t *n)
+/* Write what is pending, in as few statements as the sizes allow, in order. */
+static int flush(npg_db_t *db, params_t *v, pending_t *p, size_t *n)
 {
     int rc = NPG_OK;
-    if (*n == CHUNK)
-        rc = write_chunk(db, p);
-    else
-        for (size_t i = 0; rc == NPG_OK && i < *n; i++)
-            rc = npg_routing_set(db, p[i].number, p[i].op, p[i].type, "import", NULL, NULL);
+    size_t done = 0;
+    for (size_t k = 0; rc == NPG_OK && k < NPG_ARRAY_LEN(sizes); k++)
+        while (rc == NPG_OK && *n - done >= sizes[k].rows) {
+            rc = write_rows(db, v, p + done, sizes[k].rows, k);
+            done += sizes[k].rows;
+        }
     *n = 0;
     return rc;
 }
@@ -127,8 +135,9 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
                            size_t errlen)
 {
     op_cache_t *cache = calloc(1, sizeof(*cache));
+    params_t *vals = malloc(sizeof(*vals));
+    pending_t *pend = malloc(CHUNK * sizeof(*pend));
     npg_homes_t *homes = NULL;
-    pending_t pend[CHUNK];
     size_t npend = 0;
     int64_t lock_mode = 2;
     char *line = NULL, why[256];
@@ -137,8 +146,12 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     int rc = NPG_OK;
     *count = 0;
     err[0] = '\0';
-    if (!cache)
+    if (!cache || !vals || !pend) {
+        free(cache);
+        free(vals);
+        free(pend);
         return NPG_ENOMEM;
+    }
     rc = npg_homes_get(db, &homes); /* a row going home needs no look-up of its own */
     if (rc == NPG_OK)
         rc = npg_db_query_int(db, "SELECT @@innodb_autoinc_lock_mode", NULL, 0, &lock_mode);
@@ -161,14 +174,17 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
         if (rc == NPG_OK) {
             const char *home = npg_homes_owner(homes, number);
             type = strcmp(type, "fixed") == 0 ? "fixed" : "mobile";
-            if (!chunks || (home && strcmp(home, op->code) == 0)) /* going home: no row */
-                rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
-            else
+            if (!chunks || (home && strcmp(home, op->code) == 0)) { /* going home: no row */
+                rc = flush(db, vals, pend, &npend); /* earlier lines first: the log keeps order */
+                if (rc == NPG_OK)
+                    rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
+            } else {
                 pend[npend++] = (pending_t){.number = number, .op = op, .type = type};
+            }
         }
         if (rc == NPG_OK && npend == CHUNK)
-            rc = flush(db, pend, &npend);
-        if (rc == NPG_OK && ++in_tx == batch && (rc = flush(db, pend, &npend)) == NPG_OK) {
+            rc = flush(db, vals, pend, &npend);
+        if (rc == NPG_OK && ++in_tx == batch && (rc = flush(db, vals, pend, &npend)) == NPG_OK) {
             rc = npg_db_commit(db);
             *count += rc == NPG_OK ? in_tx : 0;
             in_tx = 0;
@@ -177,7 +193,7 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
             snprintf(err, errlen, "line %lu: %s", lineno, why[0] ? why : npg_strerror(rc));
         why[0] = '\0';
     }
-    if (rc == NPG_OK && in_tx > 0 && (rc = flush(db, pend, &npend)) == NPG_OK) {
+    if (rc == NPG_OK && in_tx > 0 && (rc = flush(db, vals, pend, &npend)) == NPG_OK) {
         rc = npg_db_commit(db);
         *count += rc == NPG_OK ? in_tx : 0;
         if (rc != NPG_OK)
@@ -187,6 +203,8 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     }
     free(line);
     free(cache);
+    free(vals);
+    free(pend);
     npg_homes_release(&homes);
     return rc;
 }
