@@ -26,7 +26,7 @@
 #define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
 #define TSIG_RESERVE 600 /* what signing appends: key and algorithm names, MAC, fixed fields */
 #define CHUNK_ROWS 50000 /* routing rows per query: one query for any range up to this many */
-#define IN_FLIGHT 16     /* UPDATEs sent to a server and not yet answered */
+#define IN_FLIGHT 64     /* UPDATEs sent to a server and not yet answered */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
