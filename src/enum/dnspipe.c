@@ -13,7 +13,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#define READ_MIN 16384 /* room made before each read */
+#define READ_MIN 16384     /* room made before each read */
+#define BUF_MAX (8u << 20) /* answers not yet taken: more is not a server answering us */
 
 struct npg_dnspipe {
     int fd;
@@ -91,6 +92,10 @@ static int read_some(npg_dnspipe_t *p)
         memmove(p->buf, p->buf + p->off, p->len - p->off);
         p->len -= p->off;
         p->off = 0;
+    }
+    if (p->cap - p->len < READ_MIN && p->cap >= BUF_MAX) {
+        errno = EMSGSIZE;
+        return NPG_EIO;
     }
     if (p->cap - p->len < READ_MIN) {
         size_t cap = p->cap ? 2 * p->cap : 4 * READ_MIN;
