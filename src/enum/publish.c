@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* RFC 2136 publisher: routing read per range, many numbers per UPDATE, TSIG (RFC 8945) via ldns. */
+/* RFC 2136 publisher: routing read per range, many numbers per UPDATE, TSIG (RFC 8945) via ldns,
+ * several UPDATEs in flight on one TCP connection per server (enum/dnspipe). */
 #include "enum/publish.h"
 
 #include <arpa/inet.h>
@@ -12,17 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "enum/dnspipe.h"
 #include "enum/naptr.h"
-#include "enum/wiresize.h"
+#include "enum/updmsg.h"
 #include "outbox/outbox.h"
 
 #define WIRE_MAX 65535   /* a DNS message over TCP (RFC 1035 4.2.2) */
 #define TSIG_RESERVE 600 /* what signing appends: key and algorithm names, MAC, fixed fields */
 #define CHUNK_ROWS 50000 /* routing rows per query: one query for any range up to this many */
+#define IN_FLIGHT 64     /* UPDATEs sent to a server and not yet answered */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -40,6 +44,7 @@ struct npg_publish {
     char apex[NPG_CONF_STRLEN + 2];
     char tsig_name[NPG_CONF_STRLEN + 2];
     char tsig_alg[24];
+    npg_tsig_key_t key; /* when tsig_name is set */
 };
 
 /* "example.", lower case, one trailing dot. */
@@ -138,6 +143,12 @@ int npg_publish_new(const npg_conf_t *conf, npg_publish_t **out, char *err, size
         }
         absolute(conf->dns.tsig_name, p->tsig_name, sizeof(p->tsig_name));
         absolute(conf->dns.tsig_algorithm, p->tsig_alg, sizeof(p->tsig_alg));
+        if (rc == NPG_OK &&
+            npg_tsig_key_init(&p->key, p->tsig_name, p->tsig_alg, conf->dns.tsig_secret) != NPG_OK) {
+            snprintf(err, errlen, "dns.tsig_name %s or tsig_algorithm %s: not usable", p->tsig_name,
+                     p->tsig_alg);
+            rc = NPG_ECONF;
+        }
     } else if (rc == NPG_OK && conf->dns.tsig_secret[0]) {
         snprintf(err, errlen, "dns.tsig_secret is set but dns.tsig_name is empty");
         rc = NPG_ECONF;
@@ -165,17 +176,38 @@ size_t npg_publish_nservers(const npg_publish_t *p)
 
 /* --- one publication ------------------------------------------------------------------ */
 
+static void put_u16(uint8_t *p, size_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* A message a server has not answered yet. */
+typedef struct sent {
+    uint16_t id;
+    size_t numbers;
+    int64_t at_ms;
+    ldns_rdf *mac; /* our TSIG MAC: the answer's covers it (RFC 8945 5.3) */
+} sent_t;
+
+/* One server's connection for a run: messages go out without waiting for earlier answers. */
+typedef struct link {
+    npg_dnspipe_t *pipe;
+    sent_t fl[IN_FLIGHT];
+    size_t nfl;
+    uint16_t next_id;
+} link_t;
+
 typedef struct run {
     npg_publish_t *p;
-    ldns_resolver *res[NPG_PUBLISH_MAX_SERVERS];
+    link_t link[NPG_PUBLISH_MAX_SERVERS];
     int rc[NPG_PUBLISH_MAX_SERVERS]; /* first failure of each server; it gets nothing more */
     char why[NPG_PUBLISH_MAX_SERVERS][200];
     size_t failed;
     ldns_rdf *zone;
-    ldns_pkt *pkt;      /* the message being filled */
-    size_t numbers;     /* numbers in pkt */
-    npg_wiresize_t *ws; /* pkt's wire size, as it grows */
-    size_t limit;       /* wire size allowed before signing */
+    npg_updmsg_t *msg; /* the message being filled */
+    size_t numbers;    /* numbers in msg */
+    size_t limit;      /* wire size allowed before signing */
     size_t records, deletes, messages;
     int64_t wait_ms; /* spent waiting for the servers' answers */
     char local[320]; /* a failure on our side (database, configuration) */
@@ -183,30 +215,8 @@ typedef struct run {
 
 static int new_message(run_t *r)
 {
-    ldns_rr_list *none = ldns_rr_list_new();
-    ldns_rdf *zone = ldns_rdf_clone(r->zone);
-    r->pkt = none && zone ? ldns_update_pkt_new(zone, LDNS_RR_CLASS_IN, NULL, none, NULL) : NULL;
-    ldns_rr_list_free(none);
-    if (!r->pkt) {
-        ldns_rdf_deep_free(zone);
-        return NPG_ENOMEM;
-    }
-    ldns_pkt_set_rd(r->pkt, false); /* RFC 2136 2.2: the flag bits are zero */
     r->numbers = 0;
-    npg_wiresize_reset(r->ws);
-    npg_wiresize_name(r->ws, r->p->zone); /* the zone section: name, type SOA, class */
-    npg_wiresize_skip(r->ws, 4);
-    return NPG_OK;
-}
-
-static size_t wire_size(const ldns_pkt *pkt)
-{
-    uint8_t *wire = NULL;
-    size_t size = 0;
-    if (ldns_pkt2wire(&wire, pkt, &size) != LDNS_STATUS_OK)
-        size = WIRE_MAX; /* cannot tell: treat as full */
-    LDNS_FREE(wire);
-    return size;
+    return npg_updmsg_start(r->msg, r->p->zone) == NPG_OK ? NPG_OK : NPG_ECONF;
 }
 
 static const char *const tsig_errors[] = {
@@ -235,123 +245,170 @@ static int refusal(const run_t *r, const ldns_pkt *reply, char *why, size_t len)
     return auth ? NPG_EAUTH : NPG_EPEER;
 }
 
-/* Sign the message for server i and send it; a failure takes the server out of this run. */
-static void send_to(run_t *r, size_t i)
+/* Server i is out of this run: remember why, drop its connection. */
+static void fail(run_t *r, size_t i, int rc)
 {
-    ldns_rr *old = ldns_pkt_tsig(r->pkt); /* signed for the previous server */
-    ldns_pkt_set_tsig(r->pkt, NULL);
-    ldns_rr_free(old);
-    ldns_pkt_set_random_id(r->pkt);
-    ldns_status st = ldns_update_pkt_tsig_add(r->pkt, r->res[i]);
+    link_t *l = &r->link[i];
+    r->rc[i] = rc;
+    r->failed++;
+    npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s", r->p->servers[i].label,
+            r->messages, r->why[i]);
+    npg_dnspipe_close(&l->pipe);
+    for (size_t k = 0; k < l->nfl; k++)
+        ldns_rdf_deep_free(l->fl[k].mac);
+    l->nfl = 0;
+}
+
+static void fail_io(run_t *r, size_t i, int sys)
+{
+    snprintf(r->why[i], sizeof(r->why[i]), "no answer: %s (timeout %d s)",
+             sys ? strerror(sys) : "connection lost", r->p->conf->dns.timeout);
+    fail(r, i, NPG_EIO);
+}
+
+/* Read server i's next answer and check it against the message it answers. */
+static void await_answer(run_t *r, size_t i)
+{
+    link_t *l = &r->link[i];
+    const uint8_t *wire = NULL;
+    size_t len = 0;
     ldns_pkt *reply = NULL;
-    errno = 0; /* ldns says "error"; the socket's errno says which */
-    if (st == LDNS_STATUS_OK)
-        st = ldns_send(&reply, r->res[i], r->pkt);
-    int sys = errno;
+    errno = 0;
+    if (npg_dnspipe_recv(l->pipe, &wire, &len) != NPG_OK) {
+        fail_io(r, i, errno);
+        return;
+    }
+    size_t k = 0;
+    if (ldns_wire2pkt(&reply, wire, len) == LDNS_STATUS_OK)
+        while (k < l->nfl && l->fl[k].id != ldns_pkt_id(reply))
+            k++;
     int rc = NPG_OK;
-    if (reply && ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR) {
+    if (!reply || k == l->nfl) {
+        rc = NPG_EPEER;
+        snprintf(r->why[i], sizeof(r->why[i]), "answered something other than an UPDATE reply");
+    } else if (ldns_pkt_get_rcode(reply) != LDNS_RCODE_NOERROR) {
         rc = refusal(r, reply, r->why[i], sizeof(r->why[i]));
-    } else if (st == LDNS_STATUS_CRYPTO_TSIG_BOGUS) {
+    } else if (l->fl[k].mac && !ldns_pkt_tsig_verify(reply, wire, len, r->p->tsig_name,
+                                                     r->p->conf->dns.tsig_secret, l->fl[k].mac)) {
         rc = NPG_EAUTH;
         snprintf(r->why[i], sizeof(r->why[i]), "its answer's TSIG does not verify");
-    } else if (st != LDNS_STATUS_OK || !reply) {
-        rc = NPG_EIO;
-        snprintf(r->why[i], sizeof(r->why[i]), "no answer: %s (timeout %d s)",
-                 sys ? strerror(sys) : ldns_get_errorstr_by_id(st), r->p->conf->dns.timeout);
     } else if (ldns_pkt_get_opcode(reply) != LDNS_PACKET_UPDATE || !ldns_pkt_qr(reply)) {
         rc = NPG_EPEER;
         snprintf(r->why[i], sizeof(r->why[i]), "answered something other than an UPDATE reply");
     }
     ldns_pkt_free(reply);
     if (rc != NPG_OK) {
-        r->rc[i] = rc;
-        r->failed++;
-        npg_log(LOG_WARNING, "dns", "UPDATE to %s after %zu messages: %s", r->p->servers[i].label,
-                r->messages, r->why[i]);
+        fail(r, i, rc);
+        return;
+    }
+    npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", l->fl[k].numbers,
+                  r->p->servers[i].label, (long long)(npg_now_ms() - l->fl[k].at_ms));
+    ldns_rdf_deep_free(l->fl[k].mac);
+    l->fl[k] = l->fl[--l->nfl];
+}
+
+/* Sign the message for server i and send it; a failure takes the server out of this run. */
+static void send_to(run_t *r, size_t i)
+{
+    link_t *l = &r->link[i];
+    const server_t *s = &r->p->servers[i];
+    errno = 0;
+    if (!l->pipe) {
+        if (npg_dnspipe_open(s->host, s->port, r->p->conf->dns.timeout, &l->pipe) != NPG_OK) {
+            fail_io(r, i, errno);
+            return;
+        }
+        if (npg_random_bytes((unsigned char *)&l->next_id, sizeof(l->next_id)) != NPG_OK)
+            l->next_id = (uint16_t)npg_now_ms();
+    }
+    while (l->nfl == IN_FLIGHT && r->rc[i] == NPG_OK)
+        await_answer(r, i);
+    if (r->rc[i] != NPG_OK)
+        return;
+    uint16_t id = l->next_id++; /* unique among the messages in flight */
+    uint8_t macbuf[2 + NPG_TSIG_MAC_MAX];
+    size_t maclen = 0;
+    const npg_tsig_key_t *key = r->p->tsig_name[0] ? &r->p->key : NULL;
+    if (npg_updmsg_sign(r->msg, id, key, time(NULL), macbuf + 2, &maclen) != NPG_OK) {
+        snprintf(r->why[i], sizeof(r->why[i]), "cannot sign the message");
+        fail(r, i, NPG_EIO);
+        return;
+    }
+    /* kept as ldns's MAC field (size, then bytes) to verify the answer with */
+    ldns_rdf *mac = NULL;
+    put_u16(macbuf, maclen);
+    if (key && !(mac = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_INT16_DATA, 2 + maclen, macbuf))) {
+        snprintf(r->why[i], sizeof(r->why[i]), "out of memory");
+        fail(r, i, NPG_ENOMEM);
+        return;
+    }
+    errno = 0;
+    int rc = npg_dnspipe_send(l->pipe, r->msg->buf, r->msg->wire_len);
+    int sys = errno;
+    if (rc != NPG_OK) {
+        ldns_rdf_deep_free(mac);
+        fail_io(r, i, sys);
+        return;
+    }
+    l->fl[l->nfl++] = (sent_t){.id = id, .numbers = r->numbers, .at_ms = npg_now_ms(), .mac = mac};
+}
+
+/* Wait for every answer still due. */
+static void drain(run_t *r)
+{
+    for (size_t i = 0; i < r->p->nservers; i++) {
+        int64_t t0 = npg_now_ms();
+        while (r->rc[i] == NPG_OK && r->link[i].nfl > 0)
+            await_answer(r, i);
+        r->wait_ms += npg_now_ms() - t0;
     }
 }
 
 /* Send the message being filled to every server still in the run, then start the next one. */
-static int flush(run_t *r, size_t size)
+static int flush(run_t *r)
 {
     if (r->numbers == 0)
         return NPG_OK;
-    if (npg_log_enabled(LOG_DEBUG) && wire_size(r->pkt) != size)
-        npg_log(LOG_ERR, "dns", "message size model says %zu bytes, ldns writes %zu", size,
-                wire_size(r->pkt));
     for (size_t i = 0; i < r->p->nservers; i++) {
         if (r->rc[i] != NPG_OK)
             continue;
         int64_t t0 = npg_now_ms();
         send_to(r, i);
-        int64_t ms = npg_now_ms() - t0;
-        r->wait_ms += ms;
-        npg_log_debug("dns", "UPDATE of %zu numbers to %s: %lld ms", r->numbers,
-                      r->p->servers[i].label, (long long)ms);
+        r->wait_ms += npg_now_ms() - t0;
     }
     r->messages++;
-    ldns_pkt_free(r->pkt);
-    r->pkt = NULL;
     int rc = new_message(r);
     if (rc == NPG_OK && r->failed == r->p->nservers)
         rc = NPG_EIO; /* nobody left to send to: stop reading */
     return rc;
 }
 
-/* A character-string RDATA field, taken as is (no zone-file escapes). */
-static ldns_rdf *str_rdf(const char *s)
+/* A character-string field (RFC 1035 3.3), taken as is (no zone-file escapes). */
+static size_t put_str(uint8_t *p, const char *s)
 {
     size_t n = strlen(s);
-    uint8_t buf[256];
-    if (n > 255)
-        return NULL;
-    buf[0] = (uint8_t)n;
-    memcpy(buf + 1, s, n);
-    return ldns_rdf_new_frm_data(LDNS_RDF_TYPE_STR, n + 1, buf);
+    p[0] = (uint8_t)n;
+    memcpy(p + 1, s, n);
+    return n + 1;
 }
 
-static ldns_rr *naptr_rr(ldns_rdf *owner, int ttl, const npg_naptr_route_t *route)
+/* The NAPTR RDATA of a route (RFC 3403 4.1); 0 when the route cannot give one. */
+static size_t naptr_rdata(const npg_naptr_route_t *route, uint8_t *out)
 {
     char regexp[512];
-    ldns_rr *rr = NULL;
-    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) < 0 || !(rr = ldns_rr_new())) {
-        ldns_rdf_deep_free(owner);
-        return NULL;
-    }
-    ldns_rr_set_owner(rr, owner);
-    ldns_rr_set_type(rr, LDNS_RR_TYPE_NAPTR);
-    ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
-    ldns_rr_set_ttl(rr, (uint32_t)ttl);
-    ldns_rdf *f[6] = {ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, NPG_NAPTR_ORDER),
-                      ldns_native2rdf_int16(LDNS_RDF_TYPE_INT16, NPG_NAPTR_PREF),
-                      str_rdf("u"),
-                      str_rdf(npg_naptr_service(route->form)),
-                      str_rdf(regexp),
-                      ldns_dname_new_frm_str(".")};
-    bool ok = true;
-    for (size_t i = 0; i < 6; i++)
-        ok = ok && f[i] && ldns_rr_push_rdf(rr, f[i]);
-    if (!ok) {
-        for (size_t i = 0; i < 6; i++)
-            if (i >= ldns_rr_rd_count(rr))
-                ldns_rdf_deep_free(f[i]);
-        ldns_rr_free(rr);
-        return NULL;
-    }
-    return rr;
-}
-
-/* Grow the size model by one number's RRs: the delete, then the record if there is one. */
-static bool model_number(run_t *r, const char *owner, bool add, size_t rdlen)
-{
-    if (!npg_wiresize_name(r->ws, owner))
-        return false;
-    npg_wiresize_skip(r->ws, 10); /* type, class, TTL, RDLENGTH */
-    if (add && !npg_wiresize_name(r->ws, owner))
-        return false;
-    if (add)
-        npg_wiresize_skip(r->ws, 10 + rdlen);
-    return true;
+    const char *service = npg_naptr_service(route->form);
+    if (npg_naptr_regexp(route, regexp, sizeof(regexp)) < 0 || strlen(regexp) > 255 ||
+        strlen(service) > 255)
+        return 0;
+    size_t n = 0;
+    put_u16(out, NPG_NAPTR_ORDER);
+    put_u16(out + 2, NPG_NAPTR_PREF);
+    n = 4;
+    n += put_str(out + n, "u");
+    n += put_str(out + n, service);
+    n += put_str(out + n, regexp);
+    out[n++] = 0; /* replacement: the root */
+    return n;
 }
 
 /* One number: delete its NAPTR RRset, then add its current record (route NULL: none). */
@@ -365,48 +422,35 @@ static int add_number(run_t *r, uint64_t number, const npg_naptr_route_t *route)
                  r->p->zone);
         return NPG_ECONF;
     }
-    ldns_rdf *owner = ldns_dname_new_frm_str(name);
-    ldns_rr *del = ldns_rr_new();
-    ldns_rr *add = NULL;
-    if (owner && route)
-        add = naptr_rr(ldns_rdf_clone(owner), r->p->conf->dns.ttl, route);
-    if (!owner || !del || (route && !add)) {
-        ldns_rdf_deep_free(owner);
-        ldns_rr_free(del);
+    uint8_t rdata[4 + 3 * 256 + 1];
+    size_t rdlen = route ? naptr_rdata(route, rdata) : 0;
+    if (route && rdlen == 0) {
         snprintf(r->local, sizeof(r->local),
                  "cannot build the NAPTR of +%s: its operator needs digits as routing number and,"
                  " for the sip form, an IMS domain",
                  e164);
         return NPG_ECONF; /* retried: fixing the operator lets it through */
     }
-    /* RFC 2136 2.5.2: class ANY, TTL 0, no RDATA deletes the RRset */
-    ldns_rr_set_owner(del, owner);
-    ldns_rr_set_type(del, LDNS_RR_TYPE_NAPTR);
-    ldns_rr_set_class(del, LDNS_RR_CLASS_ANY);
-    ldns_rr_set_ttl(del, 0);
-    size_t rdlen = 0;
-    for (size_t i = 0; add && i < ldns_rr_rd_count(add); i++)
-        rdlen += ldns_rdf_size(ldns_rr_rdf(add, i));
+    const uint8_t *rd = route ? rdata : NULL;
+    uint32_t ttl = (uint32_t)r->p->conf->dns.ttl;
     if (r->numbers >= (size_t)r->p->conf->dns.batch_size)
-        rc = flush(r, npg_wiresize_pos(r->ws));
-    size_t before = npg_wiresize_pos(r->ws);
-    if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
-        rc = NPG_ENOMEM;
-    if (rc == NPG_OK && r->numbers && npg_wiresize_pos(r->ws) > r->limit) {
-        rc = flush(r, before); /* it does not fit: it starts the next message */
-        if (rc == NPG_OK && !model_number(r, name, add != NULL, rdlen))
-            rc = NPG_ENOMEM;
+        rc = flush(r);
+    if (rc == NPG_OK)
+        rc = npg_updmsg_replace(r->msg, name, LDNS_RR_TYPE_NAPTR, ttl, rd, rdlen, r->limit);
+    if (rc == NPG_ETOOBIG && r->numbers) { /* it does not fit: it starts the next message */
+        rc = flush(r);
+        if (rc == NPG_OK)
+            rc = npg_updmsg_replace(r->msg, name, LDNS_RR_TYPE_NAPTR, ttl, rd, rdlen, r->limit);
     }
-    if (rc != NPG_OK) {
-        ldns_rr_free(del);
-        ldns_rr_free(add);
+    if (rc == NPG_EINVAL || rc == NPG_ETOOBIG) {
+        snprintf(r->local, sizeof(r->local), "owner %.80s of +%s: not a name an UPDATE can carry",
+                 name, e164);
+        return NPG_ECONF;
+    }
+    if (rc != NPG_OK)
         return rc;
-    }
-    ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, del);
-    if (add)
-        ldns_pkt_push_rr(r->pkt, LDNS_SECTION_AUTHORITY, add);
     r->numbers++;
-    if (add)
+    if (route)
         r->records++;
     else
         r->deletes++;
@@ -423,10 +467,33 @@ static int route_from(const char *rn, const char *domain, const char *form, cons
                : rc;
 }
 
-/* Every number of [first, last]: its routing rows and home ranges, each read by one range scan. */
+/* The row of ops (ordered by id) of operator id, or -1. */
+static ssize_t op_row(const npg_db_rows_t *ops, int64_t id)
+{
+    size_t lo = 0, hi = npg_db_rows_count(ops);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t v = npg_db_rows_int(ops, mid, 0, 0);
+        if (v == id)
+            return (ssize_t)mid;
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/*
+ * Every number of [first, last]: its routing rows and home ranges, each read by one range
+ * scan. The routing rows are read without their operators: joined, the server reads and
+ * sorts the whole rest of the range for every chunk of CHUNK_ROWS, which made a 1M-number
+ * publication quadratic. The operators, a small table, are read after each chunk, so every
+ * operator its rows name is there (they cannot be deleted while routed to).
+ */
 static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
 {
-    npg_db_rows_t *home = NULL, *ported = NULL;
+    npg_db_rows_t *home = NULL, *ported = NULL, *ops = NULL;
     int rc =
         npg_db_query(db,
                      "SELECT r.range_start, r.range_end, o.ims_domain, o.naptr_form,"
@@ -436,13 +503,16 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
     size_t h = 0, nh = npg_db_rows_count(home);
     uint64_t n = first;
     while (rc == NPG_OK && n <= last) {
-        rc =
-            npg_db_query(db,
-                         "SELECT r.number, COALESCE(r.lrn, o.routing_number), o.ims_domain,"
-                         " o.naptr_form,"
-                         " o.rn_format FROM routing r JOIN operators o ON o.id = r.operator_id"
-                         " WHERE r.number BETWEEN ? AND ? ORDER BY r.number LIMIT " STR(CHUNK_ROWS),
-                         NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
+        rc = npg_db_query(db,
+                          "SELECT number, lrn, operator_id FROM routing"
+                          " WHERE number BETWEEN ? AND ? ORDER BY number LIMIT " STR(CHUNK_ROWS),
+                          NPG_DB_P(NPG_DB_U(n), NPG_DB_U(last)), &ported);
+        npg_db_rows_free(&ops);
+        if (rc == NPG_OK)
+            rc = npg_db_query(db,
+                              "SELECT id, routing_number, ims_domain, naptr_form, rn_format"
+                              " FROM operators ORDER BY id",
+                              NULL, 0, &ops);
         size_t np = npg_db_rows_count(ported), k = 0;
         uint64_t upto = np == CHUNK_ROWS ? (uint64_t)npg_db_rows_int(ported, np - 1, 0, 0) : last;
         for (; rc == NPG_OK && n <= upto; n++) {
@@ -450,12 +520,16 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
             npg_e164_from_u64(n, e164);
             npg_naptr_route_t route;
             const npg_naptr_route_t *rp = NULL;
-            if (k < np && (uint64_t)npg_db_rows_int(ported, k, 0, 0) == n) {
-                rc = route_from(npg_db_rows_get(ported, k, 1), npg_db_rows_get(ported, k, 2),
-                                npg_db_rows_get(ported, k, 3), npg_db_rows_get(ported, k, 4), e164,
-                                &route);
+            ssize_t o = -1;
+            if (k < np && (uint64_t)npg_db_rows_int(ported, k, 0, 0) == n)
+                o = op_row(ops, npg_db_rows_int(ported, k++, 2, 0));
+            if (o >= 0) {
+                const char *lrn = npg_db_rows_get(ported, k - 1, 1);
+                rc = route_from(lrn ? lrn : npg_db_rows_get(ops, (size_t)o, 1),
+                                npg_db_rows_get(ops, (size_t)o, 2),
+                                npg_db_rows_get(ops, (size_t)o, 3),
+                                npg_db_rows_get(ops, (size_t)o, 4), e164, &route);
                 rp = &route;
-                k++;
             } else {
                 while (h < nh && (uint64_t)npg_db_rows_int(home, h, 1, 0) < n)
                     h++;
@@ -472,38 +546,12 @@ static int walk_range(run_t *r, npg_db_t *db, uint64_t first, uint64_t last)
         }
         npg_db_rows_free(&ported);
     }
+    npg_db_rows_free(&ops);
     npg_db_rows_free(&home);
     if (rc != NPG_OK && !r->local[0] && r->failed < r->p->nservers)
         snprintf(r->local, sizeof(r->local), "reading the routing of %" PRIu64 "-%" PRIu64 ": %s",
                  first, last, npg_strerror(rc));
     return rc;
-}
-
-static int open_resolvers(run_t *r)
-{
-    const npg_conf_t *conf = r->p->conf;
-    for (size_t i = 0; i < r->p->nservers; i++) {
-        const server_t *s = &r->p->servers[i];
-        ldns_resolver *res = r->res[i] = ldns_resolver_new();
-        ldns_rdf *ns = ldns_rdf_new_frm_str(
-            strchr(s->host, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, s->host);
-        if (!res || !ns || ldns_resolver_push_nameserver(res, ns) != LDNS_STATUS_OK) {
-            ldns_rdf_deep_free(ns);
-            return NPG_ENOMEM;
-        }
-        ldns_rdf_deep_free(ns);
-        ldns_resolver_set_port(res, (uint16_t)s->port);
-        ldns_resolver_set_usevc(res, true); /* TCP: messages up to 64 KiB */
-        ldns_resolver_set_retry(res, 1);    /* the outbox retries, with back-off */
-        ldns_resolver_set_random(res, false);
-        ldns_resolver_set_timeout(res, (struct timeval){.tv_sec = conf->dns.timeout});
-        if (r->p->tsig_name[0]) {
-            ldns_resolver_set_tsig_keyname(res, r->p->tsig_name);
-            ldns_resolver_set_tsig_algorithm(res, r->p->tsig_alg);
-            ldns_resolver_set_tsig_keydata(res, conf->dns.tsig_secret);
-        }
-    }
-    return NPG_OK;
 }
 
 /* Summary, or every server's failure. */
@@ -550,30 +598,27 @@ int npg_publish_ranges(npg_publish_t *p, npg_db_t *db, const uint64_t *firsts,
         return NPG_ENOMEM;
     r->p = p;
     int64_t t0 = npg_now_ms();
-    int rc = npg_wiresize_new(&r->ws);
-    r->zone = rc == NPG_OK ? ldns_dname_new_frm_str(p->zone) : NULL;
-    if (!r->zone)
-        rc = NPG_ENOMEM;
-    if (r->zone) {
-        r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
-        rc = open_resolvers(r);
-    }
+    r->msg = malloc(sizeof(*r->msg));
+    int rc = r->msg ? NPG_OK : NPG_ENOMEM;
+    r->limit = WIRE_MAX - TSIG_RESERVE - 2 * strlen(p->tsig_name);
     if (rc == NPG_OK)
         rc = new_message(r);
     for (size_t i = 0; rc == NPG_OK && i < n; i++)
         rc = walk_range(r, db, firsts[i], lasts[i]);
     if (rc == NPG_OK)
-        rc = flush(r, npg_wiresize_pos(r->ws));
+        rc = flush(r);
+    if (rc == NPG_OK)
+        drain(r);
     rc = report(r, rc, result, len);
     if (rc == NPG_OK)
         npg_log(LOG_INFO, "dns", "%s in %lld ms, %lld of them waiting for the servers", result,
                 (long long)(npg_now_ms() - t0), (long long)r->wait_ms);
-    ldns_pkt_free(r->pkt);
-    ldns_rdf_deep_free(r->zone);
-    npg_wiresize_free(&r->ws);
-    for (size_t i = 0; i < p->nservers; i++)
-        if (r->res[i])
-            ldns_resolver_deep_free(r->res[i]);
+    free(r->msg);
+    for (size_t i = 0; i < p->nservers; i++) {
+        npg_dnspipe_close(&r->link[i].pipe);
+        for (size_t k = 0; k < r->link[i].nfl; k++)
+            ldns_rdf_deep_free(r->link[i].fl[k].mac);
+    }
     free(r);
     return rc;
 }

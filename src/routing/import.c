@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Bulk import of routing rows: CSV in, 100 rows per statement, a transaction per batch. */
+/* Bulk import of routing rows: CSV in, up to 1000 rows per statement, a transaction per batch. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,72 +11,101 @@
 #include "routing/routing.h"
 
 /* Rows waiting to be written together. */
-#define CHUNK 100
+#define CHUNK 1000
 typedef struct pending {
     uint64_t number;
     const npg_operator_t *op;
     const char *type; /* "mobile" or "fixed" (static strings) */
 } pending_t;
 
-#define CH1                                                                                        \
-    "(?, ?, 'upsert', ?, ?, (SELECT operator_id FROM routing WHERE number = ?), ?, 'import')"
-#define CH10 CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1 "," CH1
-#define RT1 "(?, ?, ?, ?, 'import', NULL, ?)"
-#define RT10 RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1 "," RT1
+/* prev_operator_id is read before the chunk's routing rows change: a chunk never holds a
+ * number twice (the caller flushes first). */
+#define CH1 "(?, ?, 'upsert', ?, ?, (SELECT operator_id FROM routing WHERE number = ?), ?, 'import')"
+#define CH_PARAMS 6
 #define X10(a) a "," a "," a "," a "," a "," a "," a "," a "," a "," a
+#define CH_SQL(values)                                                                             \
+    "INSERT INTO routing_changes (id, number, op, operator_id, routing_number, prev_operator_id,"  \
+    " number_type, source) VALUES " values
+/* The rows just logged, copied into routing by the server: the data crosses the wire once. */
+#define RT_SQL                                                                                     \
+    "INSERT INTO routing (number, operator_id, routing_number, number_type, source, port_ref,"     \
+    " change_id) SELECT number, operator_id, routing_number, number_type, 'import', NULL, id"      \
+    " FROM routing_changes WHERE id BETWEEN ? AND ? ORDER BY id"                                   \
+    " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"                                  \
+    " routing_number = VALUES(routing_number), lrn = NULL, number_type = VALUES(number_type),"     \
+    " source = VALUES(source), port_ref = VALUES(port_ref), change_id = VALUES(change_id)"
 
-/*
- * CHUNK rows in two statements, with CHUNK consecutive change-log ids taken first: row i's
- * change is first + i. prev_operator_id is read before the routing rows change, so a chunk
- * never holds a number twice (the caller flushes first).
- */
-static int write_chunk(npg_db_t *db, const pending_t *p)
+/* Statement sizes, largest first: any number of rows is written with at most 9 of each. */
+static const struct {
+    size_t rows;
+    const char *changes;
+} sizes[] = {
+    {1000, CH_SQL(X10(X10(X10(CH1))))},
+    {100, CH_SQL(X10(X10(CH1)))},
+    {10, CH_SQL(X10(CH1))},
+    {1, CH_SQL(CH1)},
+};
+
+/* The numbers pending, hashed: a line repeating one flushes first (open addressing, cleared
+ * at each flush; CHUNK of SLOTS keeps it at most half full). */
+#define SLOTS 2048
+typedef struct pending_set {
+    uint64_t slot[SLOTS]; /* number + 1; 0 is empty */
+} pending_set_t;
+
+static bool pending_add(pending_set_t *set, uint64_t number)
 {
-    npg_db_val_t ch[CHUNK * 6], rt[CHUNK * 5];
-    uint64_t first = 0;
-    int rc = npg_routing_take_serials(db, CHUNK, &first);
-    for (size_t i = 0; i < CHUNK; i++) {
-        ch[6 * i] = NPG_DB_U(first + i);
-        ch[6 * i + 1] = NPG_DB_U(p[i].number);
-        ch[6 * i + 2] = NPG_DB_U(p[i].op->id);
-        ch[6 * i + 3] = NPG_DB_S(p[i].op->routing_number);
-        ch[6 * i + 4] = NPG_DB_U(p[i].number);
-        ch[6 * i + 5] = NPG_DB_S(p[i].type);
-    }
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing_changes (id, number, op, operator_id, routing_number,"
-                         " prev_operator_id, number_type, source) VALUES " X10(CH10),
-                         ch, CHUNK * 6, NULL, NULL);
-    for (size_t i = 0; rc == NPG_OK && i < CHUNK; i++) {
-        rt[5 * i] = NPG_DB_U(p[i].number);
-        rt[5 * i + 1] = NPG_DB_U(p[i].op->id);
-        rt[5 * i + 2] = NPG_DB_S(p[i].op->routing_number);
-        rt[5 * i + 3] = NPG_DB_S(p[i].type);
-        rt[5 * i + 4] = NPG_DB_U(first + i);
-    }
-    if (rc == NPG_OK)
-        rc = npg_db_exec(db,
-                         "INSERT INTO routing (number, operator_id, routing_number, number_type,"
-                         " source, port_ref, change_id) VALUES " X10(
-                             RT10) " ON DUPLICATE KEY UPDATE operator_id = VALUES(operator_id),"
-                                   " routing_number = VALUES(routing_number), lrn = NULL,"
-                                   " number_type = VALUES(number_type), source = VALUES(source),"
-                                   " port_ref = VALUES(port_ref), change_id = VALUES(change_id)",
-                         rt, CHUNK * 5, NULL, NULL);
-    return rc;
+    size_t i = (size_t)((number * 0x9E3779B97F4A7C15ULL) >> 53) & (SLOTS - 1);
+    while (set->slot[i] && set->slot[i] != number + 1)
+        i = (i + 1) & (SLOTS - 1);
+    bool seen = set->slot[i] != 0;
+    set->slot[i] = number + 1;
+    return !seen;
 }
 
-/* Write what is pending: full chunks together, a short tail row by row. */
-static int flush(npg_db_t *db, pending_t *p, size_t *n)
+/* Parameters of the largest statement; on the heap, as they take a few hundred KiB. */
+typedef struct params {
+    npg_db_val_t ch[CHUNK * CH_PARAMS];
+    pending_set_t set;
+} params_t;
+
+/*
+ * n rows (one of the sizes) in two statements, with n consecutive change-log ids taken first
+ * (routing_serial: ids without holes, in commit order): row i's change is first + i.
+ */
+static int write_rows(npg_db_t *db, params_t *v, const pending_t *p, size_t n, size_t k)
+{
+    uint64_t first = 0;
+    int rc = npg_routing_take_serials(db, n, &first);
+    for (size_t i = 0; i < n; i++) {
+        npg_db_val_t *c = &v->ch[CH_PARAMS * i];
+        c[0] = NPG_DB_U(first + i);
+        c[1] = NPG_DB_U(p[i].number);
+        c[2] = NPG_DB_U(p[i].op->id);
+        c[3] = NPG_DB_S(p[i].op->routing_number);
+        c[4] = NPG_DB_U(p[i].number);
+        c[5] = NPG_DB_S(p[i].type);
+    }
+    if (rc == NPG_OK)
+        rc = npg_db_exec(db, sizes[k].changes, v->ch, n * CH_PARAMS, NULL, NULL);
+    return rc == NPG_OK
+               ? npg_db_exec(db, RT_SQL, NPG_DB_P(NPG_DB_U(first), NPG_DB_U(first + n - 1)), NULL,
+                             NULL)
+               : rc;
+}
+
+/* Write what is pending, in as few statements as the sizes allow, in order. */
+static int flush(npg_db_t *db, params_t *v, pending_t *p, size_t *n)
 {
     int rc = NPG_OK;
-    if (*n == CHUNK)
-        rc = write_chunk(db, p);
-    else
-        for (size_t i = 0; rc == NPG_OK && i < *n; i++)
-            rc = npg_routing_set(db, p[i].number, p[i].op, p[i].type, "import", NULL, NULL);
+    size_t done = 0;
+    for (size_t k = 0; rc == NPG_OK && k < NPG_ARRAY_LEN(sizes); k++)
+        while (rc == NPG_OK && *n - done >= sizes[k].rows) {
+            rc = write_rows(db, v, p + done, sizes[k].rows, k);
+            done += sizes[k].rows;
+        }
     *n = 0;
+    memset(&v->set, 0, sizeof(v->set));
     return rc;
 }
 
@@ -132,8 +161,9 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
                            size_t errlen)
 {
     op_cache_t *cache = calloc(1, sizeof(*cache));
+    params_t *vals = calloc(1, sizeof(*vals));
+    pending_t *pend = malloc(CHUNK * sizeof(*pend));
     npg_homes_t *homes = NULL;
-    pending_t pend[CHUNK];
     size_t npend = 0;
     char *line = NULL, why[256];
     size_t cap = 0, in_tx = 0;
@@ -141,8 +171,12 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     int rc = NPG_OK;
     *count = 0;
     err[0] = '\0';
-    if (!cache)
+    if (!cache || !vals || !pend) {
+        free(cache);
+        free(vals);
+        free(pend);
         return NPG_ENOMEM;
+    }
     rc = npg_homes_get(db, &homes); /* a row going home needs no look-up of its own */
     while (rc == NPG_OK && getline(&line, &cap, in) >= 0) {
         lineno++;
@@ -162,19 +196,21 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
         if (rc == NPG_OK) {
             const char *home = npg_homes_owner(homes, number);
             type = strcmp(type, "fixed") == 0 ? "fixed" : "mobile";
-            bool repeat = false;
-            for (size_t i = 0; i < npend; i++)
-                repeat = repeat || pend[i].number == number;
-            if (repeat) /* the earlier line is written first: its change comes first */
-                rc = flush(db, pend, &npend);
-            if (rc == NPG_OK && home && strcmp(home, op->code) == 0) /* going home: no row */
-                rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
-            else if (rc == NPG_OK)
+            if (home && strcmp(home, op->code) == 0) { /* going home: no row */
+                rc = flush(db, vals, pend, &npend); /* earlier lines first: the log keeps order */
+                if (rc == NPG_OK)
+                    rc = npg_routing_set(db, number, op, type, "import", NULL, NULL);
+            } else {
+                if (!pending_add(&vals->set, number)) { /* its earlier line is written first */
+                    rc = flush(db, vals, pend, &npend);
+                    pending_add(&vals->set, number);
+                }
                 pend[npend++] = (pending_t){.number = number, .op = op, .type = type};
+            }
         }
         if (rc == NPG_OK && npend == CHUNK)
-            rc = flush(db, pend, &npend);
-        if (rc == NPG_OK && ++in_tx == batch && (rc = flush(db, pend, &npend)) == NPG_OK) {
+            rc = flush(db, vals, pend, &npend);
+        if (rc == NPG_OK && ++in_tx == batch && (rc = flush(db, vals, pend, &npend)) == NPG_OK) {
             rc = npg_db_commit(db);
             *count += rc == NPG_OK ? in_tx : 0;
             in_tx = 0;
@@ -183,7 +219,7 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
             snprintf(err, errlen, "line %lu: %s", lineno, why[0] ? why : npg_strerror(rc));
         why[0] = '\0';
     }
-    if (rc == NPG_OK && in_tx > 0 && (rc = flush(db, pend, &npend)) == NPG_OK) {
+    if (rc == NPG_OK && in_tx > 0 && (rc = flush(db, vals, pend, &npend)) == NPG_OK) {
         rc = npg_db_commit(db);
         *count += rc == NPG_OK ? in_tx : 0;
         if (rc != NPG_OK)
@@ -193,6 +229,8 @@ int npg_routing_import_csv(npg_db_t *db, FILE *in, size_t batch, uint64_t *count
     }
     free(line);
     free(cache);
+    free(vals);
+    free(pend);
     npg_homes_release(&homes);
     return rc;
 }

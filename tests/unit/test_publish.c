@@ -8,11 +8,12 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/conf.h"
 #include "common/e164.h"
 #include "enum/publish.h"
-#include "enum/wiresize.h"
+#include "enum/updmsg.h"
 
 #include <ldns/ldns.h>
 
@@ -133,66 +134,85 @@ static void no_servers_nothing_to_push(void **state)
     npg_publish_free(&p);
 }
 
-/* An UPDATE-like message as ldns writes it, against the size model, well past 16 KiB. */
-static void wiresize_matches_ldns(void **state)
+/* A message of ours, well past 16 KiB and signed, as ldns reads it: every record, a valid TSIG. */
+static void updmsg_reads_back(void **state)
 {
     (void)state;
-    npg_wiresize_t *w = NULL;
-    assert_int_equal(npg_wiresize_new(&w), NPG_OK);
-    ldns_pkt *pkt = ldns_pkt_query_new(ldns_dname_new_frm_str("1.e164.arpa."), LDNS_RR_TYPE_SOA,
-                                       LDNS_RR_CLASS_IN, 0);
-    assert_non_null(pkt);
-    npg_wiresize_name(w, "1.e164.arpa.");
-    npg_wiresize_skip(w, 4);
-    /* runs of neighbours, jumps, a repeat and a name of another tree */
-    uint64_t numbers[1400];
-    for (size_t i = 0; i < 1400; i++)
-        numbers[i] = i < 600 ? 15550000 + i : i < 900 ? 15559990 + 37 * i : 447700900000 + 11 * i;
-    numbers[1000] = numbers[10];
-    size_t checked = 0;
-    for (size_t i = 0; i < 1400; i++) {
-        char name[64], text[256];
-        snprintf(text, sizeof(text), "%llu", (unsigned long long)numbers[i]);
-        assert_int_equal(
-            npg_e164_enum_name(text, i == 700 ? "e164.example" : "e164.arpa", name, sizeof(name)),
-            NPG_OK);
-        snprintf(text, sizeof(text),
-                 "%s 300 IN NAPTR 10 10 \"u\" \"E2U+sip\" \"!^.*$!sip:+%llu;npdi@ims.example!\" .",
-                 name, (unsigned long long)numbers[i]);
-        ldns_rr *rr = NULL;
-        assert_int_equal(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
-        size_t rdlen = 0;
-        for (size_t k = 0; k < ldns_rr_rd_count(rr); k++)
-            rdlen += ldns_rdf_size(ldns_rr_rdf(rr, k));
-        ldns_pkt_push_rr(pkt, LDNS_SECTION_AUTHORITY, rr);
-        assert_true(npg_wiresize_name(w, name) > 0);
-        npg_wiresize_skip(w, 10 + rdlen);
-        if (i % 50 == 0 || i == 1399) {
-            uint8_t *wire = NULL;
-            size_t size = 0;
-            assert_int_equal(ldns_pkt2wire(&wire, pkt, &size), LDNS_STATUS_OK);
-            free(wire);
-            assert_int_equal(npg_wiresize_pos(w), size);
-            checked = size;
-        }
+    static npg_updmsg_t m;
+    npg_tsig_key_t key;
+    const char *secret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==";
+    assert_int_equal(npg_tsig_key_init(&key, "npgw-key.", "hmac-sha256", secret), NPG_OK);
+    assert_int_equal(npg_tsig_key_init(&key, "npgw-key.", "hmac-md5", secret), NPG_EINVAL);
+    assert_int_equal(npg_tsig_key_init(&key, "npgw-key.", "hmac-sha256.", secret), NPG_OK);
+    assert_int_equal(npg_updmsg_start(&m, "1.e164.arpa."), NPG_OK);
+    const uint8_t rdata[] = {0,   10,  0,   10,  1, 'u', 7,   'E', '2', 'U',
+                             '+', 's', 'i', 'p', 4, '!', 'x', '!', '!', 0};
+    size_t n = 0;
+    int rc = NPG_OK;
+    for (; rc == NPG_OK; n++) {
+        char e164[32], name[64];
+        snprintf(e164, sizeof(e164), "%llu", 15550000000ULL + 7 * n);
+        assert_int_equal(npg_e164_enum_name(e164, "e164.arpa", name, sizeof(name)), NPG_OK);
+        rc = npg_updmsg_replace(&m, name, LDNS_RR_TYPE_NAPTR, 300, n % 5 ? rdata : NULL,
+                                sizeof(rdata), 60000);
     }
-    assert_true(checked > 3 * 16384); /* the 16 KiB rule was exercised */
-    npg_wiresize_reset(w);
-    assert_int_equal(npg_wiresize_pos(w), 12);
-    assert_int_equal(npg_wiresize_name(w, "."), 1);
-    assert_int_equal(npg_wiresize_name(w, "a.b."), 5);
-    assert_int_equal(npg_wiresize_name(w, "c.a.b."), 4);
+    n--; /* the last did not fit */
+    assert_int_equal(rc, NPG_ETOOBIG);
+    assert_true(m.len > 3 * 16384 && m.len <= 60000);
+    assert_int_equal(npg_updmsg_replace(&m, "1.e164.example.", 35, 300, NULL, 0, 65000),
+                     NPG_EINVAL);
+    uint8_t mac[NPG_TSIG_MAC_MAX];
+    size_t maclen = 0;
+    assert_int_equal(npg_updmsg_sign(&m, 4242, &key, time(NULL), mac, &maclen), NPG_OK);
+    assert_int_equal(maclen, 32);
+    assert_int_equal(npg_updmsg_sign(&m, 4243, &key, time(NULL), mac, &maclen), NPG_OK);
+    ldns_pkt *pkt = NULL;
+    assert_int_equal(ldns_wire2pkt(&pkt, m.buf, m.wire_len), LDNS_STATUS_OK);
+    assert_int_equal(ldns_pkt_id(pkt), 4243);
+    assert_int_equal(ldns_pkt_get_opcode(pkt), LDNS_PACKET_UPDATE);
+    assert_int_equal(ldns_pkt_qdcount(pkt), 1);
+    ldns_rr_list *up = ldns_pkt_authority(pkt);
+    assert_int_equal(ldns_rr_list_rr_count(up), n + (n - (n + 4) / 5));
+    /* number 7: deleted, then added at the same owner, past and before the 16 KiB mark alike */
+    for (size_t k = 0, rr = 0; k < n; k++) {
+        char e164[32], name[64];
+        snprintf(e164, sizeof(e164), "%llu", 15550000000ULL + 7 * k);
+        assert_int_equal(npg_e164_enum_name(e164, "e164.arpa", name, sizeof(name)), NPG_OK);
+        ldns_rdf *owner = ldns_dname_new_frm_str(name);
+        ldns_rr *del = ldns_rr_list_rr(up, rr++);
+        assert_int_equal(ldns_dname_compare(ldns_rr_owner(del), owner), 0);
+        assert_int_equal(ldns_rr_get_class(del), LDNS_RR_CLASS_ANY);
+        assert_int_equal(ldns_rr_get_type(del), LDNS_RR_TYPE_NAPTR);
+        if (k % 5) {
+            ldns_rr *add = ldns_rr_list_rr(up, rr++);
+            assert_int_equal(ldns_dname_compare(ldns_rr_owner(add), owner), 0);
+            assert_int_equal(ldns_rr_get_class(add), LDNS_RR_CLASS_IN);
+            assert_int_equal(ldns_rr_ttl(add), 300);
+            assert_int_equal(ldns_rr_rd_count(add), 6);
+        }
+        ldns_rdf_deep_free(owner);
+    }
+    assert_true(ldns_pkt_tsig_verify(pkt, m.buf, m.wire_len, "npgw-key.", secret, NULL));
+    assert_false(ldns_pkt_tsig_verify(pkt, m.buf, m.wire_len, "npgw-key.",
+                                      "b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldC1vdGhlciE=", NULL));
     ldns_pkt_free(pkt);
-    npg_wiresize_free(&w);
-    assert_null(w);
+    /* unsigned, the owner the zone itself */
+    assert_int_equal(npg_updmsg_start(&m, "1.e164.arpa."), NPG_OK);
+    assert_int_equal(npg_updmsg_replace(&m, "1.e164.arpa.", 35, 300, NULL, 0, 65000), NPG_OK);
+    assert_int_equal(npg_updmsg_sign(&m, 1, NULL, 0, mac, &maclen), NPG_OK);
+    assert_int_equal(maclen, 0);
+    assert_int_equal(ldns_wire2pkt(&pkt, m.buf, m.wire_len), LDNS_STATUS_OK);
+    assert_null(ldns_pkt_tsig(pkt));
+    assert_int_equal(ldns_rr_list_rr_count(ldns_pkt_authority(pkt)), 1);
+    ldns_pkt_free(pkt);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(payload_parses),        cmocka_unit_test(malformed_payloads_are_refused),
-        cmocka_unit_test(settings_are_checked),  cmocka_unit_test(no_servers_nothing_to_push),
-        cmocka_unit_test(wiresize_matches_ldns),
+        cmocka_unit_test(payload_parses),       cmocka_unit_test(malformed_payloads_are_refused),
+        cmocka_unit_test(settings_are_checked), cmocka_unit_test(no_servers_nothing_to_push),
+        cmocka_unit_test(updmsg_reads_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
