@@ -18,14 +18,17 @@ typedef struct pending {
     const char *type; /* "mobile" or "fixed" (static strings) */
 } pending_t;
 
-/* prev_operator_id is read before the chunk's routing rows change: a chunk never holds a
- * number twice (the caller flushes first). */
-#define CH1 "(?, ?, 'upsert', ?, ?, (SELECT operator_id FROM routing WHERE number = ?), ?, 'import')"
-#define CH_PARAMS 6
+#define CH1 "(?, ?, 'upsert', ?, ?, ?, 'import')"
+#define CH_PARAMS 5
 #define X10(a) a "," a "," a "," a "," a "," a "," a "," a "," a "," a
 #define CH_SQL(values)                                                                             \
-    "INSERT INTO routing_changes (id, number, op, operator_id, routing_number, prev_operator_id,"  \
-    " number_type, source) VALUES " values
+    "INSERT INTO routing_changes (id, number, op, operator_id, routing_number, number_type, source)" \
+    " VALUES " values
+/* Each change's previous operator, read before the routing rows change (a chunk never holds a
+ * number twice: the caller flushes first); one join, not a subquery per row. */
+#define PREV_SQL                                                                                   \
+    "UPDATE routing_changes c JOIN routing r ON r.number = c.number"                               \
+    " SET c.prev_operator_id = r.operator_id WHERE c.id BETWEEN ? AND ?"
 /* The rows just logged, copied into routing by the server: the data crosses the wire once. */
 #define RT_SQL                                                                                     \
     "INSERT INTO routing (number, operator_id, routing_number, number_type, source, port_ref,"     \
@@ -70,7 +73,7 @@ typedef struct params {
 } params_t;
 
 /*
- * n rows (one of the sizes) in two statements, with n consecutive change-log ids taken first
+ * n rows (one of the sizes) in three statements, with n consecutive change-log ids taken first
  * (routing_serial: ids without holes, in commit order): row i's change is first + i.
  */
 static int write_rows(npg_db_t *db, params_t *v, const pending_t *p, size_t n, size_t k)
@@ -83,11 +86,13 @@ static int write_rows(npg_db_t *db, params_t *v, const pending_t *p, size_t n, s
         c[1] = NPG_DB_U(p[i].number);
         c[2] = NPG_DB_U(p[i].op->id);
         c[3] = NPG_DB_S(p[i].op->routing_number);
-        c[4] = NPG_DB_U(p[i].number);
-        c[5] = NPG_DB_S(p[i].type);
+        c[4] = NPG_DB_S(p[i].type);
     }
     if (rc == NPG_OK)
         rc = npg_db_exec(db, sizes[k].changes, v->ch, n * CH_PARAMS, NULL, NULL);
+    if (rc == NPG_OK)
+        rc = npg_db_exec(db, PREV_SQL, NPG_DB_P(NPG_DB_U(first), NPG_DB_U(first + n - 1)), NULL,
+                         NULL);
     return rc == NPG_OK
                ? npg_db_exec(db, RT_SQL, NPG_DB_P(NPG_DB_U(first), NPG_DB_U(first + n - 1)), NULL,
                              NULL)
