@@ -19,7 +19,9 @@ static gw_adapter_t *adapter_of(const gw_dispatch_t *d, const char *kind)
     return NULL;
 }
 
-/* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
+/* deliver(), done() and settled() of one row run on the same dispatcher thread, one after the
+ * other; done() may run several times (its transaction is run again after a conflict), so the
+ * exchange is kept until settled(). */
 static __thread npg_xchg_t sent;
 
 static int adapter_deliver(void *ctx, const npg_outbox_item_t *item, char *result, size_t len)
@@ -56,12 +58,18 @@ static int adapter_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, 
             rc = npg_port_apply_answer(db, d->pt, &ev, answer_id, NULL, err, sizeof(err));
         else if (r != NPG_ENOTFOUND)
             rc = r;
-        if (rc != NPG_OK)
+        if (rc != NPG_OK && rc != NPG_ECONFLICT) /* a conflict runs the transaction again */
             npg_log(LOG_WARNING, a->ops->name, "answer to %s on %s: %s", sent.op,
                     port.msgidentifier, err);
     }
-    npg_xchg_clear(&sent);
     return rc;
+}
+
+static void adapter_settled(void *ctx, const npg_outbox_item_t *item)
+{
+    (void)ctx;
+    (void)item;
+    npg_xchg_clear(&sent);
 }
 
 static int delivery_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *item,
@@ -116,8 +124,8 @@ size_t gw_dispatch_handlers(const gw_dispatch_t *d, npg_outbox_handler_t *out, s
     size_t n = 0;
     for (size_t i = 0; i < d->nadapters && n + 1 < max; i++)
         out[n++] = (npg_outbox_handler_t){d->adapters[i].ops->name, adapter_deliver, adapter_done,
-                                          delivery_failed};
+                                          delivery_failed, adapter_settled};
     if (n < max)
-        out[n++] = (npg_outbox_handler_t){"dns", dns_deliver, dns_done, delivery_failed};
+        out[n++] = (npg_outbox_handler_t){"dns", dns_deliver, dns_done, delivery_failed, NULL};
     return n;
 }

@@ -177,6 +177,8 @@ int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)
         npg_log_debug("outbox", "%s #%llu delivered: %s", item.kind, (unsigned long long)item.id,
                       result);
     rc = settle(ob, db, h, &item, outcome, result[0] ? result : npg_strerror(outcome));
+    if (h && h->settled)
+        h->settled(ob->ctx, &item);
     npg_db_rows_free(&rows);
     return rc;
 }

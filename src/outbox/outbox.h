@@ -25,13 +25,17 @@ typedef struct npg_outbox_item {
  * will be (the row fails at once), anything else to retry with back-off.
  * result (NUL-terminated) is stored on the row. done() and failed() (either may
  * be NULL) run inside the transaction that closes the row, e.g. to archive what
- * was sent or advance the port.
+ * was sent or advance the port; that transaction runs again when it loses a
+ * conflict, so they must find what deliver() left for them unchanged each time.
+ * settled() (may be NULL) runs once after it, committed or not, outside any
+ * transaction: the place to free what deliver() kept for done().
  */
 typedef struct npg_outbox_handler {
     const char *kind;
     int (*deliver)(void *ctx, const npg_outbox_item_t *item, char *result, size_t len);
     int (*done)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result);
     int (*failed)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error);
+    void (*settled)(void *ctx, const npg_outbox_item_t *item);
 } npg_outbox_handler_t;
 
 /*
