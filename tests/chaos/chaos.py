@@ -408,7 +408,8 @@ class Flows:
         self.records.append(rec)
         st = self.wait_state("PortOut", rec["id"], {"Waiting_for_Authorisation_Response"}, 60)
         if st != "Waiting_for_Authorisation_Response":
-            return self.fail(rec, "port-out never waited for our answer (%s)" % st)
+            return self.fail(rec, "port-out never waited for our answer (%s; npsim: %s)" %
+                             (st, r.stdout.strip()))
         action = KINDS[kind][1]
         if action == "authorise":
             st, js = self.api("POST", "/np_api/PortOut/" + rec["id"])
