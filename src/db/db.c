@@ -27,6 +27,7 @@ struct npg_db {
     MYSQL *my;
     bool broken;
     bool in_tx;
+    bool doomed;                     /* the server rolled the transaction back */
     bool galera;                     /* the server is a Galera cluster node (wsrep_on) */
     char where[NPG_CONF_STRLEN + 8]; /* the server it is connected to, for log lines */
     struct stmt_slot cache[STMT_CACHE];
@@ -82,7 +83,14 @@ static int map_errno(npg_db_t *db, unsigned int code, const char *msg, const cha
         npg_metric_add(&db_errors, NPG_METRIC_V(cls), 1);
         return NPG_EEXIST;
     case ER_LOCK_DEADLOCK:
-    case ER_LOCK_WAIT_TIMEOUT:
+        /* The whole transaction is gone on the server. With autocommit off the next
+         * statement would open a new one, and a caller that went on would commit only
+         * what came after this: the transaction can only be rolled back now. */
+        if (db->in_tx)
+            db->doomed = true;
+        npg_metric_add(&db_errors, NPG_METRIC_V("conflict"), 1);
+        return NPG_ECONFLICT;
+    case ER_LOCK_WAIT_TIMEOUT: /* only the statement was rolled back */
         npg_metric_add(&db_errors, NPG_METRIC_V("conflict"), 1);
         return NPG_ECONFLICT;
     case ER_NO_REFERENCED_ROW_2:
@@ -99,6 +107,10 @@ static int map_errno(npg_db_t *db, unsigned int code, const char *msg, const cha
 
 static int stmt_fail(npg_db_t *db, MYSQL_STMT *st, const char *what)
 {
+    /* libmariadb leaves an error read while fetching unbuffered rows on the connection,
+     * not on the statement (mysql_stmt_errno() is 0 then) */
+    if (mysql_stmt_errno(st) == 0 && mysql_errno(db->my) != 0)
+        return map_errno(db, mysql_errno(db->my), mysql_error(db->my), what);
     return map_errno(db, mysql_stmt_errno(st), mysql_stmt_error(st), what);
 }
 
@@ -323,6 +335,10 @@ static int run(npg_db_t *db, const char *sql, const npg_db_val_t *params, size_t
                MYSQL_STMT **out)
 {
     MYSQL_STMT *st = NULL;
+    if (db->in_tx && db->doomed) {
+        snprintf(db->err, sizeof(db->err), "the transaction was rolled back by the server");
+        return NPG_ECONFLICT;
+    }
     int rc = prepare(db, sql, &st);
     if (rc != NPG_OK)
         return rc;
@@ -430,7 +446,10 @@ int npg_db_query_each(npg_db_t *db, const char *sql, const npg_db_val_t *params,
     }
 done:
     mysql_stmt_free_result(st);
-    mysql_stmt_reset(st);
+    /* A round trip (COM_STMT_RESET): on a Galera node it is where a transaction aborted
+     * meanwhile by a replicated write hears of it (ER_LOCK_DEADLOCK), and the only place. */
+    if (mysql_stmt_reset(st) != 0 && rc == NPG_OK)
+        rc = stmt_fail(db, st, "reset");
     for (unsigned i = 0; i < ncols; i++) {
         if (bound)
             free(bound[i]);
@@ -547,6 +566,7 @@ int npg_db_begin(npg_db_t *db)
 {
     if (db->broken)
         return NPG_EDBDOWN;
+    db->doomed = false;
     if (mysql_autocommit(db->my, 0) != 0)
         return map_errno(db, mysql_errno(db->my), mysql_error(db->my), "begin");
     db->in_tx = true;
@@ -557,6 +577,7 @@ int npg_db_begin_snapshot(npg_db_t *db)
 {
     if (db->broken)
         return NPG_EDBDOWN;
+    db->doomed = false;
     int rc =
         npg_db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", NULL, 0, NULL, NULL);
     if (rc == NPG_OK)
@@ -600,12 +621,14 @@ bool npg_db_is_galera(const npg_db_t *db)
 int npg_db_commit(npg_db_t *db)
 {
     int rc = NPG_OK;
-    if (mysql_commit(db->my) != 0)
+    if (db->doomed) /* what ran after the rollback is not the transaction: undo it too */
+        rc = NPG_ECONFLICT;
+    else if (mysql_commit(db->my) != 0)
         rc = map_errno(db, mysql_errno(db->my), mysql_error(db->my), "commit");
     if (rc != NPG_OK)
         mysql_rollback(db->my);
     mysql_autocommit(db->my, 1);
-    db->in_tx = false;
+    db->in_tx = db->doomed = false;
     return rc;
 }
 
@@ -615,7 +638,7 @@ void npg_db_rollback(npg_db_t *db)
         return;
     mysql_rollback(db->my);
     mysql_autocommit(db->my, 1);
-    db->in_tx = false;
+    db->in_tx = db->doomed = false;
 }
 
 int npg_db_exec_script_stmt(npg_db_t *db, const char *sql)

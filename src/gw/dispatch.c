@@ -20,7 +20,9 @@ static gw_adapter_t *adapter_of(const gw_dispatch_t *d, const char *kind)
     return NULL;
 }
 
-/* deliver() and done() of one row run on the same dispatcher thread, one after the other. */
+/* deliver(), done() and settled() of one row run on the same dispatcher thread, one after the
+ * other; done() may run several times (its transaction is run again after a conflict), so the
+ * exchange is kept until settled(). */
 static __thread npg_xchg_t sent;
 
 /* A thread that exits with an exchange still held (done() never ran: its transaction
@@ -76,12 +78,18 @@ static int adapter_done(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, 
             rc = npg_port_apply_answer(db, d->pt, &ev, answer_id, NULL, err, sizeof(err));
         else if (r != NPG_ENOTFOUND)
             rc = r;
-        if (rc != NPG_OK)
+        if (rc != NPG_OK && rc != NPG_ECONFLICT) /* a conflict runs the transaction again */
             npg_log(LOG_WARNING, a->ops->name, "answer to %s on %s: %s", sent.op,
                     port.msgidentifier, err);
     }
-    npg_xchg_clear(&sent);
     return rc;
+}
+
+static void adapter_settled(void *ctx, const npg_outbox_item_t *item)
+{
+    (void)ctx;
+    (void)item;
+    npg_xchg_clear(&sent);
 }
 
 static int delivery_failed(void *ctx, npg_db_t *db, const npg_outbox_item_t *item,
@@ -138,7 +146,8 @@ size_t gw_dispatch_handlers(const gw_dispatch_t *d, npg_outbox_handler_t *out, s
         out[n++] = (npg_outbox_handler_t){.kind = d->adapters[i].ops->name,
                                           .deliver = adapter_deliver,
                                           .done = adapter_done,
-                                          .failed = delivery_failed};
+                                          .failed = delivery_failed,
+                                          .settled = adapter_settled};
     if (n < max)
         out[n++] = (npg_outbox_handler_t){
             .kind = "dns", .deliver = dns_deliver, .done = dns_done, .failed = delivery_failed};

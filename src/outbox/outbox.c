@@ -107,24 +107,28 @@ static int settle_tx(npg_db_t *db, void *arg)
     bool permanent = outcome == NPG_EINVAL || outcome == NPG_ENOTSUP || outcome == NPG_ENOTFOUND ||
                      outcome == NPG_EXML || item->attempts >= max;
     int rc;
+    /* n == 0: the lease ran out meanwhile and another dispatcher delivered the row again and
+     * closed it first; its hooks ran, ours must not (an answer archived or applied twice) */
+    uint64_t n = 0;
     if (outcome == NPG_OK) {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET state = 'done', done_at = NOW(3), lease_until = NULL,"
                          " result = ? WHERE id = ? AND state = 'pending'",
-                         NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), NULL, NULL);
-        if (rc == NPG_OK && h && h->done)
+                         NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), &n, NULL);
+        if (rc == NPG_OK && n == 1 && h && h->done)
             rc = h->done(ctx, db, item, result);
     } else if (permanent) {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ?"
                          " WHERE id = ? AND state = 'pending'",
-                         NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), NULL, NULL);
-        if (rc == NPG_OK && h && h->failed)
+                         NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), &n, NULL);
+        if (rc == NPG_OK && n == 1 && h && h->failed)
             rc = h->failed(ctx, db, item, result);
     } else {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET lease_until = NULL, last_error = ?,"
-                         " next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?",
+                         " next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?"
+                         " AND state = 'pending'",
                          NPG_DB_P(NPG_DB_S(result),
                                   NPG_DB_I(backoff_ms(ob->conf, item->attempts) * 1000),
                                   NPG_DB_U(item->id)),
@@ -219,6 +223,8 @@ int npg_outbox_run_once(npg_outbox_t *ob, npg_db_t *db, bool *worked)
     uint64_t took = npg_metrics_now_ns() - t0;
     rc = settle(ob, db, h, &item, outcome, result[0] ? result : npg_strerror(outcome));
     observe(item.kind, outcome == NPG_OK && rc == NPG_OK, npg_db_rows_int(rows, 0, 8, 0), took);
+    if (h && h->settled)
+        h->settled(h->ctx ? h->ctx : ob->ctx, &item);
     npg_db_rows_free(&rows);
     return rc;
 }

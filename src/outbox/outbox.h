@@ -26,7 +26,10 @@ typedef struct npg_outbox_item {
  * result (NUL-terminated) is stored on the row. done() and failed() (either may
  * be NULL) run inside the transaction that closes the row, e.g. to archive what
  * was sent or advance the port; retrying() (may be NULL) inside the one that puts
- * it back for a later attempt (raise an alarm at the first failure).
+ * it back for a later attempt (raise an alarm at the first failure). That transaction
+ * runs again when it loses a conflict, so they must find what deliver() left for them
+ * unchanged each time. settled() (may be NULL) runs once after it, committed or not,
+ * outside any transaction: the place to free what deliver() kept for done().
  */
 typedef struct npg_outbox_handler {
     const char *kind;
@@ -34,6 +37,7 @@ typedef struct npg_outbox_handler {
     int (*done)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *result);
     int (*failed)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error);
     int (*retrying)(void *ctx, npg_db_t *db, const npg_outbox_item_t *item, const char *error);
+    void (*settled)(void *ctx, const npg_outbox_item_t *item);
     void *ctx;        /* given to this kind's calls; NULL: the outbox's ctx */
     int max_attempts; /* attempts before the row fails for good; 0: [outbox] max_attempts */
 } npg_outbox_handler_t;

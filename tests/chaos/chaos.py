@@ -416,7 +416,8 @@ class Flows:
         if st == "TimeOut":
             return
         if st != "Waiting_for_Authorisation_Response":
-            return self.fail(rec, "port-out never waited for our answer (%s)" % st)
+            return self.fail(rec, "port-out never waited for our answer (%s; npsim: %s)" %
+                             (st, r.stdout.strip()))
         action = KINDS[kind][1]
         if action == "authorise":
             st, js = self.api("POST", "/np_api/PortOut/" + rec["id"])
