@@ -204,14 +204,14 @@ static int decode(void *state, npg_db_t *db, const char *body, size_t len, npg_c
         return rc;
     }
     const char *params[] = {"direction", "in", NULL};
-    char *canonical = NULL;
-    size_t clen = 0;
-    rc = npg_xslt_apply_doc(pxs->to_canonical, doc, params, &canonical, &clen, err, errlen);
+    xmlDocPtr canonical = NULL;
+    rc = npg_xslt_transform_doc(pxs->to_canonical, doc, params, &canonical, err, errlen);
     xmlFreeDoc(doc);
     if (rc != NPG_OK)
         return rc;
-    rc = npg_canon_parse(canonical, clen, out, err, errlen);
-    free(canonical);
+    /* read in memory: serialising it only to parse it again cost a third parse */
+    rc = npg_canon_from_doc(canonical, out, err, errlen);
+    xmlFreeDoc(canonical);
     return rc;
 }
 
