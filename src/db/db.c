@@ -304,9 +304,8 @@ int npg_db_query_each(npg_db_t *db, const char *sql, const npg_db_val_t *params,
                     big[i] = nb;
                     bigcap[i] = lens[i];
                 }
-                MYSQL_BIND one = {.buffer_type = MYSQL_TYPE_STRING,
-                                  .buffer = big[i],
-                                  .buffer_length = lens[i]};
+                MYSQL_BIND one = {
+                    .buffer_type = MYSQL_TYPE_STRING, .buffer = big[i], .buffer_length = lens[i]};
                 if (mysql_stmt_fetch_column(st, &one, i, 0) != 0) {
                     rc = stmt_fail(db, st, "fetch column");
                     goto done;
@@ -438,11 +437,14 @@ int npg_db_query_int(npg_db_t *db, const char *sql, const npg_db_val_t *params, 
     return rc;
 }
 
+/* START TRANSACTION and COMMIT leave autocommit on: two round trips a transaction, where
+ * switching autocommit off and on again took three. */
 int npg_db_begin(npg_db_t *db)
 {
+    static const char begin[] = "START TRANSACTION";
     if (db->broken)
         return NPG_EDBDOWN;
-    if (mysql_autocommit(db->my, 0) != 0)
+    if (mysql_real_query(db->my, begin, sizeof(begin) - 1) != 0)
         return map_errno(db, mysql_errno(db->my), mysql_error(db->my), "begin");
     db->in_tx = true;
     return NPG_OK;
@@ -455,7 +457,6 @@ int npg_db_commit(npg_db_t *db)
         rc = map_errno(db, mysql_errno(db->my), mysql_error(db->my), "commit");
     if (rc != NPG_OK)
         mysql_rollback(db->my);
-    mysql_autocommit(db->my, 1);
     db->in_tx = false;
     return rc;
 }
@@ -465,7 +466,6 @@ void npg_db_rollback(npg_db_t *db)
     if (!db->in_tx)
         return;
     mysql_rollback(db->my);
-    mysql_autocommit(db->my, 1);
     db->in_tx = false;
 }
 
@@ -503,7 +503,7 @@ struct npg_db_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int size;
-    int open;       /* connections that exist (idle or lent) */
+    int open; /* connections that exist (idle or lent) */
     int idle_count;
     int waiting; /* threads waiting for a connection */
     npg_db_t **idle;
@@ -606,10 +606,8 @@ void npg_db_pool_put(npg_db_pool_t *p, npg_db_t **dbp)
 void npg_db_pool_stats(npg_db_pool_t *p, npg_db_pool_stats_t *out)
 {
     pthread_mutex_lock(&p->lock);
-    *out = (npg_db_pool_stats_t){.size = p->size,
-                                 .open = p->open,
-                                 .in_use = p->open - p->idle_count,
-                                 .waiting = p->waiting};
+    *out = (npg_db_pool_stats_t){
+        .size = p->size, .open = p->open, .in_use = p->open - p->idle_count, .waiting = p->waiting};
     pthread_mutex_unlock(&p->lock);
 }
 
