@@ -180,7 +180,7 @@ int port_out_arrive(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_t *m, p
     npg_strlcpy(row->account_type, m->account_type, sizeof(row->account_type));
     npg_strlcpy(row->clearinghouse, m->clearinghouse, sizeof(row->clearinghouse));
     row->port_time = m->port_time;
-    return port_insert(db, row);
+    return port_insert_born(db, row, NPG_EV_AUTH_REQUEST);
 }
 
 int port_out_validate(npg_db_t *db, npg_porting_t *pt, port_row_t *row, char *err, size_t errlen)
