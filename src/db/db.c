@@ -21,10 +21,17 @@ struct stmt_slot {
     MYSQL_STMT *stmt;
 };
 
+#define TX_MEMO 32 /* what the current transaction did once already (npg_db_tx_first) */
+
 struct npg_db {
     MYSQL *my;
     bool broken;
     bool in_tx;
+    struct {
+        int kind;
+        uint64_t value;
+    } memo[TX_MEMO];
+    size_t nmemo;
     struct stmt_slot cache[STMT_CACHE];
     size_t cache_next;
     char err[512];
@@ -447,6 +454,7 @@ int npg_db_begin(npg_db_t *db)
     if (mysql_real_query(db->my, begin, sizeof(begin) - 1) != 0)
         return map_errno(db, mysql_errno(db->my), mysql_error(db->my), "begin");
     db->in_tx = true;
+    db->nmemo = 0;
     return NPG_OK;
 }
 
@@ -458,6 +466,7 @@ int npg_db_commit(npg_db_t *db)
     if (rc != NPG_OK)
         mysql_rollback(db->my);
     db->in_tx = false;
+    db->nmemo = 0;
     return rc;
 }
 
@@ -467,6 +476,21 @@ void npg_db_rollback(npg_db_t *db)
         return;
     mysql_rollback(db->my);
     db->in_tx = false;
+    db->nmemo = 0;
+}
+
+bool npg_db_tx_first(npg_db_t *db, int kind, uint64_t value)
+{
+    if (!db->in_tx)
+        return true;
+    for (size_t i = 0; i < db->nmemo; i++)
+        if (db->memo[i].kind == kind && db->memo[i].value == value)
+            return false;
+    if (db->nmemo < TX_MEMO) { /* full: forgotten, done again (harmless by contract) */
+        db->memo[db->nmemo].kind = kind;
+        db->memo[db->nmemo++].value = value;
+    }
+    return true;
 }
 
 int npg_db_exec_script_stmt(npg_db_t *db, const char *sql)

@@ -330,10 +330,11 @@ int npg_numbering_lock(npg_db_t *db, uint64_t first, uint64_t last)
 {
     int rc = NPG_OK;
     for (uint64_t b = first / LOCK_BLOCK; rc == NPG_OK && b <= last / LOCK_BLOCK; b++)
-        rc = npg_db_exec(db,
-                         "INSERT INTO number_locks (block, uses) VALUES (?, 1)"
-                         " ON DUPLICATE KEY UPDATE uses = uses + 1",
-                         NPG_DB_P(NPG_DB_U(b)), NULL, NULL);
+        if (npg_db_tx_first(db, NPG_DB_MEMO_NUMBER_BLOCK, b)) /* held until commit once taken */
+            rc = npg_db_exec(db,
+                             "INSERT INTO number_locks (block, uses) VALUES (?, 1)"
+                             " ON DUPLICATE KEY UPDATE uses = uses + 1",
+                             NPG_DB_P(NPG_DB_U(b)), NULL, NULL);
     return rc;
 }
 
