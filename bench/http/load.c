@@ -7,6 +7,8 @@
  * digits (numbers within a range); its Content-Length is computed here. It
  * prints requests/s, the statuses seen and the CPU each watched process spent per request
  * (from /proc/PID/stat, utime + stime), so a figure says what one request cost.
+ * LOAD_COUNTER_FROM=N starts the counter after N: a second run against the same server
+ * sends new messages, not duplicates of the first run's.
  *
  *   load HOST PORT CONNECTIONS SECONDS REQUEST-FILE [PID...]
  */
@@ -156,6 +158,8 @@ int main(int argc, char **argv)
     inet_pton(AF_INET, argv[1], &addr.sin_addr);
     int nconn = atoi(argv[3]);
     double secs = atof(argv[4]);
+    const char *from = getenv("LOAD_COUNTER_FROM");
+    counter = from ? strtoull(from, NULL, 10) : 0;
     FILE *f = fopen(argv[5], "r");
     if (!f) {
         perror(argv[5]);

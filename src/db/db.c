@@ -23,6 +23,8 @@ struct stmt_slot {
     MYSQL_STMT *stmt;
 };
 
+#define TX_MEMO 32 /* what the current transaction did once already (npg_db_tx_first) */
+
 struct npg_db {
     MYSQL *my;
     bool broken;
@@ -30,6 +32,11 @@ struct npg_db {
     bool doomed;                     /* the server rolled the transaction back */
     bool galera;                     /* the server is a Galera cluster node (wsrep_on) */
     char where[NPG_CONF_STRLEN + 8]; /* the server it is connected to, for log lines */
+    struct {
+        int kind;
+        uint64_t value;
+    } memo[TX_MEMO];
+    size_t nmemo;
     struct stmt_slot cache[STMT_CACHE];
     size_t cache_next;
     char err[512];
@@ -425,9 +432,8 @@ int npg_db_query_each(npg_db_t *db, const char *sql, const npg_db_val_t *params,
                     big[i] = nb;
                     bigcap[i] = lens[i];
                 }
-                MYSQL_BIND one = {.buffer_type = MYSQL_TYPE_STRING,
-                                  .buffer = big[i],
-                                  .buffer_length = lens[i]};
+                MYSQL_BIND one = {
+                    .buffer_type = MYSQL_TYPE_STRING, .buffer = big[i], .buffer_length = lens[i]};
                 if (mysql_stmt_fetch_column(st, &one, i, 0) != 0) {
                     rc = stmt_fail(db, st, "fetch column");
                     goto done;
@@ -562,14 +568,18 @@ int npg_db_query_int(npg_db_t *db, const char *sql, const npg_db_val_t *params, 
     return rc;
 }
 
+/* START TRANSACTION and COMMIT leave autocommit on: two round trips a transaction, where
+ * switching autocommit off and on again took three. */
 int npg_db_begin(npg_db_t *db)
 {
+    static const char begin[] = "START TRANSACTION";
     if (db->broken)
         return NPG_EDBDOWN;
     db->doomed = false;
-    if (mysql_autocommit(db->my, 0) != 0)
+    if (mysql_real_query(db->my, begin, sizeof(begin) - 1) != 0)
         return map_errno(db, mysql_errno(db->my), mysql_error(db->my), "begin");
     db->in_tx = true;
+    db->nmemo = 0;
     return NPG_OK;
 }
 
@@ -627,8 +637,8 @@ int npg_db_commit(npg_db_t *db)
         rc = map_errno(db, mysql_errno(db->my), mysql_error(db->my), "commit");
     if (rc != NPG_OK)
         mysql_rollback(db->my);
-    mysql_autocommit(db->my, 1);
     db->in_tx = db->doomed = false;
+    db->nmemo = 0;
     return rc;
 }
 
@@ -637,8 +647,22 @@ void npg_db_rollback(npg_db_t *db)
     if (!db->in_tx)
         return;
     mysql_rollback(db->my);
-    mysql_autocommit(db->my, 1);
     db->in_tx = db->doomed = false;
+    db->nmemo = 0;
+}
+
+bool npg_db_tx_first(npg_db_t *db, int kind, uint64_t value)
+{
+    if (!db->in_tx)
+        return true;
+    for (size_t i = 0; i < db->nmemo; i++)
+        if (db->memo[i].kind == kind && db->memo[i].value == value)
+            return false;
+    if (db->nmemo < TX_MEMO) { /* full: forgotten, done again (harmless by contract) */
+        db->memo[db->nmemo].kind = kind;
+        db->memo[db->nmemo++].value = value;
+    }
+    return true;
 }
 
 int npg_db_exec_script_stmt(npg_db_t *db, const char *sql)
@@ -675,7 +699,7 @@ struct npg_db_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int size;
-    int open;       /* connections that exist (idle or lent) */
+    int open; /* connections that exist (idle or lent) */
     int idle_count;
     int waiting; /* threads waiting for a connection */
     npg_db_t **idle;
@@ -778,10 +802,8 @@ void npg_db_pool_put(npg_db_pool_t *p, npg_db_t **dbp)
 void npg_db_pool_stats(npg_db_pool_t *p, npg_db_pool_stats_t *out)
 {
     pthread_mutex_lock(&p->lock);
-    *out = (npg_db_pool_stats_t){.size = p->size,
-                                 .open = p->open,
-                                 .in_use = p->open - p->idle_count,
-                                 .waiting = p->waiting};
+    *out = (npg_db_pool_stats_t){
+        .size = p->size, .open = p->open, .in_use = p->open - p->idle_count, .waiting = p->waiting};
     pthread_mutex_unlock(&p->lock);
 }
 

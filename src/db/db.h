@@ -96,6 +96,15 @@ void npg_db_conflict_pause(int attempt);
 /* True when the connection's server is a Galera cluster node. */
 bool npg_db_is_galera(const npg_db_t *db);
 
+/*
+ * True the first time (kind, value) is asked about in the current transaction, false after:
+ * for work that needs doing once per transaction (a row lock taken), now that one
+ * transaction may carry several messages (group commit). Outside a transaction, or when
+ * too many are remembered, always true: the work must be harmless to repeat.
+ */
+bool npg_db_tx_first(npg_db_t *db, int kind, uint64_t value);
+#define NPG_DB_MEMO_NUMBER_BLOCK 1
+
 /* Run trusted SQL text without parameters (migrations only). */
 int npg_db_exec_script_stmt(npg_db_t *db, const char *sql) NPG_WUR;
 

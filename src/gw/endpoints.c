@@ -67,7 +67,8 @@ static const char *const outcome_status[] = {
     [NPG_INBOUND_NOT_APPLIED] = "NotApplied",
 };
 
-/* A clearinghouse delivers: acknowledged only once its transaction committed. */
+/* A clearinghouse delivers: acknowledged only once its transaction committed, which it may
+ * share with other messages delivered at the same time (gw/batch.h). */
 static int receive(npg_gw_t *gw, npg_http_req_t *req, const gw_endpoint_t *e)
 {
     const npg_adapter_ops_t *ops = e->adapter->ops;
@@ -76,19 +77,20 @@ static int receive(npg_gw_t *gw, npg_http_req_t *req, const gw_endpoint_t *e)
         return refuse(req, e, 503, false, "SERVICE_UNAVAILABLE",
                       "database unavailable; deliver again later");
     npg_canon_msg_t msg;
-    npg_inbound_outcome_t outcome = NPG_INBOUND_APPLIED;
-    char err[512] = "";
-    int rc = ops->decode(e->adapter->state, db, req->body, req->body_len, &msg, err, sizeof(err));
+    npg_inbound_item_t item = {.msg = &msg, .raw = req->body, .rawlen = req->body_len};
+    int rc = ops->decode(e->adapter->state, db, req->body, req->body_len, &msg, item.err,
+                         sizeof(item.err));
+    npg_db_pool_put(gw->pool, &db); /* the group's leader takes one of its own */
+    if (rc == NPG_OK) {
+        gw_batch_apply(gw->batch, &item);
+        rc = item.rc;
+    }
     if (rc == NPG_OK)
-        rc = npg_port_apply_inbound(db, gw->pt, &msg, req->body, req->body_len, &outcome, err,
-                                    sizeof(err));
-    npg_db_pool_put(gw->pool, &db);
-    if (rc == NPG_OK)
-        return reply_envelope(req, 200, ops->ack(msg.message_id, outcome_status[outcome]));
+        return reply_envelope(req, 200, ops->ack(msg.message_id, outcome_status[item.outcome]));
     /* Faults are for what is malformed, unknown or unauthorised: never a state conflict. */
     bool client = strcmp(npg_err_soap_fault(rc), "Client") == 0;
     return refuse(req, e, 500, client, client ? "REFUSED" : "SERVICE_UNAVAILABLE",
-                  err[0] ? err : npg_strerror(rc));
+                  item.err[0] ? item.err : npg_strerror(rc));
 }
 
 int npg_gw_endpoint_post(npg_http_req_t *req, const npg_route_match_t *m)

@@ -58,14 +58,15 @@ static int get_health(npg_http_req_t *req, const npg_route_match_t *m)
     bool up = h->up;
     size_t total = h->total;
     for (size_t i = 0; i < h->n; i++)
-        json_array_append_new(alarms, json_pack("{s:s, s:s, s:s, s:s}", "alarm",
-                                                h->open[i].name[0] ? h->open[i].name : "event",
-                                                "source", h->open[i].source, "severity",
-                                                h->open[i].severity, "since", h->open[i].raised_at));
+        json_array_append_new(alarms,
+                              json_pack("{s:s, s:s, s:s, s:s}", "alarm",
+                                        h->open[i].name[0] ? h->open[i].name : "event", "source",
+                                        h->open[i].source, "severity", h->open[i].severity, "since",
+                                        h->open[i].raised_at));
     pthread_mutex_unlock(&h->lock);
     json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:o}", "status", up && !total ? "ok" : "degraded",
-                          "version", PACKAGE_VERSION, "database", up ? "up" : "down",
-                          "alarms_open", (json_int_t)total, "alarms", alarms);
+                          "version", PACKAGE_VERSION, "database", up ? "up" : "down", "alarms_open",
+                          (json_int_t)total, "alarms", alarms);
     return npg_http_reply_json(req, up ? 200 : 503, j);
 }
 
@@ -212,6 +213,9 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
         rc = npg_hooks_new(conf, gw->pool, &gw->hooks);
     if (rc == NPG_OK)
         npg_hooks_install(gw->hooks, gw->pt);
+    /* Two groups at once: one commits (its log flush) while the next is applied. */
+    if (rc == NPG_OK)
+        rc = gw_batch_new(gw->pool, gw->pt, 2, 32, &gw->batch);
     if (rc == NPG_OK) {
         gw->env = (npg_adapter_env_t){.conf = conf, .pool = gw->pool, .pt = gw->pt};
         gw->rest = (npg_rest_env_t){.conf = conf, .pool = gw->pool, .pt = gw->pt};
@@ -261,8 +265,8 @@ int npg_gw_run(npg_gw_t *gw)
         gw->adapter_names[i] = gw->adapters[i].ops->name;
     npg_metric_register(&http_requests);
     npg_db_register_metrics();
-    int rc = npg_metrics_listener_start(gw->conf->metrics.listen, gw->conf->metrics.port,
-                                        &gw->metrics);
+    int rc =
+        npg_metrics_listener_start(gw->conf->metrics.listen, gw->conf->metrics.port, &gw->metrics);
     if (rc == NPG_OK)
         rc = gw_monitor_start(gw->conf, gw->pool, gw->adapter_names, gw->nadapters, &gw->monitor);
     if (rc == NPG_OK)
@@ -306,6 +310,7 @@ void npg_gw_free(npg_gw_t **gwp)
     for (size_t i = 0; i < gw->nadapters; i++)
         gw->adapters[i].ops->destroy(&gw->adapters[i].state);
     npg_publish_free(&gw->publish);
+    gw_batch_free(&gw->batch);
     npg_porting_free(&gw->pt);
     npg_hooks_free(&gw->hooks);
     npg_db_pool_free(&gw->pool);

@@ -7,6 +7,7 @@
 #include "api/apikey.h"
 #include "api/rest.h"
 #include "enum/publish.h"
+#include "gw/batch.h"
 #include "gw/dispatch.h"
 #include "gw/gw.h"
 #include "gw/monitor.h"
@@ -47,6 +48,7 @@ struct npg_gw {
     npg_outbox_t *outbox;
     npg_sms_receivers_t *sms; /* the SMPP providers' receiver sessions (delivery receipts) */
     npg_hooks_t *hooks;       /* BSS, webhooks, charging, welcome SMS */
+    gw_batch_t *batch;        /* the receivers' group commit */
     gw_adapter_t adapters[GW_MAX_ADAPTERS];
     size_t nadapters;
     gw_endpoint_t endpoints[GW_MAX_ENDPOINTS];

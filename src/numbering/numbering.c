@@ -111,12 +111,10 @@ static int64_t current_version(npg_db_t *db, int *rc)
     return v;
 }
 
-int npg_homes_get(npg_db_t *db, npg_homes_t **out)
+/* The snapshot of version v (the database's, just read): the shared one, or reloaded. */
+static int homes_of_version(npg_db_t *db, int64_t v, npg_homes_t **out)
 {
     int rc;
-    int64_t v = current_version(db, &rc);
-    if (rc != NPG_OK)
-        return rc;
     pthread_mutex_lock(&shared.lock);
     npg_homes_t *h = shared.cur;
     if (h && h->version == v) {
@@ -140,6 +138,13 @@ int npg_homes_get(npg_db_t *db, npg_homes_t **out)
     pthread_mutex_unlock(&shared.lock);
     *out = fresh;
     return NPG_OK;
+}
+
+int npg_homes_get(npg_db_t *db, npg_homes_t **out)
+{
+    int rc;
+    int64_t v = current_version(db, &rc);
+    return rc == NPG_OK ? homes_of_version(db, v, out) : rc;
 }
 
 int npg_homes_get_recent(npg_db_t *db, int max_age_ms, npg_homes_t **out)
@@ -217,12 +222,18 @@ typedef struct routed {
 typedef struct routed_list {
     routed_t *r;
     size_t n, cap;
+    int64_t version; /* of the home ranges, 0: never bumped */
 } routed_list_t;
 
+/* Rows of npg_numbering_runs' query: the home ranges' version (kind 0), routed numbers (1). */
 static int routed_row(const char *const *c, const size_t *l, size_t n, void *arg)
 {
     (void)l, (void)n;
     routed_list_t *rl = arg;
+    if (c[0][0] == '0') {
+        rl->version = strtoll(c[1], NULL, 10);
+        return 0;
+    }
     if (rl->n == rl->cap) {
         size_t cap = rl->cap ? rl->cap * 2 : 64;
         routed_t *p = realloc(rl->r, cap * sizeof(*p));
@@ -230,8 +241,8 @@ static int routed_row(const char *const *c, const size_t *l, size_t n, void *arg
             return NPG_ENOMEM;
         rl->r = p, rl->cap = cap;
     }
-    rl->r[rl->n].number = strtoull(c[0], NULL, 10);
-    npg_strlcpy(rl->r[rl->n].code, c[1], sizeof(rl->r[0].code));
+    rl->r[rl->n].number = strtoull(c[1], NULL, 10);
+    npg_strlcpy(rl->r[rl->n].code, c[2], sizeof(rl->r[0].code));
     rl->n++;
     return 0;
 }
@@ -249,13 +260,15 @@ int npg_numbering_runs(npg_db_t *db, uint64_t first, uint64_t last,
         return NPG_EINVAL;
     npg_homes_t *homes = NULL;
     routed_list_t rl = {0};
-    int rc = npg_homes_get(db, &homes);
-    if (rc == NPG_OK)
-        rc = npg_db_query_each(db,
-                               "SELECT r.number, o.code FROM routing r JOIN operators o"
-                               " ON o.id = r.operator_id WHERE r.number BETWEEN ? AND ?"
-                               " ORDER BY r.number",
+    /* the home ranges' version and the span's routing in one round trip */
+    int rc = npg_db_query_each(db,
+                               "SELECT 0, version, NULL FROM numbering_version WHERE id = 1"
+                               " UNION ALL SELECT 1, r.number, o.code FROM routing r"
+                               " JOIN operators o ON o.id = r.operator_id"
+                               " WHERE r.number BETWEEN ? AND ? ORDER BY 1, 2",
                                NPG_DB_P(NPG_DB_U(first), NPG_DB_U(last)), routed_row, &rl);
+    if (rc == NPG_OK)
+        rc = homes_of_version(db, rl.version, &homes);
     npg_number_run_t run = {0}, cur;
     size_t ri = 0;
     bool open = false;
@@ -317,10 +330,11 @@ int npg_numbering_lock(npg_db_t *db, uint64_t first, uint64_t last)
 {
     int rc = NPG_OK;
     for (uint64_t b = first / LOCK_BLOCK; rc == NPG_OK && b <= last / LOCK_BLOCK; b++)
-        rc = npg_db_exec(db,
-                         "INSERT INTO number_locks (block, uses) VALUES (?, 1)"
-                         " ON DUPLICATE KEY UPDATE uses = uses + 1",
-                         NPG_DB_P(NPG_DB_U(b)), NULL, NULL);
+        if (npg_db_tx_first(db, NPG_DB_MEMO_NUMBER_BLOCK, b)) /* held until commit once taken */
+            rc = npg_db_exec(db,
+                             "INSERT INTO number_locks (block, uses) VALUES (?, 1)"
+                             " ON DUPLICATE KEY UPDATE uses = uses + 1",
+                             NPG_DB_P(NPG_DB_U(b)), NULL, NULL);
     return rc;
 }
 

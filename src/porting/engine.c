@@ -205,15 +205,24 @@ int port_apply(npg_db_t *db, npg_porting_t *pt, port_row_t *row, const port_step
     char fbuf[256];
     npg_strlcpy(fbuf, ftext ? ftext : "", sizeof(fbuf)); /* the column's width */
     uint64_t n = 0;
-    int rc = npg_db_exec(
-        db, cas_sql[row->kind],
-        NPG_DB_P(NPG_DB_I(t->to),
-                 failure && step->reject_code >= 0 ? NPG_DB_I(step->reject_code) : NPG_DB_NUL,
-                 ftext ? NPG_DB_S(fbuf) : NPG_DB_NUL,
-                 step->port_time ? NPG_DB_I(step->port_time) : NPG_DB_NUL, NPG_DB_I(deadline),
-                 NPG_DB_I(ch ? ch->answer_timeout : 86400), NPG_DB_I(deadline),
-                 NPG_DB_S(t->waiting_for), NPG_DB_U(row->id), NPG_DB_I(row->state)),
-        &n, NULL);
+    /* stored in t->to by this transaction, with the step's port time: nothing to set */
+    bool born = row->born && row->born_state == t->to &&
+                (!step->port_time || step->port_time == row->port_time);
+    row->born = false;
+    if (born)
+        n = 1;
+    int rc =
+        born ? NPG_OK
+             : npg_db_exec(db, cas_sql[row->kind],
+                           NPG_DB_P(NPG_DB_I(t->to),
+                                    failure && step->reject_code >= 0 ? NPG_DB_I(step->reject_code)
+                                                                      : NPG_DB_NUL,
+                                    ftext ? NPG_DB_S(fbuf) : NPG_DB_NUL,
+                                    step->port_time ? NPG_DB_I(step->port_time) : NPG_DB_NUL,
+                                    NPG_DB_I(deadline), NPG_DB_I(ch ? ch->answer_timeout : 86400),
+                                    NPG_DB_I(deadline), NPG_DB_S(t->waiting_for), NPG_DB_U(row->id),
+                                    NPG_DB_I(row->state)),
+                           &n, NULL);
     if (rc == NPG_OK && n != 1) {
         snprintf(err, errlen, "port %s changed meanwhile; try again", row->msgid);
         return NPG_ECONFLICT; /* another worker applied a step first */

@@ -31,6 +31,10 @@ typedef struct port_row {
     time_t port_time;
     uint64_t starts[NPG_PORT_MAX_RANGES], ends[NPG_PORT_MAX_RANGES];
     size_t nranges;
+    /* Inserted by this transaction already in born_state, the state its first step enters
+     * (port_insert_born): that step's compare-and-set is skipped. */
+    bool born;
+    int born_state;
 } port_row_t;
 
 /* One step of a port's life, as the table will see it. */
@@ -58,6 +62,13 @@ int port_load(npg_db_t *db, npg_port_kind_t kind, const char *msgid, uint64_t id
               port_row_t *row);
 /* Insert the row (state NoPort) and its ranges; row->id is set. */
 int port_insert(npg_db_t *db, port_row_t *row) NPG_WUR;
+/*
+ * As port_insert, for a row whose first step is event: when that step changes nothing but
+ * the state (no deadline, no failure), the row is stored in the state it enters, and
+ * port_apply of the step writes only its event (one statement less). row->state stays
+ * NoPort for the table.
+ */
+int port_insert_born(npg_db_t *db, port_row_t *row, npg_port_event_t event) NPG_WUR;
 /*
  * A transaction around fn(db, pt, arg, err): commits on NPG_OK, rolls back otherwise.
  * A lost race (NPG_ECONFLICT: deadlock, cluster certification, a compare-and-set that

@@ -3,6 +3,7 @@
  * crossed one of ours is recorded as not applied, with an alarm and its follow-up. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/e164.h"
 #include "common/log.h"
@@ -346,6 +347,65 @@ int npg_port_apply_inbound(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_
     if (outcome)
         *outcome = a.outcome;
     return rc;
+}
+
+#define GROUP_ATTEMPTS 4 /* as port_tx: lost races before the group gives up */
+
+/* Every item still to be applied (rc == NPG_ECONFLICT marks them) gets rc and text. */
+static void fail_pending(npg_inbound_item_t *const *items, size_t n, int rc, const char *text)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (items[i]->rc == NPG_ECONFLICT) {
+            items[i]->rc = rc;
+            snprintf(items[i]->err, sizeof(items[i]->err), "%s", text);
+        }
+    }
+}
+
+void npg_port_apply_inbound_group(npg_db_t *db, npg_porting_t *pt, npg_inbound_item_t *const *items,
+                                  size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        items[i]->rc = NPG_ECONFLICT; /* pending */
+    int lost = 0;
+    char why[160];
+    while (lost < GROUP_ATTEMPTS) {
+        int rc = npg_db_begin(db);
+        if (rc != NPG_OK) {
+            snprintf(why, sizeof(why), "database unavailable: %s", npg_strerror(rc));
+            fail_pending(items, n, rc, why);
+            return;
+        }
+        size_t bad = n;
+        for (size_t i = 0; i < n && bad == n; i++) {
+            npg_inbound_item_t *it = items[i];
+            if (it->rc != NPG_ECONFLICT)
+                continue; /* refused in an earlier round */
+            struct inbound_args a = {.m = it->msg, .raw = it->raw, .rawlen = it->rawlen};
+            it->err[0] = '\0';
+            rc = inbound_tx(db, pt, &a, it->err, sizeof(it->err));
+            it->outcome = a.outcome;
+            if (rc != NPG_OK)
+                bad = i;
+        }
+        if (bad == n) {
+            rc = npg_db_commit(db);
+            snprintf(why, sizeof(why), "commit failed: %s", npg_strerror(rc));
+            fail_pending(items, n, rc, rc == NPG_OK ? "" : why);
+            return;
+        }
+        npg_db_rollback(db);
+        if (rc == NPG_ECONFLICT) { /* a lost race: everything again, after the winner */
+            if (++lost < GROUP_ATTEMPTS)
+                usleep(1000u << (2 * lost));
+        } else if (rc == NPG_EDBDOWN) {
+            fail_pending(items, n, rc, "database unavailable");
+            return;
+        } else { /* refused, as it would have been alone after the ones before it */
+            items[bad]->rc = rc;
+        }
+    }
+    fail_pending(items, n, NPG_ECONFLICT, "the ports changed meanwhile; try again");
 }
 
 int npg_port_apply_answer(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_t *msg,

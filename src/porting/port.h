@@ -101,6 +101,25 @@ int npg_port_apply_inbound(npg_db_t *db, npg_porting_t *pt, const struct npg_can
                            const char *raw, size_t rawlen, npg_inbound_outcome_t *outcome,
                            char *err, size_t errlen) NPG_WUR;
 
+/* One message of npg_port_apply_inbound_group: what it is, and what became of it. */
+typedef struct npg_inbound_item {
+    const struct npg_canon_msg *msg;
+    const char *raw;
+    size_t rawlen;
+    int rc; /* as npg_port_apply_inbound's */
+    npg_inbound_outcome_t outcome;
+    char err[512];
+} npg_inbound_item_t;
+
+/*
+ * Group commit: apply n messages, in order, in one transaction, each as
+ * npg_port_apply_inbound would (seeing the ones before it). A message that is refused is
+ * left out and the others applied again without it; a lost race runs them all again. Each
+ * item's rc says whether it committed (NPG_OK: acknowledge it) or was refused.
+ */
+void npg_port_apply_inbound_group(npg_db_t *db, npg_porting_t *pt, npg_inbound_item_t *const *items,
+                                  size_t n);
+
 /*
  * The same inside the caller's open transaction, for an adapter whose synchronous answer
  * to a delivered message is the event (the UK platform's ConfirmPort acknowledgement);

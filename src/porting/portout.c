@@ -103,16 +103,53 @@ static int not_ours_run(const npg_number_run_t *run, void *arg)
     return 0;
 }
 
-static char out_in_flight_sql[400];
+/*
+ * Port-out ranges overlapping [s, e], found by span class (db/014_range_overlap.sql): a range
+ * of class c (the bit length of end - start, 0 for one number) ends at most 2^c - 1 numbers
+ * past its start, so it overlaps only if it starts in [s - 2^c + 1, e]; the probe reaches
+ * twice as far, in case the database's LOG2 ever rounded a class down. One short index probe per
+ * class, where "start <= e" read every range below the span. Classes above SPAN_CLASSES (never
+ * written today) are read the long way.
+ */
+#define SPAN_CLASSES 21 /* 2^21 > the largest max_range_size */
+
+static char out_in_flight_sql[(SPAN_CLASSES + 1) * 64 + 600];
 static pthread_once_t out_in_flight_once = PTHREAD_ONCE_INIT;
 
 static void build_out_in_flight_sql(void)
 {
-    snprintf(out_in_flight_sql, sizeof(out_in_flight_sql),
-             "SELECT p.msgidentifier FROM port_out_ranges r JOIN port_out p"
-             " ON p.id = r.port_out_id WHERE r.range_start <= ? AND r.range_end >= ?"
+    size_t at = (size_t)snprintf(out_in_flight_sql, sizeof(out_in_flight_sql),
+                                 "SELECT p.msgidentifier FROM port_out_ranges r JOIN port_out p"
+                                 " ON p.id = r.port_out_id WHERE (");
+    for (int c = 0; c <= SPAN_CLASSES; c++)
+        at += (size_t)snprintf(out_in_flight_sql + at, sizeof(out_in_flight_sql) - at,
+                               "(r.span_class = %d AND r.range_start BETWEEN ? AND ?) OR ", c);
+    snprintf(out_in_flight_sql + at, sizeof(out_in_flight_sql) - at,
+             "(r.span_class > %d AND r.range_start <= ?)) AND r.range_end >= ?"
              " AND p.id <> ? AND p.state IN (%s) LIMIT 1",
-             npg_port_state_sql(NPG_PORT_OUT, NPG_SF_IN_FLIGHT));
+             SPAN_CLASSES, npg_port_state_sql(NPG_PORT_OUT, NPG_SF_IN_FLIGHT));
+}
+
+/* A port-out other than id in flight with a number of [s, e]: its identifier, or "". */
+static int out_in_flight(npg_db_t *db, uint64_t s, uint64_t e, uint64_t id, char *msgid, size_t len)
+{
+    npg_db_val_t p[2 * (SPAN_CLASSES + 1) + 3];
+    size_t n = 0;
+    for (int c = 0; c <= SPAN_CLASSES; c++) {
+        uint64_t reach = (2ull << c) - 1; /* 2^c - 1 past its start, doubled */
+        p[n++] = NPG_DB_U(s > reach ? s - reach : 0);
+        p[n++] = NPG_DB_U(e);
+    }
+    p[n++] = NPG_DB_U(e);
+    p[n++] = NPG_DB_U(s);
+    p[n++] = NPG_DB_U(id);
+    npg_db_rows_t *rows = NULL;
+    msgid[0] = '\0';
+    int rc = npg_db_query(db, out_in_flight_sql, p, n, &rows);
+    if (rc == NPG_OK && npg_db_rows_count(rows) == 1)
+        npg_strlcpy(msgid, npg_db_rows_get(rows, 0, 0), len);
+    npg_db_rows_free(&rows);
+    return rc;
 }
 
 /* Why we cannot give these numbers away ("" when we can): not ours, or leaving already. */
@@ -134,14 +171,10 @@ static int refusal(npg_db_t *db, npg_porting_t *pt, const port_row_t *row, char 
         return NPG_OK;
     }
     for (size_t i = 0; rc == NPG_OK && !why[0] && i < row->nranges; i++) {
-        npg_db_rows_t *rows;
-        rc = npg_db_query(
-            db, out_in_flight_sql,
-            NPG_DB_P(NPG_DB_U(row->ends[i]), NPG_DB_U(row->starts[i]), NPG_DB_U(row->id)), &rows);
-        if (rc == NPG_OK && npg_db_rows_count(rows) == 1)
-            snprintf(why, len, "the numbers are already being ported out by %s",
-                     npg_db_rows_get(rows, 0, 0));
-        npg_db_rows_free(&rows);
+        char other[NPG_MSGID_LEN];
+        rc = out_in_flight(db, row->starts[i], row->ends[i], row->id, other, sizeof(other));
+        if (rc == NPG_OK && other[0])
+            snprintf(why, len, "the numbers are already being ported out by %s", other);
     }
     return rc;
 }
@@ -180,7 +213,7 @@ int port_out_arrive(npg_db_t *db, npg_porting_t *pt, const npg_canon_msg_t *m, p
     npg_strlcpy(row->account_type, m->account_type, sizeof(row->account_type));
     npg_strlcpy(row->clearinghouse, m->clearinghouse, sizeof(row->clearinghouse));
     row->port_time = m->port_time;
-    return port_insert(db, row);
+    return port_insert_born(db, row, NPG_EV_AUTH_REQUEST);
 }
 
 int port_out_validate(npg_db_t *db, npg_porting_t *pt, port_row_t *row, char *err, size_t errlen)

@@ -90,7 +90,7 @@ static const char *const range_insert_sql[2] = {
     "INSERT INTO port_out_ranges (port_out_id, range_start, range_end) VALUES (?, ?, ?)",
 };
 
-static int insert_row(npg_db_t *db, port_row_t *row)
+static int insert_row(npg_db_t *db, port_row_t *row, int state)
 {
     if (row->kind == NPG_PORT_IN)
         return npg_db_exec(
@@ -101,8 +101,8 @@ static int insert_row(npg_db_t *db, port_row_t *row)
             " VALUES (?, ?, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             NPG_DB_P(NPG_DB_S(row->msgid), NPG_DB_S(row->clearinghouse),
                      row->pac[0] ? NPG_DB_S(row->pac) : NPG_DB_NUL,
-                     row->port_time ? NPG_DB_I(row->port_time) : NPG_DB_NUL,
-                     NPG_DB_I(NPG_PS_NOPORT), NPG_DB_S(row->donor), NPG_DB_S(row->recipient),
+                     row->port_time ? NPG_DB_I(row->port_time) : NPG_DB_NUL, NPG_DB_I(state),
+                     NPG_DB_S(row->donor), NPG_DB_S(row->recipient),
                      row->account_type[0] ? NPG_DB_S(row->account_type) : NPG_DB_NUL,
                      NPG_DB_S(row->number_type), NPG_DB_S(row->email), NPG_DB_S(row->contact),
                      NPG_DB_I(row->override_cooloff),
@@ -112,25 +112,42 @@ static int insert_row(npg_db_t *db, port_row_t *row)
                        "INSERT INTO port_out (msgidentifier, clearinghouse, state,"
                        " recipient_operator, donor_operator, account_type, number_type,"
                        " port_time) VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?))",
-                       NPG_DB_P(NPG_DB_S(row->msgid), NPG_DB_S(row->clearinghouse),
-                                NPG_DB_I(NPG_PS_NOPORT), NPG_DB_S(row->recipient),
-                                NPG_DB_S(row->donor),
+                       NPG_DB_P(NPG_DB_S(row->msgid), NPG_DB_S(row->clearinghouse), NPG_DB_I(state),
+                                NPG_DB_S(row->recipient), NPG_DB_S(row->donor),
                                 row->account_type[0] ? NPG_DB_S(row->account_type) : NPG_DB_NUL,
                                 NPG_DB_S(row->number_type),
                                 row->port_time ? NPG_DB_I(row->port_time) : NPG_DB_NUL),
                        NULL, &row->id);
 }
 
-int port_insert(npg_db_t *db, port_row_t *row)
+static int insert_with_ranges(npg_db_t *db, port_row_t *row, int state)
 {
-    row->state = NPG_PS_NOPORT;
-    int rc = insert_row(db, row);
+    int rc = insert_row(db, row, state);
     for (size_t i = 0; rc == NPG_OK && i < row->nranges; i++)
         rc = npg_db_exec(
             db, range_insert_sql[row->kind],
             NPG_DB_P(NPG_DB_U(row->id), NPG_DB_U(row->starts[i]), NPG_DB_U(row->ends[i])), NULL,
             NULL);
     return rc;
+}
+
+int port_insert(npg_db_t *db, port_row_t *row)
+{
+    row->state = NPG_PS_NOPORT;
+    row->born = false;
+    return insert_with_ranges(db, row, NPG_PS_NOPORT);
+}
+
+int port_insert_born(npg_db_t *db, port_row_t *row, npg_port_event_t event)
+{
+    const npg_transition_t *t = npg_transition_find(row->kind, NPG_PS_NOPORT, event);
+    if (!t || (t->actions & (NPG_ACT_SET_DEADLINE | NPG_ACT_CLEAR_DEADLINE)) || t->waiting_for ||
+        npg_port_state_is(row->kind, t->to, NPG_SF_FAILURE))
+        return port_insert(db, row);
+    row->state = NPG_PS_NOPORT;
+    row->born = true;
+    row->born_state = t->to;
+    return insert_with_ranges(db, row, t->to);
 }
 
 int port_tx(npg_db_t *db, int (*fn)(npg_db_t *, npg_porting_t *, void *, char *, size_t),

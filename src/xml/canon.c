@@ -452,22 +452,31 @@ static int parse_child(npg_canon_msg_t *msg, xmlNodePtr n, size_t *next, char *e
     return rc;
 }
 
-int npg_canon_parse(const char *xml, size_t len, npg_canon_msg_t *out, char *err, size_t errlen)
+/* Only one element at the top, with nothing but blanks, comments and PIs beside it: what a
+ * serialised document needs to parse again. */
+static bool single_root(xmlDocPtr doc)
+{
+    int elements = 0;
+    for (xmlNodePtr n = doc->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            elements++;
+        else if (!ignorable(n))
+            return false;
+    }
+    return elements == 1;
+}
+
+static int parse_doc(xmlDocPtr doc, npg_canon_msg_t *out, char *err, size_t errlen)
 {
     npg_canon_init(out);
-    xmlDocPtr doc = NULL;
-    int rc = npg_xml_parse(xml, len, CANON_MAX_BYTES, CANON_MAX_DEPTH, &doc, err, errlen);
-    if (rc != NPG_OK)
-        return rc;
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!is_canon(root, "message")) {
+    if (!root || !is_canon(root, "message")) {
         snprintf(err, errlen, "not a canonical message: the root must be {%s}message",
                  NPG_CANON_NS);
-        rc = NPG_EXML;
-        goto fail;
+        return NPG_EXML;
     }
-    rc = get_attr(root, "direction", out->direction, sizeof(out->direction), "direction", err,
-                  errlen);
+    int rc = get_attr(root, "direction", out->direction, sizeof(out->direction), "direction", err,
+                      errlen);
     if (rc == NPG_OK)
         rc = get_attr(root, "clearinghouse", out->clearinghouse, sizeof(out->clearinghouse),
                       "clearinghouse", err, errlen);
@@ -484,9 +493,39 @@ int npg_canon_parse(const char *xml, size_t len, npg_canon_msg_t *out, char *err
     }
     if (rc == NPG_OK)
         rc = npg_canon_validate(out, err, errlen);
-fail:
+    return rc;
+}
+
+int npg_canon_parse(const char *xml, size_t len, npg_canon_msg_t *out, char *err, size_t errlen)
+{
+    npg_canon_init(out);
+    xmlDocPtr doc = NULL;
+    int rc = npg_xml_parse(xml, len, CANON_MAX_BYTES, CANON_MAX_DEPTH, &doc, err, errlen);
+    if (rc != NPG_OK)
+        return rc;
+    rc = parse_doc(doc, out, err, errlen);
     xmlFreeDoc(doc);
     return rc;
+}
+
+int npg_canon_from_doc(xmlDocPtr doc, npg_canon_msg_t *out, char *err, size_t errlen)
+{
+    npg_canon_init(out);
+    /* what npg_canon_parse's parser would refuse in the serialised form */
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (doc->intSubset || doc->extSubset) {
+        snprintf(err, errlen, "XML refused: it contains a DOCTYPE");
+        return NPG_EXML;
+    }
+    if (!root || !single_root(doc)) {
+        snprintf(err, errlen, "XML not well-formed: not one root element");
+        return NPG_EXML;
+    }
+    if (npg_xml_nests_deeper(root, CANON_MAX_DEPTH)) {
+        snprintf(err, errlen, "XML refused: elements nest deeper than %d", CANON_MAX_DEPTH);
+        return NPG_EXML;
+    }
+    return parse_doc(doc, out, err, errlen);
 }
 
 /* --- writing ---------------------------------------------------------------- */

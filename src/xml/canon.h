@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* xml/canon.h - the canonical message np:message (xslt/canonical.xsd) in C: parse, check, write. */
 #pragma once
+#include <libxml/tree.h>
 #include <stddef.h>
 #include <time.h>
 #include "common/error.h"
@@ -59,6 +60,14 @@ void npg_canon_init(npg_canon_msg_t *msg);
  */
 int npg_canon_parse(const char *xml, size_t len, npg_canon_msg_t *out, char *err,
                     size_t errlen) NPG_WUR;
+
+/*
+ * As npg_canon_parse, for a document already in memory (a stylesheet's result: no
+ * serialising and parsing again). The caller still owns doc. Refused as the parse would
+ * refuse its serialised form: more than one root element or text beside it, elements
+ * nested deeper than np:message/np:ranges/np:range.
+ */
+int npg_canon_from_doc(xmlDocPtr doc, npg_canon_msg_t *out, char *err, size_t errlen) NPG_WUR;
 
 /*
  * Check every present field's syntax (lengths, digits, operator codes,

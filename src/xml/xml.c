@@ -126,8 +126,7 @@ static xmlNodePtr element_from(xmlNodePtr n)
     return n;
 }
 
-/* True when elements below and including root nest deeper than limit (no recursion). */
-static bool too_deep(xmlNodePtr root, int limit)
+bool npg_xml_nests_deeper(xmlNodePtr root, int limit)
 {
     int depth = 1;
     for (xmlNodePtr n = root;;) {
@@ -235,7 +234,7 @@ static int parse(const char *buf, size_t len, const char *url, int max_depth, xm
         snprintf(err, errlen, "XML has no root element");
         goto fail;
     }
-    if (too_deep(root, max_depth)) {
+    if (npg_xml_nests_deeper(root, max_depth)) {
         snprintf(err, errlen, "XML refused: elements nest deeper than %d", max_depth);
         goto fail;
     }

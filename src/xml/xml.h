@@ -2,6 +2,7 @@
 /* xml/xml.h - libxml2 set-up and safe parsing of untrusted XML (no DTD, entities or network). */
 #pragma once
 #include <libxml/tree.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "common/error.h"
 
@@ -33,6 +34,9 @@ void npg_xml_cleanup(void);
  */
 int npg_xml_parse(const char *buf, size_t len, size_t max_bytes, int max_depth, xmlDocPtr *doc,
                   char *err, size_t errlen) NPG_WUR;
+
+/* True when elements below and including root nest deeper than limit (no recursion). */
+bool npg_xml_nests_deeper(xmlNodePtr root, int limit);
 
 /*
  * Parse a trusted local file (a stylesheet or schema shipped with npgw) with

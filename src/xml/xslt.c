@@ -108,42 +108,60 @@ void npg_xslt_set_limits(npg_xslt_t *sheet, size_t max_bytes, int max_depth)
     sheet->max_depth = max_depth;
 }
 
-int npg_xslt_apply_doc(const npg_xslt_t *sheet, xmlDocPtr doc, const char **params, char **out,
-                       size_t *outlen, char *err, size_t errlen)
+int npg_xslt_transform_doc(const npg_xslt_t *sheet, xmlDocPtr doc, const char **params,
+                           xmlDocPtr *out, char *err, size_t errlen)
 {
     *out = NULL;
-    *outlen = 0;
     int rc = NPG_ENOMEM;
     xmlDocPtr result = NULL;
-    xmlChar *res = NULL;
-    int reslen = 0;
     char why[512] = "";
     npg_xml_errors_begin(why, sizeof(why));
     xsltTransformContextPtr ctxt = xsltNewTransformContext(sheet->style, doc);
     if (!ctxt)
-        goto fail;
+        goto done;
     rc = NPG_EXSLT;
     xsltSetTransformErrorFunc(ctxt, NULL, npg_xml_error_sink);
     if (xsltSetCtxtSecurityPrefs(sheet->sec, ctxt) != 0)
-        goto fail;
+        goto done;
     if (params && xsltQuoteUserParams(ctxt, params) != 0)
-        goto fail;
+        goto done;
     result = xsltApplyStylesheetUser(sheet->style, doc, NULL, NULL, NULL, ctxt);
     if (!result || ctxt->state != XSLT_STATE_OK)
-        goto fail;
-    if (xsltSaveResultToString(&res, &reslen, result, sheet->style) != 0 || !res || reslen <= 0)
-        goto fail;
-    rc = npg_xml_copy_out(res, reslen, out, outlen);
-fail:
+        goto done;
+    *out = result;
+    result = NULL;
+    rc = NPG_OK;
+done:
     npg_xml_errors_end();
     if (rc == NPG_EXSLT)
         snprintf(err, errlen, "transform failed: %s", why[0] ? why : "no output");
     else if (rc == NPG_ENOMEM)
         snprintf(err, errlen, "out of memory");
-    xmlFree(res);
     xmlFreeDoc(result);
     if (ctxt)
         xsltFreeTransformContext(ctxt);
+    return rc;
+}
+
+int npg_xslt_apply_doc(const npg_xslt_t *sheet, xmlDocPtr doc, const char **params, char **out,
+                       size_t *outlen, char *err, size_t errlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    xmlDocPtr result = NULL;
+    xmlChar *res = NULL;
+    int reslen = 0;
+    int rc = npg_xslt_transform_doc(sheet, doc, params, &result, err, errlen);
+    if (rc != NPG_OK)
+        return rc;
+    if (xsltSaveResultToString(&res, &reslen, result, sheet->style) != 0 || !res || reslen <= 0) {
+        snprintf(err, errlen, "transform failed: no output");
+        rc = NPG_EXSLT;
+    } else {
+        rc = npg_xml_copy_out(res, reslen, out, outlen);
+    }
+    xmlFree(res);
+    xmlFreeDoc(result);
     return rc;
 }
 

@@ -48,3 +48,10 @@ int npg_xslt_apply(const npg_xslt_t *sheet, const char *xml, size_t len, const c
 /* As npg_xslt_apply, for a document the caller has already parsed (and still owns). */
 int npg_xslt_apply_doc(const npg_xslt_t *sheet, xmlDocPtr doc, const char **params, char **out,
                        size_t *outlen, char *err, size_t errlen) NPG_WUR;
+
+/*
+ * As npg_xslt_apply_doc, the result left as a document (*out, the caller's: xmlFreeDoc)
+ * for a caller that reads it in memory instead of serialising it.
+ */
+int npg_xslt_transform_doc(const npg_xslt_t *sheet, xmlDocPtr doc, const char **params,
+                           xmlDocPtr *out, char *err, size_t errlen) NPG_WUR;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "adapters/pxs/pxs.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,42 @@ static struct soap *strict_reader(const npg_conf_t *conf)
     return s;
 }
 
+/* One strict reader per thread, kept between messages: creating a context for each cost more
+ * than the check itself. Freed when the thread exits. */
+static pthread_key_t reader_key;
+static pthread_once_t reader_once = PTHREAD_ONCE_INIT;
+
+static void reader_free(void *p)
+{
+    struct soap *s = p;
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+}
+
+static void reader_key_init(void)
+{
+    (void)!pthread_key_create(&reader_key, reader_free);
+}
+
+static struct soap *thread_reader(const npg_conf_t *conf)
+{
+    pthread_once(&reader_once, reader_key_init);
+    struct soap *s = pthread_getspecific(reader_key);
+    if (!s) {
+        s = strict_reader(conf);
+        if (s && pthread_setspecific(reader_key, s) != 0) {
+            reader_free(s);
+            s = NULL;
+        }
+    }
+    if (s) { /* the limits may have been reloaded since */
+        s->maxlevel = (unsigned)conf->http.max_xml_depth;
+        s->recv_maxlength = (ULONG64)conf->http.max_request_bytes;
+    }
+    return s;
+}
+
 static struct soap *client(const npg_conf_t *conf)
 {
     npg_soap_client_opts_t o = {.url = conf->pxs.clearinghouse_url,
@@ -154,7 +191,7 @@ static struct soap *client(const npg_conf_t *conf)
 /* The contract check: the body's element must be one we accept and must deserialize strictly. */
 static int validate_envelope(const npg_conf_t *conf, const char *body, char *err, size_t errlen)
 {
-    struct soap *s = strict_reader(conf);
+    struct soap *s = thread_reader(conf);
     if (!s)
         return NPG_ENOMEM;
     int rc = NPG_EXML;
@@ -185,7 +222,7 @@ static int validate_envelope(const npg_conf_t *conf, const char *body, char *err
 done:
     soap_destroy(s);
     soap_end(s);
-    soap_free(s);
+    s->is = NULL;
     return rc;
 }
 
@@ -205,14 +242,14 @@ static int decode(void *state, npg_db_t *db, const char *body, size_t len, npg_c
         return rc;
     }
     const char *params[] = {"direction", "in", NULL};
-    char *canonical = NULL;
-    size_t clen = 0;
-    rc = npg_xslt_apply_doc(pxs->to_canonical, doc, params, &canonical, &clen, err, errlen);
+    xmlDocPtr canonical = NULL;
+    rc = npg_xslt_transform_doc(pxs->to_canonical, doc, params, &canonical, err, errlen);
     xmlFreeDoc(doc);
     if (rc != NPG_OK)
         return rc;
-    rc = npg_canon_parse(canonical, clen, out, err, errlen);
-    free(canonical);
+    /* read in memory: serialising it only to parse it again cost a third parse */
+    rc = npg_canon_from_doc(canonical, out, err, errlen);
+    xmlFreeDoc(canonical);
     return rc;
 }
 
