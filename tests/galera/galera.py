@@ -124,7 +124,10 @@ country_iso = XX
 operator_code = CARR
 xslt_dir = {src}/xslt
 log_level = notice
-{self.db_conf(node)}[http]
+{self.db_conf(node)}[metrics]
+port = 0
+enum_port = 0
+[http]
 listen = 127.0.0.1
 port = {http_port}
 threads = 8
@@ -192,8 +195,8 @@ io_timeout = 5
         for e in self.enums:
             with open(e["conf"], "w") as f:
                 os.fchmod(f.fileno(), 0o600)
-                f.write("[general]\ncountry_code = 1\nlog_level = notice\n%s[enum]\nport = %d\n"
-                        "follow_ms = 100\n" % (self.db_conf(e["node"]), e["port"]))
+                f.write("[general]\ncountry_code = 1\nlog_level = notice\n%s[metrics]\nenum_port = 0\n"
+                        "[enum]\nport = %d\nfollow_ms = 100\n" % (self.db_conf(e["node"]), e["port"]))
         self.balancer = Balancer(self.http, [g["port"] for g in self.gws])
         self.balancer.start()
 
