@@ -160,6 +160,8 @@ try {
     eq((await page.textContent("#pr-total")).trim(), "1", "total for one number");
     await page.fill("#pr-last", "5550104");
     eq((await page.textContent("#pr-total")).trim(), "5", "total");
+    // the operators arrive from the API after the page: wait for them, not a fixed moment
+    await page.waitForFunction(() => [...document.querySelectorAll("#pr-donor option")].some((o) => o.textContent.startsWith("DONOR")));
     const donors = await page.$$eval("#pr-donor option", (o) => o.map((x) => x.textContent));
     assert(donors[0] === "Auto" && donors.some((d) => d.startsWith("DONOR")), `donors: ${donors}`);
   });
@@ -346,6 +348,7 @@ try {
   });
   await t("Push Routing: operator from the list; the result and the NAPTR now served", async () => {
     await go("push");
+    await page.waitForFunction(() => [...document.querySelectorAll("#pr-operator option")].some((o) => o.value === "DONOR"));
     const ops = await page.$$eval("#pr-operator option", (o) => o.map((x) => x.value));
     assert(["CARR", "DONOR", "OTHER"].every((c) => ops.includes(c)), `operators ${ops}`);
     await page.fill("#pr-number", "5552100");
