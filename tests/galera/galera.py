@@ -20,6 +20,7 @@ a JSON summary as the last (comment) line; exit status 0 only when every check h
 import argparse
 import collections
 import json
+import traceback
 import os
 import random
 import secrets
@@ -421,7 +422,7 @@ def main():
                              chaos.http_get(s.sim, "/pxs/log")[1]["pending"] == 0)
         settled = settled and chaos.wait(60, lambda: s.sql(
             "SELECT COUNT(*) FROM outbox WHERE state <> 'done'")[0][0] == "0")
-        failures, resent = chaos.check(s, flows, a)
+        failures, resent, late = chaos.check(s, flows, a)
         if not settled:
             failures[chaos.CHECKS[5]] += ["still in flight after %d s" % a.settle]
         failures.update(galera_checks(s, a))
@@ -443,7 +444,8 @@ def main():
                    "cert_failures": stats["wsrep_local_cert_failures"],
                    "bf_aborts": stats["wsrep_local_bf_aborts"],
                    "local_commits": stats["wsrep_local_commits"],
-                   "resent_to_npsim": resent, "cluster_setup_s": round(s.cluster.setup_s),
+                   "resent_to_npsim": resent, "timed_out_late_answer": late,
+                   "cluster_setup_s": round(s.cluster.setup_s),
                    "load_s": round(t_flows), "seconds": round(time.time() - t0),
                    "events": gc.log, "failures": sum(len(v) for v in failures.values())}
         print("1..%d" % len(failures))
@@ -457,6 +459,8 @@ def main():
         return 0 if not summary["failures"] else 1
     except Exception as e:
         print("1..1\nnot ok 1 - galera run: %s (work directory %s kept)" % (e, s.work))
+        for line in traceback.format_exc().splitlines():
+            print("# " + line)
         a.keep = True
         return 2
     finally:
