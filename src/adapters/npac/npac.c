@@ -13,6 +13,7 @@
 #include "common/util.h"
 #include "porting/port.h"
 #include "porting/state.h"
+#include "soap/envelope.h"
 #include "soapH.h"
 
 extern struct Namespace namespaces[];
@@ -257,63 +258,31 @@ static int answer(void *state, const npg_xchg_t *x, const char *msgidentifier, n
 
 /* --- envelopes ------------------------------------------------------------------------ */
 
-char *npg_npac_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v)
-{
-    const char *out = NULL;
-    s->os = &out;
-    s->omode = (s->omode & ~SOAP_IO) | SOAP_IO_BUFFER;
-    int rc = soap_begin_send(s) || soap_envelope_begin_out(s) || soap_body_begin_out(s) ||
-             put(s, v) || soap_body_end_out(s) || soap_envelope_end_out(s) || soap_end_send(s);
-    s->os = NULL;
-    return rc || !out ? NULL : strdup(out);
-}
-
 static int put_ack(struct soap *s, const void *v)
 {
     return soap_put__npac__NotificationAck(s, v, "npac:NotificationAck", "");
 }
 
-static int put_fault(struct soap *s, const void *v)
-{
-    return soap_put_SOAP_ENV__Fault(s, v, "SOAP-ENV:Fault", "");
-}
-
-static struct soap *writer(void)
-{
-    struct soap *s = soap_new1(SOAP_C_UTFSTRING);
-    if (s)
-        soap_set_namespaces(s, namespaces);
-    return s;
-}
-
-static char *done_writing(struct soap *s, char *out)
-{
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
-    return out;
-}
-
 char *npg_npac_ack_envelope(const char *message_id, const char *status)
 {
-    struct soap *s = writer();
+    struct soap *s = npg_soap_writer();
     if (!s)
         return NULL;
     struct _npac__NotificationAck a = {.MessageId = (char *)message_id, .Status = (char *)status};
-    return done_writing(s, npg_npac_envelope(s, put_ack, &a));
+    return npg_soap_writer_done(s, npg_soap_envelope(s, put_ack, &a));
 }
 
 char *npg_npac_fault_envelope(bool client, const char *code, const char *reason)
 {
     (void)code; /* plain SOAP faults: the reason says it */
-    struct soap *s = writer();
+    struct soap *s = npg_soap_writer();
     if (!s)
         return NULL;
     struct SOAP_ENV__Fault fault;
     soap_default_SOAP_ENV__Fault(s, &fault);
     fault.faultcode = client ? "SOAP-ENV:Client" : "SOAP-ENV:Server";
     fault.faultstring = (char *)reason;
-    return done_writing(s, npg_npac_envelope(s, put_fault, &fault));
+    return npg_soap_writer_done(s, npg_soap_envelope(s, npg_soap_put_fault, &fault));
 }
 
 /* --- npgwctl npac ----------------------------------------------------------------------- */

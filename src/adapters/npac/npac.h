@@ -9,9 +9,6 @@
 
 extern const npg_adapter_ops_t npg_adapter_npac;
 
-/* A whole SOAP 1.1 envelope around what put writes, malloc'ed (NULL on failure). */
-struct soap;
-char *npg_npac_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v);
 /* The acknowledgement of a notification, and a fault (plain SOAP 1.1, faultstring reason). */
 char *npg_npac_ack_envelope(const char *message_id, const char *status);
 char *npg_npac_fault_envelope(bool client, const char *code, const char *reason);

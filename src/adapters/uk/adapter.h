@@ -37,8 +37,6 @@ int npg_uk_notify_read(const npg_conf_t *conf, const char *body, size_t len, xml
 int npg_uk_notify_map(void *state, xmlDocPtr doc, const char *msgid, npg_canon_msg_t *out,
                       char *err, size_t errlen) NPG_WUR;
 
-/* A whole SOAP 1.1 envelope around what put writes, malloc'ed (NULL on failure). */
-char *npg_uk_envelope(struct soap *s, int (*put)(struct soap *, const void *), const void *v);
 /* The acknowledgement or a fault (ukm:MnpFault Code, Reason) as the platform's contract says. */
 char *npg_uk_ack_envelope(const char *message_id, const char *status);
 char *npg_uk_fault_envelope(bool client, const char *code, const char *reason);

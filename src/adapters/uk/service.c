@@ -13,6 +13,7 @@
 #include "numbering/operator.h"
 #include "porting/port.h"
 #include "porting/state.h"
+#include "soap/envelope.h"
 #include "soapH.h"
 #include "adapters/uk/adapter.h"
 #include "adapters/uk/platform.h"
@@ -90,7 +91,7 @@ static int get_db(call_t *c, npg_db_t **db)
     return NPG_OK;
 }
 
-/* Put one response element into an envelope (npg_uk_envelope). */
+/* Put one response element into an envelope (npg_soap_envelope). */
 #define PUT(T)                                                                                     \
     static int put_##T(struct soap *s, const void *v)                                              \
     {                                                                                              \
@@ -207,7 +208,7 @@ static int do_portin(call_t *c, struct _ukp__PortIn *in, struct _ukp__PortInResp
     npg_uk_date_format(granted, date);
     out->ExternalReference = in->ExternalReference;
     out->PortDate = soap_strdup(c->s, date);
-    char *answer = npg_uk_envelope(c->s, put_PortInResponse, out);
+    char *answer = npg_soap_envelope(c->s, put_PortInResponse, out);
     t.answer = answer;
     npg_db_t *db = NULL;
     char msgid[NPG_MSGID_LEN];
@@ -364,11 +365,6 @@ static int do_create_pac(call_t *c, struct _ukp__CreatePAC *in, struct _ukp__Cre
 
 /* --- the envelope ------------------------------------------------------------------------- */
 
-static int put_fault(struct soap *s, const void *v)
-{
-    return soap_put_SOAP_ENV__Fault(s, v, "SOAP-ENV:Fault", "");
-}
-
 char *npg_uk_service_fault(bool client, const char *code, const char *reason)
 {
     struct soap *s = soap_new1(SOAP_C_UTFSTRING);
@@ -384,7 +380,7 @@ char *npg_uk_service_fault(bool client, const char *code, const char *reason)
     f.faultcode = client ? "SOAP-ENV:Client" : "SOAP-ENV:Server";
     f.faultstring = text;
     f.detail = &detail;
-    char *out = npg_uk_envelope(s, put_fault, &f);
+    char *out = npg_soap_envelope(s, npg_soap_put_fault, &f);
     soap_destroy(s);
     soap_end(s);
     soap_free(s);
@@ -415,7 +411,7 @@ static void contract_error(call_t *c, const char *elem)
             contract_error(c, #T);                                                                 \
             return NULL;                                                                           \
         }                                                                                          \
-        return fn(c, &in, &out) == NPG_OK ? npg_uk_envelope(c->s, put_##T##Response, &out) : NULL; \
+        return fn(c, &in, &out) == NPG_OK ? npg_soap_envelope(c->s, put_##T##Response, &out) : NULL; \
     }
 OP(PortIn, do_portin)
 OP(CancelPortIn, do_cancel)
