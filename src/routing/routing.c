@@ -165,45 +165,46 @@ int npg_routing_range_add(npg_db_t *db, const char *code, uint64_t first, uint64
     return npg_db_transact(db, range_add_tx, &a);
 }
 
-/* The number's routing row (one indexed read) over the home ranges and operators of homes. */
+/* The number's routing row (one primary-key read, no join) over the home ranges and operators
+ * of homes. */
 static int route_info(npg_db_t *db, npg_homes_t *homes, uint64_t number, npg_route_info_t *out)
 {
     npg_db_rows_t *rows = NULL;
     memset(out, 0, sizeof(*out));
     out->number = number;
     int rc = npg_db_query(db,
-                          "SELECT r.number_type, r.source, COALESCE(r.port_ref, ''),"
-                          " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), r.change_id,"
-                          " COALESCE(r.lrn, ''), o.code FROM routing r"
-                          " JOIN operators o ON o.id = r.operator_id WHERE r.number = ?",
+                          "SELECT number_type, source, COALESCE(port_ref, ''),"
+                          " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), change_id,"
+                          " COALESCE(lrn, ''), operator_id FROM routing WHERE number = ?",
                           NPG_DB_P(NPG_DB_U(number)), &rows);
     if (rc != NPG_OK)
         return rc;
-    const char *home = npg_homes_owner(homes, number), *serving = home;
+    const char *home = npg_homes_owner(homes, number);
+    const npg_operator_t *op = home ? npg_homes_operator(homes, home) : NULL;
     out->in_home_range = home != NULL;
     npg_strlcpy(out->home_operator, home ? home : "", sizeof(out->home_operator));
     char lrn[16] = "";
+    bool found = home != NULL;
     if (npg_db_rows_count(rows) == 1) {
-        out->ported = true;
+        found = out->ported = true;
         npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 0), sizeof(out->number_type));
         npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 1), sizeof(out->source));
         npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(out->port_ref));
         npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(out->updated_at));
         out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 4, 0);
         npg_strlcpy(lrn, npg_db_rows_get(rows, 0, 5), sizeof(lrn));
-        serving = npg_db_rows_get(rows, 0, 6);
+        uint32_t id = (uint32_t)npg_db_rows_int(rows, 0, 6, 0);
+        if (!(op = npg_homes_operator_by_id(homes, id))) /* newer than the snapshot */
+            rc = npg_operator_get_by_id(db, id, &out->serving);
     } else if (home) {
         const char *type = npg_homes_type(homes, number);
         npg_strlcpy(out->number_type, type ? type : "mobile", sizeof(out->number_type));
         npg_strlcpy(out->source, "home", sizeof(out->source));
     }
-    const npg_operator_t *op = serving ? npg_homes_operator(homes, serving) : NULL;
-    if (!serving)
+    if (!found)
         rc = NPG_ENOTFOUND;
     else if (op)
         out->serving = *op;
-    else /* an operator newer than the snapshot */
-        rc = npg_operator_get(db, serving, &out->serving);
     if (rc == NPG_OK && lrn[0]) /* the number's own routing number wins */
         npg_strlcpy(out->serving.routing_number, lrn, sizeof(out->serving.routing_number));
     npg_db_rows_free(&rows);
