@@ -241,9 +241,8 @@ static const conf_item_t schema[] = {
      "Folder holding the npm packages htm and uplot, which the ops UI (/ui/) serves under"
      " /ui/lib/ (nothing is loaded from the internet)."},
     {"http", "route_index", CONF_CHOICE, F(http.route_index), 0, 0, "yes|no", "yes",
-     "REST routing reads (/np_api/route) from npgwd's own copy of the routing rows in memory"
-     " (19 bytes a row), kept current from the change log every [enum] follow_ms; no: one"
-     " database read each."},
+     "REST routing reads from npgwd's copy of the routing rows in memory (19 bytes a row),"
+     " kept current from the change log every [enum] follow_ms; no: a database read each."},
     {"http", "plain_http", CONF_CHOICE, F(http.plain_http), 0, 0, "yes|no", "no",
      "Serve plain HTTP on port even when listen is not a loopback address (loopback always is)."},
     {"http", "tls_port", CONF_INT, F(http.tls_port), 0, 65535, NULL, "0",
@@ -317,9 +316,8 @@ static const conf_item_t schema[] = {
     {"enum", "udp_threads", CONF_INT, F(enumd.udp_threads), 1, 256, NULL, "2",
      "UDP worker threads, each on its own SO_REUSEPORT socket."},
     {"enum", "udp_coalesce_us", CONF_INT, F(enumd.udp_coalesce_us), 0, 5000, NULL, "0",
-     "After answering fewer queries than one batch holds, a UDP worker pauses this long so that"
-     " the next queries are taken together: about 15 % less CPU per answer at 30k q/s with 200,"
-     " for 150 us more latency at the median. 0: no pause (answers at once)."},
+     "Microseconds a UDP worker pauses after a batch that was not full, to take the next"
+     " queries together (200: about 15 % less CPU at 30k q/s, 150 us more latency); 0: none."},
     {"enum", "max_udp_payload", CONF_INT, F(enumd.max_udp_payload), 512, 4096, NULL, "1232",
      "Largest UDP answer even when EDNS0 offers more; larger answers are truncated (TC)."},
     {"enum", "tcp_clients", CONF_INT, F(enumd.tcp_clients), 1, 4096, NULL, "64",
