@@ -31,11 +31,23 @@ const char *npg_tier_name(npg_tier_t tier)
 }
 
 /* Keys carry 256 random bits, so one salted SHA-256 is enough: there is no dictionary to try. */
+/* SHA-256 fetched from the provider once: EVP_sha256() makes OpenSSL 3 look it up again on
+ * every digest, which cost more than the digest of a key. */
+static EVP_MD *sha256;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 static int hash_key(const unsigned char salt[16], const char *key, unsigned char out[32])
 {
     unsigned int len = 0;
+    pthread_once(&sha256_once, sha256_fetch);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, salt, 16) &&
+    int ok = ctx && EVP_DigestInit_ex(ctx, sha256 ? sha256 : EVP_sha256(), NULL) &&
+             EVP_DigestUpdate(ctx, salt, 16) &&
              EVP_DigestUpdate(ctx, key, strlen(key)) && EVP_DigestFinal_ex(ctx, out, &len) &&
              len == 32;
     EVP_MD_CTX_free(ctx);

@@ -240,6 +240,9 @@ static const conf_item_t schema[] = {
     {"http", "ui_lib_dir", CONF_STR, F(http.ui_lib_dir), 0, 0, NULL, "/usr/share/nodejs",
      "Folder holding the npm packages htm and uplot, which the ops UI (/ui/) serves under"
      " /ui/lib/ (nothing is loaded from the internet)."},
+    {"http", "route_index", CONF_CHOICE, F(http.route_index), 0, 0, "yes|no", "yes",
+     "REST routing reads from npgwd's copy of the routing rows in memory (19 bytes a row),"
+     " kept current from the change log every [enum] follow_ms; no: a database read each."},
     {"http", "plain_http", CONF_CHOICE, F(http.plain_http), 0, 0, "yes|no", "no",
      "Serve plain HTTP on port even when listen is not a loopback address (loopback always is)."},
     {"http", "tls_port", CONF_INT, F(http.tls_port), 0, 65535, NULL, "0",
@@ -312,14 +315,18 @@ static const conf_item_t schema[] = {
      "SOA MINIMUM: how long resolvers may cache NXDOMAIN and NODATA."},
     {"enum", "udp_threads", CONF_INT, F(enumd.udp_threads), 1, 256, NULL, "2",
      "UDP worker threads, each on its own SO_REUSEPORT socket."},
+    {"enum", "udp_coalesce_us", CONF_INT, F(enumd.udp_coalesce_us), 0, 5000, NULL, "0",
+     "Microseconds a UDP worker pauses after a batch that was not full, to take the next"
+     " queries together (200: about 15 % less CPU at 30k q/s, 150 us more latency); 0: none."},
     {"enum", "max_udp_payload", CONF_INT, F(enumd.max_udp_payload), 512, 4096, NULL, "1232",
      "Largest UDP answer even when EDNS0 offers more; larger answers are truncated (TC)."},
     {"enum", "tcp_clients", CONF_INT, F(enumd.tcp_clients), 1, 4096, NULL, "64",
      "TCP connections served at once; more wait in the listen queue."},
     {"enum", "tcp_idle_ms", CONF_INT, F(enumd.tcp_idle_ms), 100, 120000, NULL, "10000",
      "A TCP connection idle this long, or slower than this to send a query, is closed."},
-    {"enum", "follow_ms", CONF_INT, F(enumd.follow_ms), 10, 60000, NULL, "200",
-     "How often npenumd reads new routing changes from the database."},
+    {"enum", "follow_ms", CONF_INT, F(enumd.follow_ms), 10, 60000, NULL, "50",
+     "How often npenumd reads new routing changes from the database (one indexed read; a"
+     " committed change is answered within about this long)."},
     {"enum", "static_zones", CONF_STR, F(enumd.static_zones), 0, 0, NULL, "",
      "Zone file (master format, $ORIGIN and $TTL allowed) with the static 3GPP zones: EPC,"
      " IMS and pub zones with their SRV, NAPTR and A records. Empty: none."},

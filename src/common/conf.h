@@ -71,6 +71,7 @@ typedef struct npg_conf {
         char swagger_ui_dir[NPG_CONF_STRLEN];     /* the swagger-ui-dist package's files */
         char ui_lib_dir[NPG_CONF_STRLEN];         /* npm packages the ops UI serves (htm, uplot) */
         char plain_http[4];                       /* yes|no: plain HTTP off loopback */
+        char route_index[4];                      /* yes|no: REST routing reads from memory */
         int tls_port;                             /* HTTPS beside HTTP; 0: none */
         char tls_cert_file[NPG_CONF_STRLEN];      /* server certificate chain, PEM */
         char tls_key_file[NPG_CONF_STRLEN];       /* its private key, PEM */
@@ -110,6 +111,7 @@ typedef struct npg_conf {
         char soa_rname[NPG_CONF_STRLEN];
         int negative_ttl;
         int udp_threads;
+        int udp_coalesce_us;
         int max_udp_payload;
         int tcp_clients;
         int tcp_idle_ms;

@@ -453,8 +453,9 @@ int npg_db_query_each(npg_db_t *db, const char *sql, const npg_db_val_t *params,
 done:
     mysql_stmt_free_result(st);
     /* A round trip (COM_STMT_RESET): on a Galera node it is where a transaction aborted
-     * meanwhile by a replicated write hears of it (ER_LOCK_DEADLOCK), and the only place. */
-    if (mysql_stmt_reset(st) != 0 && rc == NPG_OK)
+     * meanwhile by a replicated write hears of it (ER_LOCK_DEADLOCK), and the only place.
+     * Outside a transaction there is nothing to hear of, and a read would pay it twice. */
+    if (db->in_tx && mysql_stmt_reset(st) != 0 && rc == NPG_OK)
         rc = stmt_fail(db, st, "reset");
     for (unsigned i = 0; i < ncols; i++) {
         if (bound)

@@ -207,6 +207,9 @@ int npg_gw_new(const npg_conf_t *conf, npg_gw_t **out)
     pthread_mutex_init(&gw->health.lock, NULL);
     if (rc == NPG_OK)
         health_check(gw); /* /health's first answer, before any request asks */
+    if (rc == NPG_OK && strcmp(conf->http.route_index, "yes") == 0 &&
+        (rc = npg_rindex_start(gw->pool, conf->enumd.follow_ms, &gw->rindex)) == NPG_OK)
+        npg_routing_use_index(gw->rindex);
     if (rc == NPG_OK)
         rc = npg_adapters_porting(conf, &gw->pt);
     if (rc == NPG_OK)
@@ -313,6 +316,8 @@ void npg_gw_free(npg_gw_t **gwp)
     gw_batch_free(&gw->batch);
     npg_porting_free(&gw->pt);
     npg_hooks_free(&gw->hooks);
+    npg_routing_use_index(NULL);
+    npg_rindex_stop(&gw->rindex);
     npg_db_pool_free(&gw->pool);
     pthread_mutex_destroy(&gw->health.lock);
     free(gw);

@@ -16,6 +16,8 @@
 #include "http/server.h"
 #include "metrics/listener.h"
 #include "outbox/outbox.h"
+#include "routing/rindex.h"
+#include "routing/routing.h"
 #include "sms/sms.h"
 
 #define GW_MAX_ADAPTERS 16
@@ -45,6 +47,7 @@ struct npg_gw {
     npg_porting_t *pt;
     npg_http_server_t *http;
     npg_publish_t *publish; /* [dns]: the external DNS servers routing is pushed to */
+    npg_rindex_t *rindex;   /* [http] route_index: the REST routing reads' rows in memory */
     npg_outbox_t *outbox;
     npg_sms_receivers_t *sms; /* the SMPP providers' receiver sessions (delivery receipts) */
     npg_hooks_t *hooks;       /* BSS, webhooks, charging, welcome SMS */

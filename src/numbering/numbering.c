@@ -169,6 +169,14 @@ const npg_operator_t *npg_homes_operator(const npg_homes_t *homes, const char *c
     return NULL;
 }
 
+const npg_operator_t *npg_homes_operator_by_id(const npg_homes_t *homes, uint32_t id)
+{
+    for (size_t i = 0; homes && i < homes->nops; i++)
+        if (homes->ops[i].id == id)
+            return &homes->ops[i];
+    return NULL;
+}
+
 void npg_homes_release(npg_homes_t **hp)
 {
     npg_homes_t *h = hp ? *hp : NULL;

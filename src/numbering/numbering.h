@@ -30,6 +30,8 @@ void npg_homes_release(npg_homes_t **homes);
 int npg_homes_get_recent(npg_db_t *db, int max_age_ms, npg_homes_t **out) NPG_WUR;
 /* The operator of that code in the snapshot (operators change the version too), or NULL. */
 const npg_operator_t *npg_homes_operator(const npg_homes_t *homes, const char *code);
+/* The same by the operator's database id. */
+const npg_operator_t *npg_homes_operator_by_id(const npg_homes_t *homes, uint32_t id);
 
 /* The owner of the smallest home range holding number (code, static in the snapshot), or NULL. */
 const char *npg_homes_owner(const npg_homes_t *homes, uint64_t number);

@@ -49,13 +49,11 @@ void npg_operator_from_row(const char *const *c, npg_operator_t *out)
     npg_strlcpy(out->rn_format, c[7] ? c[7] : "", sizeof(out->rn_format));
 }
 
-int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
+static int operator_by(npg_db_t *db, const char *sql, const npg_db_val_t *key, size_t nkey,
+                       npg_operator_t *out)
 {
     npg_db_rows_t *rows;
-    int rc = npg_db_query(db,
-                          "SELECT id, code, name, routing_number, ims_domain, naptr_form, is_self,"
-                          " rn_format FROM operators WHERE code = ?",
-                          NPG_DB_P(NPG_DB_S(code)), &rows);
+    int rc = npg_db_query(db, sql, key, nkey, &rows);
     if (rc != NPG_OK)
         return rc;
     if (npg_db_rows_count(rows) == 0) {
@@ -68,6 +66,20 @@ int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
     npg_operator_from_row(cells, out);
     npg_db_rows_free(&rows);
     return NPG_OK;
+}
+
+#define OPERATOR_COLUMNS                                                                           \
+    "SELECT id, code, name, routing_number, ims_domain, naptr_form, is_self, rn_format"          \
+    " FROM operators"
+
+int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out)
+{
+    return operator_by(db, OPERATOR_COLUMNS " WHERE code = ?", NPG_DB_P(NPG_DB_S(code)), out);
+}
+
+int npg_operator_get_by_id(npg_db_t *db, uint32_t id, npg_operator_t *out)
+{
+    return operator_by(db, OPERATOR_COLUMNS " WHERE id = ?", NPG_DB_P(NPG_DB_U(id)), out);
 }
 
 int npg_operator_range_put(npg_db_t *db, const char *code, uint64_t first, uint64_t last,

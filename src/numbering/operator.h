@@ -30,6 +30,8 @@ bool npg_operator_code_valid(const char *code);
 int npg_operator_put(npg_db_t *db, const npg_operator_t *op) NPG_WUR;
 /* Load by code. Errors: NPG_ENOTFOUND. */
 int npg_operator_get(npg_db_t *db, const char *code, npg_operator_t *out) NPG_WUR;
+/* Load by database id. Errors: NPG_ENOTFOUND. */
+int npg_operator_get_by_id(npg_db_t *db, uint32_t id, npg_operator_t *out) NPG_WUR;
 /* Add a home range (E.164 ends, same length), in a transaction of its own. Re-adding the
  * same range updates its owner. Who serves a number: numbering/numbering.h. Operators and
  * ranges shape the ENUM zone: to keep zone transfers exact, change them through

@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "enum/publish.h"
 #include "numbering/numbering.h"
+#include "routing/rindex.h"
 
 int npg_routing_take_serials(npg_db_t *db, uint64_t n, uint64_t *first)
 {
@@ -70,6 +71,8 @@ static int log_change(npg_db_t *db, uint64_t number, const char *op, const npg_o
             NULL, NULL);
     if (rc == NPG_OK && change_id)
         *change_id = id;
+    if (rc == NPG_OK)
+        npg_rindex_wrote(id); /* this process's own reads wait for it */
     return rc;
 }
 
@@ -165,48 +168,76 @@ int npg_routing_range_add(npg_db_t *db, const char *code, uint64_t first, uint64
     return npg_db_transact(db, range_add_tx, &a);
 }
 
-/* The number's routing row (one indexed read) over the home ranges and operators of homes. */
-static int route_info(npg_db_t *db, npg_homes_t *homes, uint64_t number, npg_route_info_t *out)
+static npg_rindex_t *rest_index; /* set by npgwd: its REST reads answered from memory */
+
+void npg_routing_use_index(struct npg_rindex *ix)
+{
+    rest_index = ix;
+}
+
+/* The number's routing row from the database (one primary-key read, no join). */
+static int row_read(npg_db_t *db, uint64_t number, npg_rindex_row_t *row, bool *found)
 {
     npg_db_rows_t *rows = NULL;
-    memset(out, 0, sizeof(*out));
-    out->number = number;
     int rc = npg_db_query(db,
-                          "SELECT r.number_type, r.source, COALESCE(r.port_ref, ''),"
-                          " DATE_FORMAT(r.updated_at, '%Y-%m-%d %H:%i:%s'), r.change_id,"
-                          " COALESCE(r.lrn, ''), o.code FROM routing r"
-                          " JOIN operators o ON o.id = r.operator_id WHERE r.number = ?",
+                          "SELECT number_type, source, COALESCE(port_ref, ''),"
+                          " DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s'), operator_id,"
+                          " COALESCE(lrn, '') FROM routing WHERE number = ?",
                           NPG_DB_P(NPG_DB_U(number)), &rows);
     if (rc != NPG_OK)
         return rc;
-    const char *home = npg_homes_owner(homes, number), *serving = home;
+    memset(row, 0, sizeof(*row));
+    *found = npg_db_rows_count(rows) == 1;
+    if (*found) {
+        npg_strlcpy(row->number_type, npg_db_rows_get(rows, 0, 0), sizeof(row->number_type));
+        npg_strlcpy(row->source, npg_db_rows_get(rows, 0, 1), sizeof(row->source));
+        npg_strlcpy(row->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(row->port_ref));
+        npg_strlcpy(row->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(row->updated_at));
+        row->operator_id = (uint32_t)npg_db_rows_int(rows, 0, 4, 0);
+        npg_strlcpy(row->lrn, npg_db_rows_get(rows, 0, 5), sizeof(row->lrn));
+    }
+    npg_db_rows_free(&rows);
+    return NPG_OK;
+}
+
+/* The number's routing row (from the REST index when index is set and it can answer, else
+ * the database) over the home ranges and operators of homes. */
+static int route_info(npg_db_t *db, npg_homes_t *homes, uint64_t number, bool index,
+                      npg_route_info_t *out)
+{
+    npg_rindex_row_t row;
+    bool found = false;
+    int rc = index ? npg_rindex_get(rest_index, number, &row) : NPG_EUNAVAIL;
+    if (rc == NPG_OK || rc == NPG_ENOTFOUND)
+        found = rc == NPG_OK;
+    else if ((rc = row_read(db, number, &row, &found)) != NPG_OK)
+        return rc;
+    memset(out, 0, sizeof(*out));
+    out->number = number;
+    const char *home = npg_homes_owner(homes, number);
+    const npg_operator_t *op = home ? npg_homes_operator(homes, home) : NULL;
     out->in_home_range = home != NULL;
     npg_strlcpy(out->home_operator, home ? home : "", sizeof(out->home_operator));
-    char lrn[16] = "";
-    if (npg_db_rows_count(rows) == 1) {
+    rc = NPG_OK;
+    if (found) {
         out->ported = true;
-        npg_strlcpy(out->number_type, npg_db_rows_get(rows, 0, 0), sizeof(out->number_type));
-        npg_strlcpy(out->source, npg_db_rows_get(rows, 0, 1), sizeof(out->source));
-        npg_strlcpy(out->port_ref, npg_db_rows_get(rows, 0, 2), sizeof(out->port_ref));
-        npg_strlcpy(out->updated_at, npg_db_rows_get(rows, 0, 3), sizeof(out->updated_at));
-        out->change_id = (uint64_t)npg_db_rows_int(rows, 0, 4, 0);
-        npg_strlcpy(lrn, npg_db_rows_get(rows, 0, 5), sizeof(lrn));
-        serving = npg_db_rows_get(rows, 0, 6);
+        npg_strlcpy(out->number_type, row.number_type, sizeof(out->number_type));
+        npg_strlcpy(out->source, row.source, sizeof(out->source));
+        npg_strlcpy(out->port_ref, row.port_ref, sizeof(out->port_ref));
+        npg_strlcpy(out->updated_at, row.updated_at, sizeof(out->updated_at));
+        if (!(op = npg_homes_operator_by_id(homes, row.operator_id))) /* newer than homes */
+            rc = npg_operator_get_by_id(db, row.operator_id, &out->serving);
     } else if (home) {
         const char *type = npg_homes_type(homes, number);
         npg_strlcpy(out->number_type, type ? type : "mobile", sizeof(out->number_type));
         npg_strlcpy(out->source, "home", sizeof(out->source));
-    }
-    const npg_operator_t *op = serving ? npg_homes_operator(homes, serving) : NULL;
-    if (!serving)
+    } else {
         rc = NPG_ENOTFOUND;
-    else if (op)
+    }
+    if (rc == NPG_OK && op)
         out->serving = *op;
-    else /* an operator newer than the snapshot */
-        rc = npg_operator_get(db, serving, &out->serving);
-    if (rc == NPG_OK && lrn[0]) /* the number's own routing number wins */
-        npg_strlcpy(out->serving.routing_number, lrn, sizeof(out->serving.routing_number));
-    npg_db_rows_free(&rows);
+    if (rc == NPG_OK && found && row.lrn[0]) /* the number's own routing number wins */
+        npg_strlcpy(out->serving.routing_number, row.lrn, sizeof(out->serving.routing_number));
     return rc;
 }
 
@@ -215,7 +246,7 @@ int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out)
     npg_homes_t *homes = NULL;
     int rc = npg_homes_get(db, &homes);
     if (rc == NPG_OK)
-        rc = route_info(db, homes, number, out);
+        rc = route_info(db, homes, number, false, out);
     npg_homes_release(&homes);
     return rc;
 }
@@ -225,7 +256,7 @@ int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out)
     npg_homes_t *homes = NULL;
     int rc = npg_homes_get_recent(db, 1000, &homes);
     if (rc == NPG_OK)
-        rc = route_info(db, homes, number, out);
+        rc = route_info(db, homes, number, true, out);
     npg_homes_release(&homes);
     return rc;
 }

@@ -50,10 +50,15 @@ int npg_routing_remove(npg_db_t *db, uint64_t number, const char *source,
 int npg_routing_get(npg_db_t *db, uint64_t number, npg_route_info_t *out) NPG_WUR;
 /*
  * The same for a query that may see home ranges and operators up to a second behind their
- * change (the routing row itself is read fresh): one indexed read of the number's routing row
- * and nothing else (ranges and operators come from the process's snapshot).
+ * change, and another process's routing change up to the index's follow period behind it
+ * (this process's own changes are always seen): the routing row from the index set by
+ * npg_routing_use_index when it can answer, else one indexed read; ranges and operators come
+ * from the process's snapshot.
  */
 int npg_routing_read(npg_db_t *db, uint64_t number, npg_route_info_t *out) NPG_WUR;
+/* The in-memory routing rows npg_routing_read answers from (NULL: none, the database). */
+struct npg_rindex;
+void npg_routing_use_index(struct npg_rindex *ix);
 
 /*
  * Bulk load "number,operator[,type]" lines (full E.164, '+' optional; blank

@@ -315,6 +315,23 @@ ok(s == 200 and j["Event"]["Operator"] == "CARR" and j["Event"]["Ported"] is Fal
    "after the delete the number falls back to its home operator", j)
 s, j = call("GET", "/np_api/route/hss_route/15551234", cred="read_only")
 ok(s == 403, "read_only may not query routing", (s, j))
+# an operator newer than npgwd's one-second snapshot: added and routed to by another process
+# (npgwctl), then read at once: the answer names it, read by its id from the database
+subprocess.run([NPGWCTL, "-c", CONF, "operator", "add", "FRESH", "--rn", "1990077",
+                "--ims-domain", "ims.fresh.example"], capture_output=True, check=True)
+subprocess.run([NPGWCTL, "-c", CONF, "route", "push", "5551236", "FRESH"], capture_output=True,
+               check=True)
+# (another process's change reaches npgwd's routing index within its follow period, 50 ms)
+deadline = time.time() + 5
+while True:
+    s, j = call("GET", "/np_api/route/15551236", cred="pxs")
+    ev = j.get("Event", {}) if isinstance(j, dict) else {}
+    if ev.get("Operator") == "FRESH" or time.time() > deadline:
+        break
+    time.sleep(0.02)
+ok(s == 200 and ev.get("Operator") == "FRESH" and ev.get("RoutingNumber") == "1990077"
+   and "rn=+1990077@ims.fresh.example" in ev.get("NAPTRAddress", ""),
+   "a number routed by another process to an operator added a moment ago names it and its rn", j)
 
 # --- the list's search and count, whoami (for the ops UI) ----------------------------
 s, j = call("GET", "/np_api/PortIn/list?q=" + M[-5:], cred="pxs")

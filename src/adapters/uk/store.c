@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "adapters/uk/store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,22 +44,28 @@ static int day_of(const char *s, npg_uk_day_t *day)
 int npg_uk_port_find(npg_db_t *db, const char *number, const char *pac, npg_uk_port_view_t *out)
 {
     npg_db_rows_t *rows;
+    /* Every port-in of that PAC and number (one, unless it was resubmitted): the newest is
+     * picked here, as ORDER BY ... LIMIT 1 made the server plan a sort on every call. */
     int rc = npg_db_query(db,
                           "SELECT p.msgidentifier, p.state, u.subscription_number,"
-                          " DATE_FORMAT(u.port_date, '%Y-%m-%d') FROM uk_port_in u"
-                          " JOIN port_in p ON p.id = u.port_in_id WHERE u.number = ? AND u.pac = ?"
-                          " ORDER BY u.port_in_id DESC LIMIT 1",
-                          NPG_DB_P(NPG_DB_S(number), NPG_DB_S(pac)), &rows);
+                          " DATE_FORMAT(u.port_date, '%Y-%m-%d'), u.port_in_id FROM uk_port_in u"
+                          " JOIN port_in p ON p.id = u.port_in_id WHERE u.pac = ? AND u.number = ?",
+                          NPG_DB_P(NPG_DB_S(pac), NPG_DB_S(number)), &rows);
     if (rc != NPG_OK)
         return rc;
-    if (npg_db_rows_count(rows) != 1) {
+    size_t newest = SIZE_MAX;
+    for (size_t i = 0; i < npg_db_rows_count(rows); i++)
+        if (newest == SIZE_MAX ||
+            npg_db_rows_int(rows, i, 4, 0) > npg_db_rows_int(rows, newest, 4, 0))
+            newest = i;
+    if (newest == SIZE_MAX) {
         npg_db_rows_free(&rows);
         return NPG_ENOTFOUND;
     }
-    npg_strlcpy(out->msgid, npg_db_rows_get(rows, 0, 0), sizeof(out->msgid));
-    out->state = (int)npg_db_rows_int(rows, 0, 1, 0);
-    out->subscription_number = (unsigned)npg_db_rows_int(rows, 0, 2, 0);
-    rc = day_of(npg_db_rows_get(rows, 0, 3), &out->port_date);
+    npg_strlcpy(out->msgid, npg_db_rows_get(rows, newest, 0), sizeof(out->msgid));
+    out->state = (int)npg_db_rows_int(rows, newest, 1, 0);
+    out->subscription_number = (unsigned)npg_db_rows_int(rows, newest, 2, 0);
+    rc = day_of(npg_db_rows_get(rows, newest, 3), &out->port_date);
     npg_db_rows_free(&rows);
     return rc;
 }
