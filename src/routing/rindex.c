@@ -302,12 +302,20 @@ static void row_cols(const char *const *c, npg_rindex_row_t *in, long long *upda
     npg_strlcpy(in->lrn, c[5] ? c[5] : "", sizeof(in->lrn));
 }
 
+typedef struct loading {
+    npg_rindex_t *ix;
+    table_t *t;
+} loading_t;
+
 static int load_row(const char *const *cols, const size_t *lens, size_t ncols, void *arg)
 {
     (void)lens;
-    table_t *t = arg;
+    loading_t *l = arg;
+    table_t *t = l->t;
     if (ncols != 7)
         return NPG_EDB;
+    if (t->nbase % 65536 == 0 && atomic_load(&l->ix->stop))
+        return NPG_EUNAVAIL; /* stopping: the rest is drained by the client, not stored */
     npg_rindex_row_t in;
     long long updated;
     row_cols(cols + 1, &in, &updated);
@@ -339,10 +347,11 @@ static int load(npg_rindex_t *ix, npg_db_t *db)
     table_t *t = rc == NPG_OK ? table_new() : NULL;
     if (rc == NPG_OK && !t)
         rc = NPG_ENOMEM;
+    loading_t l = {ix, t};
     if (rc == NPG_OK)
         rc = npg_db_query_each(db,
                                "SELECT r.number, " ROW_COLUMNS " FROM routing r ORDER BY r.number",
-                               NULL, 0, load_row, t);
+                               NULL, 0, load_row, &l);
     if (rc != NPG_OK) {
         table_free(t);
         return rc;
