@@ -139,11 +139,22 @@ static int range_row(const char *const *c, const size_t *l, size_t n, void *arg)
     return vec_push(arg, &r);
 }
 
+/* The ported numbers, and on the same pass the few with an LRN of their own. */
+typedef struct ported_load {
+    vec_t ported, lrns;
+} ported_load_t;
+
 static int ported_row(const char *const *c, const size_t *l, size_t n, void *arg)
 {
     (void)l, (void)n;
+    ported_load_t *pl = arg;
     ported_t p = {.number = strtoull(c[0], NULL, 10), .op = (uint16_t)strtoul(c[1], NULL, 10)};
-    return vec_push(arg, &p);
+    int rc = vec_push(&pl->ported, &p);
+    if (rc == 0 && c[2]) {
+        lrn_slot_t s = {.number = p.number, .lrn = strtoull(c[2], NULL, 10)};
+        rc = vec_push(&pl->lrns, &s);
+    }
+    return rc;
 }
 
 /* Operators and home ranges: small tables, read whole. Caller holds no lock. */
@@ -221,13 +232,6 @@ static int lrn_put(npg_enum_index_t *ix, uint64_t number, uint64_t lrn)
     return NPG_OK;
 }
 
-static int lrn_row(const char *const *c, const size_t *l, size_t n, void *arg)
-{
-    (void)l, (void)n;
-    npg_enum_index_t *ix = arg;
-    return lrn_put(ix, strtoull(c[0], NULL, 10), strtoull(c[1], NULL, 10));
-}
-
 int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
 {
     int64_t last = 0, count = 0;
@@ -236,8 +240,13 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     if (rc == NPG_OK)
         rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
                               &last);
+    /* InnoDB's estimate, not COUNT(*): counting 100M rows is a full scan that outlasts the
+     * read timeout. It only sizes the array (pages never written are never resident). */
     if (rc == NPG_OK)
-        rc = npg_db_query_int(db, "SELECT COUNT(*) FROM routing", NULL, 0, &count);
+        rc = npg_db_query_int(db,
+                              "SELECT COALESCE(MAX(TABLE_ROWS), 0) FROM information_schema.TABLES"
+                              " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'routing'",
+                              NULL, 0, &count);
     npg_enum_op_t *ops = NULL;
     range_t *ranges = NULL;
     size_t nranges = 0;
@@ -247,18 +256,23 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
         npg_db_rollback(db);
         return rc;
     }
-    /* sized from the count, so 10M rows never need a copy at twice the size */
-    vec_t pv = {.size = sizeof(ported_t), .cap = (size_t)count + 1024};
-    if (!(pv.p = malloc(pv.cap * pv.size)))
+    /* sized from the estimate and a tenth more, so 10M rows rarely need a copy at twice the
+     * size */
+    ported_load_t pl = {.ported = {.size = sizeof(ported_t), .cap = (size_t)count / 10 * 11 + 1024},
+                        .lrns = {.size = sizeof(lrn_slot_t)}};
+    vec_t pv;
+    if (!(pl.ported.p = malloc(pl.ported.cap * pl.ported.size)))
         rc = NPG_ENOMEM;
+    /* one pass over the table: a second one for the LRNs (no index on lrn) doubled the load */
     if (rc == NPG_OK)
         rc = npg_db_query_each(db,
-                               "SELECT number, operator_id FROM routing WHERE operator_id < 4096"
-                               " ORDER BY number",
-                               NULL, 0, ported_row, &pv);
+                               "SELECT number, operator_id, lrn FROM routing"
+                               " WHERE operator_id < 4096 ORDER BY number",
+                               NULL, 0, ported_row, &pl);
     npg_db_rollback(db); /* the snapshot only read */
+    pv = pl.ported;
     if (rc != NPG_OK) {
-        free(ops), free(ranges), free(pv.p);
+        free(ops), free(ranges), free(pv.p), free(pl.lrns.p);
         return rc;
     }
     swap_small(ix, ops, ranges, nranges);
@@ -269,9 +283,11 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     ix->base = pv.p, ix->nbase = pv.n;
     ix->slots = NULL, ix->nslots = ix->used = 0;
     ix->lrns = NULL, ix->nlrns = ix->lrns_used = 0;
-    /* few rows, read under the lock: answers wait for them once, at start */
-    rc = npg_db_query_each(db, "SELECT number, lrn FROM routing WHERE lrn IS NOT NULL", NULL, 0,
-                           lrn_row, ix);
+    /* few rows, put in under the lock: answers wait for them once, at start */
+    const lrn_slot_t *lv = pl.lrns.p;
+    for (size_t i = 0; rc == NPG_OK && i < pl.lrns.n; i++)
+        rc = lrn_put(ix, lv[i].number, lv[i].lrn);
+    free(pl.lrns.p);
     ix->last_change = (uint64_t)last;
     ix->in_gap = false;
     pthread_rwlock_unlock(&ix->lock);
