@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "metrics/metrics.h"
 
 /* A routing row: 19 bytes, so 10M rows take 190 MB. op 0 (overlay only): the row was removed. */
 typedef struct __attribute__((packed)) rrow {
@@ -459,6 +460,43 @@ static void *follower_main(void *arg)
     return NULL;
 }
 
+/* --- metrics ------------------------------------------------------------------------------- */
+
+static npg_metric_t m_rows = {
+    .name = "npgw_route_index_rows",
+    .help = "Routing rows npgwd holds for the REST reads: loaded, and changed since the load.",
+    .type = NPG_METRIC_GAUGE,
+    .labels = {"table"},
+    .static_values = true,
+};
+static npg_metric_t m_bytes = {
+    .name = "npgw_route_index_bytes",
+    .help = "Memory held by the REST routing index.",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_ready = {
+    .name = "npgw_route_index_ready",
+    .help = "1 when REST routing reads come from memory; 0 while it loads or its follower has"
+            " not reached the database for 2 s (reads go to the database).",
+    .type = NPG_METRIC_GAUGE,
+};
+static npg_metric_t m_applied = {
+    .name = "npgw_route_index_applied_id",
+    .help = "The routing_changes id the REST routing index applied last.",
+    .type = NPG_METRIC_GAUGE,
+};
+
+static void collect(void *arg)
+{
+    npg_rindex_stats_t st;
+    npg_rindex_stats(arg, &st);
+    npg_metric_set(&m_rows, NPG_METRIC_V("loaded"), (double)st.rows);
+    npg_metric_set(&m_rows, NPG_METRIC_V("overlay"), (double)st.overlay);
+    npg_metric_set(&m_bytes, NULL, (double)st.bytes);
+    npg_metric_set(&m_ready, NULL, st.ready ? 1 : 0);
+    npg_metric_set(&m_applied, NULL, (double)st.applied);
+}
+
 /* --- the interface -------------------------------------------------------------------------- */
 
 static int ix_new(npg_rindex_t **out)
@@ -484,6 +522,12 @@ int npg_rindex_start(npg_db_pool_t *pool, int follow_ms, npg_rindex_t **out)
         return NPG_EIO;
     }
     ix->running = true;
+    npg_metric_register(&m_rows);
+    npg_metric_register(&m_bytes);
+    npg_metric_register(&m_ready);
+    npg_metric_register(&m_applied);
+    if (npg_metrics_collector_add(collect, ix) != NPG_OK)
+        npg_log(LOG_WARNING, "routing", "no room for the REST routing index metrics");
     *out = ix;
     return NPG_OK;
 }
@@ -509,8 +553,10 @@ void npg_rindex_stop(npg_rindex_t **ixp)
     if (!ix)
         return;
     atomic_store(&ix->stop, true);
-    if (ix->running)
+    if (ix->running) {
+        npg_metrics_collector_remove(collect, ix);
         pthread_join(ix->thread, NULL);
+    }
     table_free(ix->t);
     pthread_rwlock_destroy(&ix->lock);
     free(ix);
