@@ -252,12 +252,10 @@ static int row_from(table_t *t, uint64_t number, const npg_rindex_row_t *in, lon
     if (in->operator_id > UINT16_MAX)
         return NPG_EINVAL;
     r->op = (uint16_t)in->operator_id;
-    unsigned src = 0;
+    unsigned src = 0; /* a source newer than this list is kept, and read back as "" */
     for (unsigned i = 0; i < NPG_ARRAY_LEN(sources); i++)
         if (strcmp(in->source, sources[i]) == 0)
             src = i + 1;
-    if (!src)
-        return NPG_EINVAL;
     r->kind = (uint8_t)((strcmp(in->number_type, "fixed") == 0) | src << 1);
     uint32_t ref = 0;
     int rc = ref_id(t, in->port_ref, &ref);
@@ -455,6 +453,8 @@ static void *follower_main(void *arg)
                     npg_strerror(rc));
         if (!more && !reload)
             pause_ms(ix, rc == NPG_OK ? ix->follow_ms : 1000);
+        else if (reload && rc != NPG_OK) /* a failed load is a whole table: not every second */
+            pause_ms(ix, 10000);
     }
     free(c.v);
     return NULL;

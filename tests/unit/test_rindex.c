@@ -55,7 +55,7 @@ static void rows_come_back_as_written(void **state)
     assert_null(ix);
 }
 
-static void every_source_and_a_bad_one(void **state)
+static void every_source_an_unknown_one_and_a_bad_operator(void **state)
 {
     (void)state;
     npg_rindex_t *ix = NULL;
@@ -68,8 +68,11 @@ static void every_source_and_a_bad_one(void **state)
         assert_int_equal(npg_rindex_get(ix, 100 + i, &out), NPG_OK);
         assert_string_equal(out.source, sources[i]);
     }
-    in = row(1, "mobile", "carrier_pigeon", "", "");
-    assert_int_equal(npg_rindex_apply(ix, 9, 200, &in), NPG_EINVAL);
+    in = row(1, "mobile", "carrier_pigeon", "", ""); /* newer than the index: kept, no name */
+    assert_int_equal(npg_rindex_apply(ix, 9, 200, &in), NPG_OK);
+    assert_int_equal(npg_rindex_get(ix, 200, &out), NPG_OK);
+    assert_string_equal(out.source, "");
+    assert_int_equal(out.operator_id, 1);
     in = row(70000, "mobile", "manual", "", ""); /* operator ids are kept in 16 bits */
     assert_int_equal(npg_rindex_apply(ix, 10, 201, &in), NPG_EINVAL);
     npg_rindex_stop(&ix);
@@ -134,7 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rows_come_back_as_written),
-        cmocka_unit_test(every_source_and_a_bad_one),
+        cmocka_unit_test(every_source_an_unknown_one_and_a_bad_operator),
         cmocka_unit_test(growth_keeps_every_row),
         cmocka_unit_test(behind_our_own_write_it_says_ask_the_database),
     };
