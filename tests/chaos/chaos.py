@@ -63,6 +63,42 @@ PORTED_ON = {"Waiting_for_Instruction_Response", "Waiting_for_Ported_Response", 
              "Number_Ported_Complete"}
 
 
+def npgwd_conf(src, db_section, http_port, sim_port, uk_port, clock, answer_timeout, extra=""):
+    """The configuration of an npgwd (or npgwctl) of these runs: db_section says which
+    database; the chaos run and the Galera tier each write theirs with it."""
+    return f"""[general]
+country_code = 1
+country_iso = XX
+operator_code = CARR
+xslt_dir = {src}/xslt
+log_level = notice
+{db_section}[http]
+listen = 127.0.0.1
+port = {http_port}
+threads = 8
+wsdl_dir = {src}/wsdl
+[pxs]
+clearinghouse_url = http://127.0.0.1:{sim_port}/pxs
+answer_timeout = {answer_timeout}
+connect_timeout = 2
+io_timeout = 10
+[outbox]
+retry_base_ms = 100
+retry_max_ms = 1000
+poll_ms = 50
+lease_s = 5
+[metrics]
+port = 0
+enum_port = 0
+[uk]
+platform_url = http://127.0.0.1:{uk_port}/uk
+test_clock_file = {clock}
+bank_holidays_file = {src}/conf/uk-bank-holidays.txt
+connect_timeout = 2
+io_timeout = 5
+{extra}"""
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -140,45 +176,11 @@ class Stack:
         subprocess.run(["mariadb", "--no-defaults", "-S", self.sock, "-u", "root", "-e",
                         "CREATE DATABASE chaos CHARACTER SET utf8mb4"], check=True)
         src = self.a.src
+        db = ("[database]\nsocket = %s\nuser = root\nname = chaos\npool_size = 8\n"
+              "migrations_dir = %s/db\nconnect_timeout = 2\n" % (self.sock, src))
         with open(self.conf, "w") as f:
-            f.write(f"""[general]
-country_code = 1
-country_iso = XX
-operator_code = CARR
-xslt_dir = {src}/xslt
-log_level = notice
-[database]
-socket = {self.sock}
-user = root
-name = chaos
-pool_size = 8
-migrations_dir = {src}/db
-connect_timeout = 2
-[http]
-listen = 127.0.0.1
-port = {self.http}
-threads = 8
-wsdl_dir = {src}/wsdl
-[pxs]
-clearinghouse_url = http://127.0.0.1:{self.sim}/pxs
-answer_timeout = {self.a.answer_timeout}
-connect_timeout = 2
-io_timeout = 10
-[outbox]
-retry_base_ms = 100
-retry_max_ms = 1000
-poll_ms = 50
-lease_s = 5
-[metrics]
-port = 0
-enum_port = 0
-[uk]
-platform_url = http://127.0.0.1:{self.uk}/uk
-test_clock_file = {self.clock}
-bank_holidays_file = {src}/conf/uk-bank-holidays.txt
-connect_timeout = 2
-io_timeout = 5
-""")
+            f.write(npgwd_conf(src, db, self.http, self.sim, self.uk, self.clock,
+                               self.a.answer_timeout))
         self.set_clock("2030-03-05T10:00:00Z")
         ctl = [self.bin("npgwctl"), "-c", self.conf]
         run = lambda *args: subprocess.run(ctl + list(args), check=True, capture_output=True,

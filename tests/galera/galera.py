@@ -116,40 +116,10 @@ class GaleraStack(chaos.Stack):
                  self.a.src))
 
     def write_conf(self, path, node, http_port, extra=""):
-        src = self.a.src
         with open(path, "w") as f:
             os.fchmod(f.fileno(), 0o600)  # it holds the database password
-            f.write(f"""[general]
-country_code = 1
-country_iso = XX
-operator_code = CARR
-xslt_dir = {src}/xslt
-log_level = notice
-{self.db_conf(node)}[metrics]
-port = 0
-enum_port = 0
-[http]
-listen = 127.0.0.1
-port = {http_port}
-threads = 8
-wsdl_dir = {src}/wsdl
-[pxs]
-clearinghouse_url = http://127.0.0.1:{self.sim}/pxs
-answer_timeout = {self.a.answer_timeout}
-connect_timeout = 2
-io_timeout = 10
-[outbox]
-retry_base_ms = 100
-retry_max_ms = 1000
-poll_ms = 50
-lease_s = 5
-[uk]
-platform_url = http://127.0.0.1:{self.uk}/uk
-test_clock_file = {self.clock}
-bank_holidays_file = {src}/conf/uk-bank-holidays.txt
-connect_timeout = 2
-io_timeout = 5
-{extra}""")
+            f.write(chaos.npgwd_conf(self.a.src, self.db_conf(node), http_port, self.sim, self.uk,
+                                     self.clock, self.a.answer_timeout, extra))
 
     def setup(self):
         self.cluster.start()
