@@ -795,25 +795,37 @@ static int remove_conflict(sv_t *v, const char *spid, char *why, size_t len)
     return 0;
 }
 
-static int on_remove_conflict(struct soap *soap, struct _npac__SvRemoveFromConflictRequest *in,
-                              struct _npac__SvReply *out)
+/* The frame of an operation on one version: a repeated MessageId is answered as before; the
+ * version is found by id or TN; op decides (0, or an NPAC error code with why). */
+typedef int (*sv_op_fn)(sv_t *v, const char *spid, char *why, size_t len);
+
+static int serve_sv_op(struct soap *soap, const char *name, const char *message_id,
+                       const char *sv_id, const char *tn, bool pending_only, const char *spid,
+                       sv_op_fn op, struct _npac__SvReply *out)
 {
     pthread_mutex_lock(&S.lock);
-    if (answer_again(soap, in->MessageId, out)) {
+    if (answer_again(soap, message_id, out)) {
         pthread_mutex_unlock(&S.lock);
         return SOAP_OK;
     }
-    sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, true);
+    sv_t *v = sv_id ? sv_by_id(sv_id) : sv_of_tn(tn, pending_only);
     char why[160];
-    seen("SvRemoveFromConflictRequest", v, in->TnStart);
-    int code = remove_conflict(v, in->Spid, why, sizeof(why));
-    int rc = code ? refuse(soap, in->MessageId, code, why, out) : SOAP_OK;
+    seen(name, v, tn);
+    int code = op(v, spid, why, sizeof(why));
+    int rc = code ? refuse(soap, message_id, code, why, out) : SOAP_OK;
     if (!code) {
-        reply_sv(soap, in->MessageId, v, out);
-        remember(in->MessageId, v);
+        reply_sv(soap, message_id, v, out);
+        remember(message_id, v);
     }
     pthread_mutex_unlock(&S.lock);
     return rc;
+}
+
+static int on_remove_conflict(struct soap *soap, struct _npac__SvRemoveFromConflictRequest *in,
+                              struct _npac__SvReply *out)
+{
+    return serve_sv_op(soap, "SvRemoveFromConflictRequest", in->MessageId, in->SvId, in->TnStart,
+                       true, in->Spid, remove_conflict, out);
 }
 
 /* Activate: by the gateway (its port-in) or (control) the simulated new SP. */
@@ -845,22 +857,8 @@ static int activate(sv_t *v, const char *spid, char *why, size_t len)
 static int on_activate(struct soap *soap, struct _npac__SvActivateRequest *in,
                        struct _npac__SvReply *out)
 {
-    pthread_mutex_lock(&S.lock);
-    if (answer_again(soap, in->MessageId, out)) {
-        pthread_mutex_unlock(&S.lock);
-        return SOAP_OK;
-    }
-    sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, true);
-    char why[160];
-    seen("SvActivateRequest", v, in->TnStart);
-    int code = activate(v, in->NewSpid, why, sizeof(why));
-    int rc = code ? refuse(soap, in->MessageId, code, why, out) : SOAP_OK;
-    if (!code) {
-        reply_sv(soap, in->MessageId, v, out);
-        remember(in->MessageId, v);
-    }
-    pthread_mutex_unlock(&S.lock);
-    return rc;
+    return serve_sv_op(soap, "SvActivateRequest", in->MessageId, in->SvId, in->TnStart, true,
+                       in->NewSpid, activate, out);
 }
 
 /* Cancel: at once when the other SP never created (or cancelled too), else cancel-pending. */
@@ -893,44 +891,26 @@ static int cancel(sv_t *v, const char *spid, char *why, size_t len)
 static int on_cancel(struct soap *soap, struct _npac__SvCancelRequest *in,
                      struct _npac__SvReply *out)
 {
-    pthread_mutex_lock(&S.lock);
-    if (answer_again(soap, in->MessageId, out)) {
-        pthread_mutex_unlock(&S.lock);
-        return SOAP_OK;
+    return serve_sv_op(soap, "SvCancelRequest", in->MessageId, in->SvId, in->TnStart, true,
+                       in->Spid, cancel, out);
+}
+
+/* The other SP agrees to a cancel: the version is cancelled. */
+static int cancel_ack(sv_t *v, const char *spid, char *why, size_t len)
+{
+    if (!v || v->status != npac__SvStatus__cancel_pending || strcmp(v->cancel_by, spid) == 0) {
+        snprintf(why, len, "no cancel of the other SP waits for this SP");
+        return 6050;
     }
-    sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, true);
-    char why[160];
-    seen("SvCancelRequest", v, in->TnStart);
-    int code = cancel(v, in->Spid, why, sizeof(why));
-    int rc = code ? refuse(soap, in->MessageId, code, why, out) : SOAP_OK;
-    if (!code) {
-        reply_sv(soap, in->MessageId, v, out);
-        remember(in->MessageId, v);
-    }
-    pthread_mutex_unlock(&S.lock);
-    return rc;
+    v->status = npac__SvStatus__canceled;
+    return 0;
 }
 
 static int on_cancel_ack(struct soap *soap, struct _npac__SvCancelAckRequest *in,
                          struct _npac__SvReply *out)
 {
-    pthread_mutex_lock(&S.lock);
-    if (answer_again(soap, in->MessageId, out)) {
-        pthread_mutex_unlock(&S.lock);
-        return SOAP_OK;
-    }
-    sv_t *v = in->SvId ? sv_by_id(in->SvId) : sv_of_tn(in->TnStart, false);
-    int rc = SOAP_OK;
-    seen("SvCancelAckRequest", v, in->TnStart);
-    if (!v || v->status != npac__SvStatus__cancel_pending || strcmp(v->cancel_by, in->Spid) == 0)
-        rc = refuse(soap, in->MessageId, 6050, "no cancel of the other SP waits for this SP", out);
-    else {
-        v->status = npac__SvStatus__canceled;
-        reply_sv(soap, in->MessageId, v, out);
-        remember(in->MessageId, v);
-    }
-    pthread_mutex_unlock(&S.lock);
-    return rc;
+    return serve_sv_op(soap, "SvCancelAckRequest", in->MessageId, in->SvId, in->TnStart, false,
+                       in->Spid, cancel_ack, out);
 }
 
 /* Disconnect a ported TN on its effective release date. */
