@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "adapters/pxs/pxs.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "common/e164.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "soap/reader.h"
 #include "soapH.h"
 #include "xml/xml.h"
 
@@ -128,53 +128,6 @@ static void destroy(void **state)
     *state = NULL;
 }
 
-static struct soap *strict_reader(const npg_conf_t *conf)
-{
-    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
-    if (!s)
-        return NULL;
-    soap_set_namespaces(s, namespaces);
-    s->maxlevel = (unsigned)conf->http.max_xml_depth;
-    s->recv_maxlength = (ULONG64)conf->http.max_request_bytes;
-    return s;
-}
-
-/* One strict reader per thread, kept between messages: creating a context for each cost more
- * than the check itself. Freed when the thread exits. */
-static pthread_key_t reader_key;
-static pthread_once_t reader_once = PTHREAD_ONCE_INIT;
-
-static void reader_free(void *p)
-{
-    struct soap *s = p;
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
-}
-
-static void reader_key_init(void)
-{
-    (void)!pthread_key_create(&reader_key, reader_free);
-}
-
-static struct soap *thread_reader(const npg_conf_t *conf)
-{
-    pthread_once(&reader_once, reader_key_init);
-    struct soap *s = pthread_getspecific(reader_key);
-    if (!s) {
-        s = strict_reader(conf);
-        if (s && pthread_setspecific(reader_key, s) != 0) {
-            reader_free(s);
-            s = NULL;
-        }
-    }
-    if (s) { /* the limits may have been reloaded since */
-        s->maxlevel = (unsigned)conf->http.max_xml_depth;
-        s->recv_maxlength = (ULONG64)conf->http.max_request_bytes;
-    }
-    return s;
-}
-
 static struct soap *client(const npg_conf_t *conf)
 {
     npg_soap_client_opts_t o = {.url = conf->pxs.clearinghouse_url,
@@ -191,7 +144,7 @@ static struct soap *client(const npg_conf_t *conf)
 /* The contract check: the body's element must be one we accept and must deserialize strictly. */
 static int validate_envelope(const npg_conf_t *conf, const char *body, char *err, size_t errlen)
 {
-    struct soap *s = thread_reader(conf);
+    struct soap *s = npg_soap_thread_reader(conf, false);
     if (!s)
         return NPG_ENOMEM;
     int rc = NPG_EXML;

@@ -2,7 +2,6 @@
 /* The BSS PortIn service: PortIn, CancelPortIn, PortInStatus, CreatePAC. */
 #include "adapters/uk/service.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "porting/port.h"
 #include "porting/state.h"
 #include "soap/envelope.h"
+#include "soap/reader.h"
 #include "soapH.h"
 #include "adapters/uk/adapter.h"
 #include "adapters/uk/platform.h"
@@ -429,44 +429,6 @@ static const struct {
     {"ukp:CreatePAC", op_CreatePAC},
 };
 
-/* Each worker thread keeps one reading context, emptied after each call (gSOAP's own server
- * pattern): a fresh one costs a 200 KB allocation, its page faults and its setup every call. */
-static pthread_key_t reader_key;
-static pthread_once_t reader_once = PTHREAD_ONCE_INIT;
-
-static void reader_free(void *p)
-{
-    struct soap *s = p;
-    soap_destroy(s);
-    soap_end(s);
-    soap_free(s);
-}
-
-static void reader_key_make(void)
-{
-    if (pthread_key_create(&reader_key, reader_free) != 0)
-        abort();
-}
-
-static struct soap *reader(void)
-{
-    pthread_once(&reader_once, reader_key_make);
-    struct soap *s = pthread_getspecific(reader_key);
-    if (s)
-        return s;
-    /* XML_TREE: id and href are not followed (a document/literal contract has none), so there
-     * is nothing for soap_end_recv to resolve, and it is not called: it would walk gSOAP's
-     * 1,999-slot id table twice per request for nothing. */
-    if (!(s = soap_new1(SOAP_XML_STRICT | SOAP_XML_TREE | SOAP_C_UTFSTRING)))
-        return NULL;
-    soap_set_namespaces(s, namespaces);
-    if (pthread_setspecific(reader_key, s) != 0) {
-        reader_free(s);
-        return NULL;
-    }
-    return s;
-}
-
 int npg_uk_service_serve(void *state, const npg_adapter_env_t *env, const char *body, size_t len,
                          char **reply, int *status)
 {
@@ -479,10 +441,10 @@ int npg_uk_service_serve(void *state, const npg_adapter_env_t *env, const char *
                 .len = len};
     char err[400] = "";
     *reply = NULL;
-    if (!(c.s = reader()))
+    /* tree: no id/href in this contract, so soap_end_recv (its resolution of them, a walk of
+     * gSOAP's 1,999-slot id table twice per request) is not called */
+    if (!(c.s = npg_soap_thread_reader(conf, true)))
         return NPG_ENOMEM;
-    c.s->maxlevel = (unsigned)conf->http.max_xml_depth;
-    c.s->recv_maxlength = (ULONG64)conf->http.max_request_bytes;
     c.now = npg_uk_now(conf->uk.test_clock_file);
     xmlDocPtr doc = NULL;
     /* Untrusted: no DTD, entities or network; size and depth bounded, before gSOAP sees it. */
