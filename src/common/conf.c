@@ -327,6 +327,12 @@ static const conf_item_t schema[] = {
     {"enum", "follow_ms", CONF_INT, F(enumd.follow_ms), 10, 60000, NULL, "50",
      "How often npenumd reads new routing changes from the database (one indexed read; a"
      " committed change is answered within about this long)."},
+    {"enum", "index_file", CONF_STR, F(enumd.index_file), 0, 0, NULL, "",
+     "File npenumd keeps its index in (10 bytes a number), read at start instead of the"
+     " routing table when the change log still holds its last change (docs/enum.md). Empty:"
+     " none."},
+    {"enum", "index_file_interval", CONF_INT, F(enumd.index_file_interval), 10, 86400, NULL,
+     "300", "Seconds between writes of the index file while routing changes."},
     {"enum", "static_zones", CONF_STR, F(enumd.static_zones), 0, 0, NULL, "",
      "Zone file (master format, $ORIGIN and $TTL allowed) with the static 3GPP zones: EPC,"
      " IMS and pub zones with their SRV, NAPTR and A records. Empty: none."},

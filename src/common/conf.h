@@ -116,6 +116,8 @@ typedef struct npg_conf {
         int tcp_clients;
         int tcp_idle_ms;
         int follow_ms;
+        char index_file[NPG_CONF_STRLEN]; /* empty: none */
+        int index_file_interval;          /* seconds */
         char static_zones[NPG_CONF_STRLEN];
         char tsig_key_file[NPG_CONF_STRLEN]; /* key of transfers, NOTIFY, signed queries */
         char notify[NPG_CONF_STRLEN];        /* secondaries to NOTIFY: ip:port, ... */

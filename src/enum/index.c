@@ -10,12 +10,11 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "enum/ixfile.h"
 
-/* A ported number: 10 bytes, so 10M numbers take 100 MB. op is the operator's DB id. */
-typedef struct __attribute__((packed)) ported {
-    uint64_t number;
-    uint16_t op;
-} ported_t;
+/* A ported number: 10 bytes, so 10M numbers take 100 MB. op is the operator's DB id. The
+ * index file holds the same rows, so the base array is written and read as it is. */
+typedef npg_ixrow_t ported_t;
 
 typedef struct range {
     uint64_t start, end, max_end; /* max_end: the largest end among this and earlier ranges */
@@ -31,10 +30,7 @@ typedef struct slot {
 
 /* A number's own routing number (NPAC LRN), beside its operator's: few numbers have one, so a
  * hash of its own keeps ported_t at 10 bytes. lrn 0: none (removed). */
-typedef struct lrn_slot {
-    uint64_t number; /* 0: empty */
-    uint64_t lrn;    /* E.164 digits as a number */
-} lrn_slot_t;
+typedef npg_ixlrn_t lrn_slot_t; /* number 0: an empty slot */
 
 #define MAX_OPS 4096 /* operator ids (AUTO_INCREMENT) must stay below */
 /* After this many changes the overlay is folded into the sorted array. */
@@ -56,6 +52,10 @@ struct npg_enum_index {
     uint64_t last_change;
     struct timespec gap_since;
     bool in_gap;
+    /* The base array an index file is being written from stays allocated until it is
+     * written, even if a merge or load replaces it meanwhile (then it waits in retired). */
+    pthread_mutex_t pin_lock;
+    ported_t *pinned, *retired;
 };
 
 static uint64_t mix(uint64_t x)
@@ -66,6 +66,17 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
+/* Free a base array taken out of the index, unless an index file is being written from it. */
+static void retire_base(npg_enum_index_t *ix, ported_t *old)
+{
+    pthread_mutex_lock(&ix->pin_lock);
+    if (old && old == ix->pinned)
+        ix->retired = old; /* the writer frees it */
+    else
+        free(old);
+    pthread_mutex_unlock(&ix->pin_lock);
+}
+
 int npg_enum_index_new(npg_enum_index_t **out)
 {
     npg_enum_index_t *ix = calloc(1, sizeof(*ix));
@@ -74,6 +85,7 @@ int npg_enum_index_new(npg_enum_index_t **out)
         return NPG_ENOMEM;
     }
     pthread_rwlock_init(&ix->lock, NULL);
+    pthread_mutex_init(&ix->pin_lock, NULL);
     *out = ix;
     return NPG_OK;
 }
@@ -84,8 +96,10 @@ void npg_enum_index_free(npg_enum_index_t **ixp)
     if (!ix)
         return;
     pthread_rwlock_destroy(&ix->lock);
+    pthread_mutex_destroy(&ix->pin_lock);
     free(ix->ops);
     free(ix->base);
+    free(ix->retired);
     free(ix->ranges);
     free(ix->slots);
     free(ix->lrns);
@@ -232,6 +246,31 @@ static int lrn_put(npg_enum_index_t *ix, uint64_t number, uint64_t lrn)
     return NPG_OK;
 }
 
+/* Put a state read whole (the small tables, the ported numbers with their LRNs, the change
+ * id it stands for) in place of the index's; takes ops, ranges and rows. */
+static int install(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges, size_t nranges,
+                   ported_t *rows, size_t nrows, const lrn_slot_t *lrns, size_t nlrns,
+                   uint64_t at)
+{
+    swap_small(ix, ops, ranges, nranges);
+    pthread_rwlock_wrlock(&ix->lock);
+    ported_t *old_base = ix->base;
+    free(ix->slots);
+    free(ix->lrns);
+    ix->base = rows, ix->nbase = nrows;
+    ix->slots = NULL, ix->nslots = ix->used = 0;
+    ix->lrns = NULL, ix->nlrns = ix->lrns_used = 0;
+    int rc = NPG_OK;
+    /* few rows, put in under the lock: answers wait for them once, at start */
+    for (size_t i = 0; rc == NPG_OK && i < nlrns; i++)
+        rc = lrn_put(ix, lrns[i].number, lrns[i].lrn);
+    ix->last_change = at;
+    ix->in_gap = false;
+    pthread_rwlock_unlock(&ix->lock);
+    retire_base(ix, old_base);
+    return rc;
+}
+
 int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
 {
     int64_t last = 0, count = 0;
@@ -275,22 +314,8 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
         free(ops), free(ranges), free(pv.p), free(pl.lrns.p);
         return rc;
     }
-    swap_small(ix, ops, ranges, nranges);
-    pthread_rwlock_wrlock(&ix->lock);
-    free(ix->base);
-    free(ix->slots);
-    free(ix->lrns);
-    ix->base = pv.p, ix->nbase = pv.n;
-    ix->slots = NULL, ix->nslots = ix->used = 0;
-    ix->lrns = NULL, ix->nlrns = ix->lrns_used = 0;
-    /* few rows, put in under the lock: answers wait for them once, at start */
-    const lrn_slot_t *lv = pl.lrns.p;
-    for (size_t i = 0; rc == NPG_OK && i < pl.lrns.n; i++)
-        rc = lrn_put(ix, lv[i].number, lv[i].lrn);
+    rc = install(ix, ops, ranges, nranges, pv.p, pv.n, pl.lrns.p, pl.lrns.n, (uint64_t)last);
     free(pl.lrns.p);
-    ix->last_change = (uint64_t)last;
-    ix->in_gap = false;
-    pthread_rwlock_unlock(&ix->lock);
     if (rc != NPG_OK)
         return rc;
     npg_log(LOG_NOTICE, "enum", "loaded %zu ported numbers, %zu home ranges; change log at %" PRId64,
@@ -327,11 +352,12 @@ int npg_enum_index_fill(npg_enum_index_t *ix, const npg_enum_op_t *ops, size_t n
         p[i] = (ported_t){.number = ported[i].start, .op = ported[i].op};
     swap_small(ix, o, r, nranges);
     pthread_rwlock_wrlock(&ix->lock);
-    free(ix->base);
+    ported_t *old_base = ix->base;
     free(ix->slots);
     ix->base = p, ix->nbase = nported;
     ix->slots = NULL, ix->nslots = ix->used = 0;
     pthread_rwlock_unlock(&ix->lock);
+    retire_base(ix, old_base);
     return NPG_OK;
 }
 
@@ -406,11 +432,12 @@ static int overlay_merge(npg_enum_index_t *ix)
     pthread_rwlock_unlock(&ix->lock);
     free(ch);
     pthread_rwlock_wrlock(&ix->lock);
-    free(ix->base);
+    ported_t *old_base = ix->base;
     free(ix->slots);
     ix->base = out, ix->nbase = n;
     ix->slots = NULL, ix->nslots = ix->used = 0;
     pthread_rwlock_unlock(&ix->lock);
+    retire_base(ix, old_base);
     return NPG_OK;
 }
 
@@ -620,6 +647,155 @@ uint64_t npg_enum_index_last_change(npg_enum_index_t *ix)
     uint64_t id = ix->last_change;
     pthread_rwlock_unlock(&ix->lock);
     return id;
+}
+
+/* --- the index file ------------------------------------------------------------------ */
+
+static int text_col(const char *const *c, const size_t *l, size_t n, void *arg)
+{
+    (void)l, (void)n;
+    npg_strlcpy(arg, c[0] ? c[0] : "", 64);
+    return 0;
+}
+
+/* How the database shows change id: "number op created_at"; NPG_ENOTFOUND when it has none. */
+static int change_row_text(npg_db_t *db, uint64_t id, char out[64])
+{
+    out[0] = 0;
+    int rc = npg_db_query_each(db,
+                               "SELECT CONCAT_WS(' ', number, op, created_at) FROM routing_changes"
+                               " WHERE id = ?",
+                               NPG_DB_P(NPG_DB_U(id)), text_col, out);
+    return rc == NPG_OK && !out[0] ? NPG_ENOTFOUND : rc;
+}
+
+/* Merge the pinned base with the sorted overlay into the file, a chunk at a time. */
+static int save_rows(npg_ixfile_writer_t *w, const ported_t *base, size_t nbase,
+                     const slot_t *ch, size_t nch)
+{
+    enum { CHUNK_ROWS = 65536 };
+    ported_t *buf = malloc(CHUNK_ROWS * sizeof(*buf));
+    if (!buf)
+        return NPG_ENOMEM;
+    size_t n = 0, i = 0, j = 0;
+    int rc = NPG_OK;
+    while (rc == NPG_OK && (i < nbase || j < nch)) {
+        if (j == nch || (i < nbase && base[i].number < ch[j].number)) {
+            buf[n++] = base[i++];
+        } else {
+            if (i < nbase && base[i].number == ch[j].number)
+                i++;
+            if (ch[j].op != OVERLAY_HOME)
+                buf[n++] = (ported_t){.number = ch[j].number, .op = (uint16_t)ch[j].op};
+            j++;
+        }
+        if (n == CHUNK_ROWS || (i == nbase && j == nch)) {
+            rc = npg_ixfile_put_rows(w, buf, n);
+            n = 0;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+int npg_enum_index_save(npg_enum_index_t *ix, npg_db_t *db, const char *path, uint64_t *saved)
+{
+    *saved = 0;
+    pthread_rwlock_rdlock(&ix->lock);
+    uint64_t at = ix->last_change;
+    slot_t *ch = malloc((ix->used + 1) * sizeof(*ch));
+    npg_ixlrn_t *lrns = malloc((ix->lrns_used + 1) * sizeof(*lrns));
+    size_t nch = 0, nlrns = 0, nbase = ix->nbase;
+    const ported_t *base = ix->base;
+    if (!ch || !lrns || at == 0) {
+        pthread_rwlock_unlock(&ix->lock);
+        free(ch), free(lrns);
+        return at == 0 ? NPG_ENOTFOUND : NPG_ENOMEM; /* an empty change log: nothing to keep */
+    }
+    for (size_t k = 0; k < ix->nslots; k++)
+        if (ix->slots[k].number)
+            ch[nch++] = ix->slots[k];
+    for (size_t k = 0; k < ix->nlrns; k++)
+        if (ix->lrns[k].number && ix->lrns[k].lrn)
+            lrns[nlrns++] = ix->lrns[k];
+    pthread_mutex_lock(&ix->pin_lock);
+    ix->pinned = ix->base;
+    pthread_mutex_unlock(&ix->pin_lock);
+    pthread_rwlock_unlock(&ix->lock);
+
+    /* written without a lock: answers and the follower go on */
+    qsort(ch, nch, sizeof(*ch), cmp_slot);
+    npg_ixfile_head_t head = {.last_change = at};
+    npg_ixfile_writer_t *w = NULL;
+    int rc = change_row_text(db, at, head.change_row);
+    if (rc == NPG_OK)
+        rc = npg_ixfile_create(path, &w);
+    if (rc == NPG_OK)
+        rc = save_rows(w, base, nbase, ch, nch);
+    if (rc == NPG_OK)
+        rc = npg_ixfile_put_lrns(w, lrns, nlrns);
+    if (rc == NPG_OK)
+        rc = npg_ixfile_commit(w, &head); /* frees w */
+    else
+        npg_ixfile_abort(w);
+    pthread_mutex_lock(&ix->pin_lock);
+    ix->pinned = NULL;
+    free(ix->retired);
+    ix->retired = NULL;
+    pthread_mutex_unlock(&ix->pin_lock);
+    free(ch), free(lrns);
+    if (rc == NPG_OK)
+        *saved = at;
+    return rc;
+}
+
+int npg_enum_index_restore(npg_enum_index_t *ix, npg_db_t *db, const char *path,
+                           uint64_t *backlog)
+{
+    npg_ixfile_head_t h;
+    npg_ixfile_reader_t *r = NULL;
+    char row[64];
+    int64_t newest = 0;
+    int rc = npg_ixfile_open(path, &h, &r);
+    if (rc == NPG_OK) {
+        rc = change_row_text(db, h.last_change, row);
+        if (rc == NPG_ENOTFOUND || (rc == NPG_OK && strcmp(row, h.change_row) != 0))
+            rc = NPG_ESTATE; /* another database, or one restored to before the file */
+    }
+    if (rc == NPG_OK)
+        rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
+                              &newest);
+    *backlog = rc == NPG_OK && (uint64_t)newest > h.last_change ? (uint64_t)newest - h.last_change
+                                                                : 0;
+    /* replaying a change costs about what reading eight rows does: past that, load */
+    if (rc == NPG_OK && *backlog > 10000 && *backlog > h.nrows / 8)
+        rc = NPG_ETOOBIG;
+    npg_enum_op_t *ops = NULL;
+    range_t *ranges = NULL;
+    size_t nranges = 0;
+    if (rc == NPG_OK)
+        rc = load_small(db, &ops, &ranges, &nranges);
+    /* a tenth more room, as a load leaves, for the first merge */
+    ported_t *rows = rc == NPG_OK ? malloc((h.nrows / 10 * 11 + 1024) * sizeof(*rows)) : NULL;
+    npg_ixlrn_t *lrns = rc == NPG_OK ? malloc((h.nlrns + 1) * sizeof(*lrns)) : NULL;
+    if (rc == NPG_OK && (!rows || !lrns))
+        rc = NPG_ENOMEM;
+    if (rc == NPG_OK)
+        rc = npg_ixfile_read(r, rows, lrns, MAX_OPS);
+    else
+        npg_ixfile_close(r);
+    if (rc != NPG_OK) {
+        free(ops), free(ranges), free(rows), free(lrns);
+        return rc;
+    }
+    rc = install(ix, ops, ranges, nranges, rows, h.nrows, lrns, h.nlrns, h.last_change);
+    free(lrns);
+    if (rc == NPG_OK)
+        npg_log(LOG_NOTICE, "enum",
+                "read %" PRIu64 " ported numbers from %s at change %" PRIu64 "; %" PRIu64
+                " changes to replay",
+                h.nrows, path, h.last_change, *backlog);
+    return rc;
 }
 
 /* --- snapshots for zone transfers ---------------------------------------------------------- */

@@ -54,6 +54,26 @@ void npg_enum_index_free(npg_enum_index_t **ix);
 int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db) NPG_WUR;
 
 /*
+ * Write the index as it stands (ported numbers and LRNs at its change-log position) to the
+ * index file path (enum/ixfile.h), without holding up answers or the follower; *saved gets
+ * the position written. NPG_ENOTFOUND: nothing is applied yet (an empty change log).
+ */
+int npg_enum_index_save(npg_enum_index_t *ix, npg_db_t *db, const char *path,
+                        uint64_t *saved) NPG_WUR;
+
+/*
+ * Replace the ported numbers with the index file's, and operators and home ranges with the
+ * database's; the follower then replays the changes committed since (*backlog of them).
+ * Refused, leaving the index as it was: NPG_ENOTFOUND (no file), NPG_EINVAL (not a whole
+ * index file of this build, or its checksum, order or operators are wrong), NPG_ESTATE (the
+ * database's change log does not hold the file's last change as the file saw it: another
+ * database, or one restored to an earlier state), NPG_ETOOBIG (more changes to replay than
+ * a load would cost: over 10,000 and an eighth of the numbers).
+ */
+int npg_enum_index_restore(npg_enum_index_t *ix, npg_db_t *db, const char *path,
+                           uint64_t *backlog) NPG_WUR;
+
+/*
  * Apply the changes committed since the last one applied (at most batch of
  * them); *applied gets how many. Reloads operators and home ranges when a
  * change names an operator it does not know, and when refresh is set.

@@ -46,6 +46,9 @@ struct npg_enum_server {
     _Atomic uint64_t head;          /* the newest routing_changes id it saw */
     _Atomic int64_t caught_up_ms;   /* when it last had applied every change (realtime) */
     atomic_bool db_up;
+    /* [enum] index_file: its writer, and the change id the file holds (0: none yet) */
+    pthread_t ixfile_thread;
+    _Atomic uint64_t ixfile_change;
 };
 
 static int bind_socket(const npg_conf_t *conf, int type, int *out)
@@ -383,6 +386,12 @@ static npg_metric_t m_tcp = {
     .type = NPG_METRIC_GAUGE,
 };
 
+static npg_metric_t m_ixfile = {
+    .name = "npenumd_index_file_change",
+    .help = "The routing_changes id the index file holds (written or read last); 0: none.",
+    .type = NPG_METRIC_GAUGE,
+};
+
 static void collect(void *arg)
 {
     npg_enum_server_t *s = arg;
@@ -400,6 +409,7 @@ static void collect(void *arg)
     npg_metric_set(&m_lag_seconds, NULL, at ? (double)(real_ms() - at) / 1000.0 : 0);
     npg_metric_set(&m_db_up, NULL, atomic_load(&s->db_up) ? 1 : 0);
     npg_metric_set(&m_tcp, NULL, atomic_load(&s->tcp_clients));
+    npg_metric_set(&m_ixfile, NULL, (double)atomic_load(&s->ixfile_change));
 }
 
 /* Follow routing_changes; while the database is away, answers come from the last state. */
@@ -451,11 +461,79 @@ static void *follower_main(void *arg)
     return NULL;
 }
 
+static void sleep_interval(npg_enum_server_t *s)
+{
+    for (int i = 0; i < s->conf->enumd.index_file_interval && !atomic_load(&s->stopping); i++)
+        sleep_ms(s, 1000);
+}
+
+/* Write the index file after a load (a start from the file waits an interval first), then
+ * every interval while changes come. */
+static void *ixfile_main(void *arg)
+{
+    npg_enum_server_t *s = arg;
+    const char *path = s->conf->enumd.index_file;
+    if (atomic_load(&s->ixfile_change))
+        sleep_interval(s);
+    while (!atomic_load(&s->stopping)) {
+        uint64_t at = npg_enum_index_last_change(s->ix);
+        npg_db_t *db = NULL;
+        if (at != atomic_load(&s->ixfile_change) && npg_db_open(s->conf, &db) == NPG_OK) {
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            uint64_t saved = 0;
+            int rc = npg_enum_index_save(s->ix, db, path, &saved);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            if (rc == NPG_OK) {
+                atomic_store(&s->ixfile_change, saved);
+                npg_log(LOG_NOTICE, "enum", "index file %s written at change %llu in %.1f s", path,
+                        (unsigned long long)saved,
+                        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+            } else if (rc != NPG_ENOTFOUND) {
+                npg_log(LOG_WARNING, "enum", "cannot write the index file %s: %s", path,
+                        npg_strerror(rc));
+            }
+        }
+        npg_db_close(&db);
+        sleep_interval(s);
+    }
+    return NULL;
+}
+
+/* Read the index file and replay the change log after it; false: load instead. */
+static bool restore_index(npg_enum_server_t *s)
+{
+    const char *path = s->conf->enumd.index_file;
+    npg_db_t *db = NULL;
+    uint64_t backlog = 0;
+    int rc = npg_db_open(s->conf, &db);
+    if (rc == NPG_OK)
+        rc = npg_enum_index_restore(s->ix, db, path, &backlog);
+    if (rc == NPG_OK) {
+        atomic_store(&s->ixfile_change, npg_enum_index_last_change(s->ix));
+        int applied = FOLLOW_BATCH;
+        while (rc == NPG_OK && applied == FOLLOW_BATCH && !atomic_load(&s->stopping))
+            rc = npg_enum_index_follow(s->ix, db, FOLLOW_BATCH, false, &applied);
+    }
+    npg_db_close(&db);
+    if (rc == NPG_OK)
+        return true;
+    const char *why = rc == NPG_ENOTFOUND ? "there is none yet"
+                      : rc == NPG_EINVAL ? "it is not a whole index file of this version"
+                      : rc == NPG_ESTATE ? "the database's change log does not hold its last change"
+                      : rc == NPG_ETOOBIG ? "loading costs less than replaying the changes since"
+                                          : npg_strerror(rc);
+    npg_log(rc == NPG_ENOTFOUND || rc == NPG_ETOOBIG ? LOG_NOTICE : LOG_WARNING, "enum",
+            "index file %s not used (%s): loading the routing table", path, why);
+    return false;
+}
+
 static int load_index(npg_enum_server_t *s)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (int attempt = 0; !atomic_load(&s->stopping); attempt++) {
+    bool restored = s->conf->enumd.index_file[0] && restore_index(s);
+    for (int attempt = 0; !restored && !atomic_load(&s->stopping); attempt++) {
         npg_db_t *db = NULL;
         int rc = npg_db_open(s->conf, &db);
         if (rc == NPG_OK)
@@ -471,9 +549,9 @@ static int load_index(npg_enum_server_t *s)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     npg_enum_stats_t st;
     npg_enum_index_stats(s->ix, &st);
-    npg_log(LOG_NOTICE, "enum", "index ready in %.1f s: %llu ported numbers, %zu MB",
+    npg_log(LOG_NOTICE, "enum", "index ready in %.1f s%s: %llu ported numbers, %zu MB",
             (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-            (unsigned long long)st.ported, st.bytes >> 20);
+            restored ? " from the index file" : "", (unsigned long long)st.ported, st.bytes >> 20);
     return atomic_load(&s->stopping) ? NPG_EIO : NPG_OK;
 }
 
@@ -519,6 +597,8 @@ int npg_enum_server_start(const npg_conf_t *conf, npg_enum_server_t **out)
             npg_log(LOG_WARNING, "enum", "no room for the index metrics");
         pthread_create(&s->tcp_thread, NULL, tcp_main, s);
         pthread_create(&s->follower, NULL, follower_main, s);
+        if (conf->enumd.index_file[0])
+            pthread_create(&s->ixfile_thread, NULL, ixfile_main, s);
         npg_log(LOG_NOTICE, "enum", "answering on %s port %d (udp x%d, tcp)", conf->enumd.listen,
                 conf->enumd.port, s->nudp);
         *out = s;
@@ -544,6 +624,8 @@ void npg_enum_server_wait(npg_enum_server_t **sp)
     if (s->follower) {
         pthread_join(s->follower, NULL);
         pthread_join(s->tcp_thread, NULL);
+        if (s->ixfile_thread)
+            pthread_join(s->ixfile_thread, NULL);
         for (int i = 0; i < s->nudp; i++)
             pthread_join(s->udp_threads[i], NULL);
     }
