@@ -55,6 +55,8 @@ static void sum_feed(sum_t *s, const void *buf, size_t len)
             s->ncarry = 0;
         }
     }
+    if (s->ncarry)
+        return; /* the piece ended inside the word: it stays carried */
     for (; len >= 8; p += 8, len -= 8) {
         uint64_t w;
         memcpy(&w, p, 8);

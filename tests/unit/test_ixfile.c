@@ -79,6 +79,30 @@ static void what_is_written_comes_back(void **state)
     assert_int_not_equal(access(tmp, F_OK), 0); /* renamed, not left beside it */
 }
 
+/* Pieces of any length, empty ones too, and no LRNs: the checksum sees the same bytes as the
+ * reader, which reads rows and LRNs in two pieces (an odd row count leaves a word open). */
+static void pieces_of_any_length_and_no_lrns(void **state)
+{
+    (void)state;
+    npg_ixrow_t *rows = make_rows(7);
+    npg_ixfile_writer_t *w = NULL;
+    assert_int_equal(npg_ixfile_create(path, &w), NPG_OK);
+    assert_int_equal(npg_ixfile_put_rows(w, rows, 1), NPG_OK);
+    assert_int_equal(npg_ixfile_put_rows(w, rows + 1, 0), NPG_OK);
+    assert_int_equal(npg_ixfile_put_rows(w, rows + 1, 6), NPG_OK);
+    assert_int_equal(npg_ixfile_put_rows(w, rows + 7, 0), NPG_OK);
+    assert_int_equal(npg_ixfile_put_lrns(w, NULL, 0), NPG_OK);
+    npg_ixfile_head_t h = {.last_change = 1};
+    assert_int_equal(npg_ixfile_commit(w, &h), NPG_OK);
+    npg_ixrow_t *got = NULL;
+    npg_ixlrn_t *lrns = NULL;
+    assert_int_equal(read_file(&h, &got, &lrns), NPG_OK);
+    assert_int_equal(h.nrows, 7);
+    assert_int_equal(h.nlrns, 0);
+    assert_memory_equal(got, rows, 7 * sizeof(*rows));
+    free(rows), free(got), free(lrns);
+}
+
 /* Change one byte at off (XOR mask) and read again. */
 static int read_with_byte_changed(off_t off, unsigned char mask)
 {
@@ -154,6 +178,7 @@ int main(void)
     close(fd);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(what_is_written_comes_back, teardown),
+        cmocka_unit_test_teardown(pieces_of_any_length_and_no_lrns, teardown),
         cmocka_unit_test_teardown(a_damaged_file_is_refused, teardown),
         cmocka_unit_test_teardown(rows_out_of_order_or_past_the_operators_are_refused, teardown),
     };
