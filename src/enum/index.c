@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/numtab.h"
 #include "common/util.h"
 #include "enum/ixfile.h"
 
@@ -24,13 +25,13 @@ typedef struct range {
 /* Changes since the last merge: number -> operator id, or OVERLAY_HOME (row removed). */
 #define OVERLAY_HOME 0xFFFFFFFFu
 typedef struct slot {
-    uint64_t number; /* 0: empty (E.164 never starts with 0) */
+    uint64_t number;
     uint32_t op;
 } slot_t;
 
 /* A number's own routing number (NPAC LRN), beside its operator's: few numbers have one, so a
  * hash of its own keeps ported_t at 10 bytes. lrn 0: none (removed). */
-typedef npg_ixlrn_t lrn_slot_t; /* number 0: an empty slot */
+typedef npg_ixlrn_t lrn_slot_t;
 
 #define MAX_OPS 4096 /* operator ids (AUTO_INCREMENT) must stay below */
 /* After this many changes the overlay is folded into the sorted array. */
@@ -45,10 +46,8 @@ struct npg_enum_index {
     size_t nbase;
     range_t *ranges;
     size_t nranges;
-    slot_t *slots;
-    size_t nslots, used; /* nslots: a power of two */
-    lrn_slot_t *lrns;
-    size_t nlrns, lrns_used; /* nlrns: a power of two */
+    npg_numtab_t overlay; /* slot_t by number */
+    npg_numtab_t lrns;    /* lrn_slot_t by number */
     uint64_t last_change;
     struct timespec gap_since;
     bool in_gap;
@@ -57,14 +56,6 @@ struct npg_enum_index {
     pthread_mutex_t pin_lock;
     ported_t *pinned, *retired;
 };
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-}
 
 /* Free a base array taken out of the index, unless an index file is being written from it. */
 static void retire_base(npg_enum_index_t *ix, ported_t *old)
@@ -86,6 +77,8 @@ int npg_enum_index_new(npg_enum_index_t **out)
     }
     pthread_rwlock_init(&ix->lock, NULL);
     pthread_mutex_init(&ix->pin_lock, NULL);
+    ix->overlay = (npg_numtab_t)NPG_NUMTAB_INIT(slot_t, 4096);
+    ix->lrns = (npg_numtab_t)NPG_NUMTAB_INIT(lrn_slot_t, 1024);
     *out = ix;
     return NPG_OK;
 }
@@ -101,8 +94,8 @@ void npg_enum_index_free(npg_enum_index_t **ixp)
     free(ix->base);
     free(ix->retired);
     free(ix->ranges);
-    free(ix->slots);
-    free(ix->lrns);
+    npg_numtab_clear(&ix->overlay);
+    npg_numtab_clear(&ix->lrns);
     free(ix);
     *ixp = NULL;
 }
@@ -210,40 +203,13 @@ static void swap_small(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges
     free(old_ranges);
 }
 
-static lrn_slot_t *lrn_find(lrn_slot_t *slots, size_t n, uint64_t number)
-{
-    if (!n)
-        return NULL;
-    for (size_t i = mix(number) & (n - 1);; i = (i + 1) & (n - 1))
-        if (slots[i].number == number || slots[i].number == 0)
-            return &slots[i];
-}
-
 /* A number's own routing number, or its removal (lrn 0). Caller holds the write lock. */
 static int lrn_put(npg_enum_index_t *ix, uint64_t number, uint64_t lrn)
 {
-    lrn_slot_t *s = lrn_find(ix->lrns, ix->nlrns, number);
-    if (!lrn && (!s || s->number == 0))
-        return NPG_OK; /* nothing to remove */
-    if (s && s->number == number) {
-        s->lrn = lrn; /* slots are never emptied: the probe chains stay whole */
-        return NPG_OK;
-    }
-    if ((ix->lrns_used + 1) * 2 > ix->nlrns) {
-        size_t n = ix->nlrns ? ix->nlrns * 2 : 1024;
-        lrn_slot_t *t = calloc(n, sizeof(*t));
-        if (!t)
-            return NPG_ENOMEM;
-        for (size_t i = 0; i < ix->nlrns; i++)
-            if (ix->lrns[i].number)
-                *lrn_find(t, n, ix->lrns[i].number) = ix->lrns[i];
-        free(ix->lrns);
-        ix->lrns = t, ix->nlrns = n;
-    }
-    s = lrn_find(ix->lrns, ix->nlrns, number);
-    ix->lrns_used++;
-    s->number = number, s->lrn = lrn;
-    return NPG_OK;
+    lrn_slot_t *s = lrn ? npg_numtab_put(&ix->lrns, number) : npg_numtab_get(&ix->lrns, number);
+    if (s)
+        s->lrn = lrn;
+    return s || !lrn ? NPG_OK : NPG_ENOMEM;
 }
 
 /* Put a state read whole (the small tables, the ported numbers with their LRNs, the change
@@ -255,11 +221,9 @@ static int install(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges, si
     swap_small(ix, ops, ranges, nranges);
     pthread_rwlock_wrlock(&ix->lock);
     ported_t *old_base = ix->base;
-    free(ix->slots);
-    free(ix->lrns);
+    npg_numtab_clear(&ix->overlay);
+    npg_numtab_clear(&ix->lrns);
     ix->base = rows, ix->nbase = nrows;
-    ix->slots = NULL, ix->nslots = ix->used = 0;
-    ix->lrns = NULL, ix->nlrns = ix->lrns_used = 0;
     int rc = NPG_OK;
     /* few rows, put in under the lock: answers wait for them once, at start */
     for (size_t i = 0; rc == NPG_OK && i < nlrns; i++)
@@ -353,9 +317,8 @@ int npg_enum_index_fill(npg_enum_index_t *ix, const npg_enum_op_t *ops, size_t n
     swap_small(ix, o, r, nranges);
     pthread_rwlock_wrlock(&ix->lock);
     ported_t *old_base = ix->base;
-    free(ix->slots);
+    npg_numtab_clear(&ix->overlay);
     ix->base = p, ix->nbase = nported;
-    ix->slots = NULL, ix->nslots = ix->used = 0;
     pthread_rwlock_unlock(&ix->lock);
     retire_base(ix, old_base);
     return NPG_OK;
@@ -363,33 +326,13 @@ int npg_enum_index_fill(npg_enum_index_t *ix, const npg_enum_op_t *ops, size_t n
 
 /* --- the overlay --------------------------------------------------------------------- */
 
-static slot_t *slot_find(slot_t *slots, size_t nslots, uint64_t number)
-{
-    if (!nslots)
-        return NULL;
-    for (size_t i = mix(number) & (nslots - 1);; i = (i + 1) & (nslots - 1))
-        if (slots[i].number == number || slots[i].number == 0)
-            return &slots[i];
-}
-
 /* Caller holds the write lock. */
 static int overlay_put(npg_enum_index_t *ix, uint64_t number, uint32_t op)
 {
-    if ((ix->used + 1) * 2 > ix->nslots) {
-        size_t n = ix->nslots ? ix->nslots * 2 : 4096;
-        slot_t *s = calloc(n, sizeof(*s));
-        if (!s)
-            return NPG_ENOMEM;
-        for (size_t i = 0; i < ix->nslots; i++)
-            if (ix->slots[i].number)
-                *slot_find(s, n, ix->slots[i].number) = ix->slots[i];
-        free(ix->slots);
-        ix->slots = s, ix->nslots = n;
-    }
-    slot_t *s = slot_find(ix->slots, ix->nslots, number);
-    if (s->number == 0)
-        ix->used++;
-    s->number = number, s->op = op;
+    slot_t *s = npg_numtab_put(&ix->overlay, number);
+    if (!s)
+        return NPG_ENOMEM;
+    s->op = op;
     return NPG_OK;
 }
 
@@ -399,6 +342,49 @@ static int cmp_slot(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The overlay's changes sorted by number, *n of them; NULL: out of memory. Caller holds a lock. */
+static slot_t *overlay_sorted(const npg_enum_index_t *ix, size_t *n)
+{
+    slot_t *ch = malloc((ix->overlay.used + 1) * sizeof(*ch));
+    if (!ch)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < ix->overlay.cap; i++) {
+        const slot_t *s = npg_numtab_at(&ix->overlay, i);
+        if (s)
+            ch[k++] = *s;
+    }
+    qsort(ch, k, sizeof(*ch), cmp_slot);
+    *n = k;
+    return ch;
+}
+
+/* The base array and the sorted overlay walked together: the ported numbers as they stand. */
+typedef struct merge {
+    const ported_t *base;
+    size_t nbase, i;
+    const slot_t *ch;
+    size_t nch, j;
+} merge_t;
+
+static bool merge_next(merge_t *m, ported_t *out)
+{
+    while (m->i < m->nbase || m->j < m->nch) {
+        if (m->j == m->nch || (m->i < m->nbase && m->base[m->i].number < m->ch[m->j].number)) {
+            *out = m->base[m->i++];
+            return true;
+        }
+        if (m->i < m->nbase && m->base[m->i].number == m->ch[m->j].number)
+            m->i++; /* replaced or removed by the change */
+        const slot_t *c = &m->ch[m->j++];
+        if (c->op != OVERLAY_HOME) {
+            *out = (ported_t){.number = c->number, .op = (uint16_t)c->op};
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Fold the overlay into a new sorted array. Only the follower writes, so the
  * new array is built under the read lock (answers go on) and swapped in after.
@@ -406,36 +392,23 @@ static int cmp_slot(const void *a, const void *b)
 static int overlay_merge(npg_enum_index_t *ix)
 {
     pthread_rwlock_rdlock(&ix->lock);
-    slot_t *ch = malloc((ix->used + 1) * sizeof(*ch));
-    ported_t *out = malloc((ix->nbase + ix->used + 1) * sizeof(*out));
+    size_t nch = 0, n = 0;
+    slot_t *ch = overlay_sorted(ix, &nch);
+    ported_t *out = malloc((ix->nbase + nch + 1) * sizeof(*out));
     if (!ch || !out) {
         pthread_rwlock_unlock(&ix->lock);
         free(ch), free(out);
         return NPG_ENOMEM;
     }
-    size_t nch = 0, n = 0, i = 0, j = 0;
-    for (size_t k = 0; k < ix->nslots; k++)
-        if (ix->slots[k].number)
-            ch[nch++] = ix->slots[k];
-    qsort(ch, nch, sizeof(*ch), cmp_slot);
-    while (i < ix->nbase || j < nch) {
-        if (j == nch || (i < ix->nbase && ix->base[i].number < ch[j].number)) {
-            out[n++] = ix->base[i++];
-            continue;
-        }
-        if (i < ix->nbase && ix->base[i].number == ch[j].number)
-            i++; /* replaced or removed by the change */
-        if (ch[j].op != OVERLAY_HOME)
-            out[n++] = (ported_t){.number = ch[j].number, .op = (uint16_t)ch[j].op};
-        j++;
-    }
+    merge_t m = {.base = ix->base, .nbase = ix->nbase, .ch = ch, .nch = nch};
+    while (merge_next(&m, &out[n]))
+        n++;
     pthread_rwlock_unlock(&ix->lock);
     free(ch);
     pthread_rwlock_wrlock(&ix->lock);
     ported_t *old_base = ix->base;
-    free(ix->slots);
+    npg_numtab_clear(&ix->overlay);
     ix->base = out, ix->nbase = n;
-    ix->slots = NULL, ix->nslots = ix->used = 0;
     pthread_rwlock_unlock(&ix->lock);
     retire_base(ix, old_base);
     return NPG_OK;
@@ -532,7 +505,7 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
         ix->last_change = f.epoch;
         pthread_rwlock_unlock(&ix->lock);
     }
-    if (rc == NPG_OK && ix->used >= MERGE_AT)
+    if (rc == NPG_OK && ix->overlay.used >= MERGE_AT)
         rc = overlay_merge(ix);
     return rc;
 }
@@ -583,8 +556,8 @@ void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answe
     out->kind = NPG_ENUM_NONE;
     pthread_rwlock_rdlock(&ix->lock);
     long op = -1;
-    const slot_t *s = slot_find(ix->slots, ix->nslots, number);
-    if (s && s->number == number) {
+    const slot_t *s = npg_numtab_get(&ix->overlay, number);
+    if (s) {
         op = s->op == OVERLAY_HOME ? -1 : (long)s->op;
     } else {
         const ported_t *p = base_find_ge(ix, number);
@@ -595,8 +568,8 @@ void npg_enum_index_lookup(npg_enum_index_t *ix, uint64_t number, npg_enum_answe
     if (op >= 0 && op != home && ix->ops[op].code[0]) {
         out->kind = NPG_ENUM_PORTED;
         out->op = ix->ops[op];
-        const lrn_slot_t *l = lrn_find(ix->lrns, ix->nlrns, number);
-        if (l && l->number == number && l->lrn && l->lrn < 1000000000000000ULL) /* 15 digits */
+        const lrn_slot_t *l = npg_numtab_get(&ix->lrns, number);
+        if (l && l->lrn && l->lrn < 1000000000000000ULL) /* 15 digits */
             snprintf(out->op.rn, sizeof(out->op.rn), "%" PRIu64, l->lrn);
     } else if (home >= 0 && ix->ops[home].code[0]) {
         out->kind = NPG_ENUM_HOME;
@@ -617,9 +590,10 @@ bool npg_enum_index_has_below(npg_enum_index_t *ix, uint64_t prefix, int ndigits
             found = ix->ranges[i].start <= hi && ix->ranges[i].end >= lo;
         const ported_t *p = base_find_ge(ix, lo);
         found = found || (p && p->number <= hi);
-        for (size_t i = 0; !found && i < ix->nslots; i++)
-            found = ix->slots[i].number >= lo && ix->slots[i].number <= hi &&
-                    ix->slots[i].op != OVERLAY_HOME;
+        for (size_t i = 0; !found && i < ix->overlay.cap; i++) {
+            const slot_t *s = npg_numtab_at(&ix->overlay, i);
+            found = s && s->number >= lo && s->number <= hi && s->op != OVERLAY_HOME;
+        }
     }
     pthread_rwlock_unlock(&ix->lock);
     return found;
@@ -629,15 +603,15 @@ void npg_enum_index_stats(npg_enum_index_t *ix, npg_enum_stats_t *out)
 {
     pthread_rwlock_rdlock(&ix->lock);
     out->ported = ix->nbase;
-    out->overlay = ix->used;
+    out->overlay = ix->overlay.used;
     out->ranges = ix->nranges;
     out->operators = 0;
     for (size_t i = 0; i < MAX_OPS; i++)
         out->operators += ix->ops[i].code[0] != 0;
     out->last_change = ix->last_change;
-    out->bytes = ix->nbase * sizeof(ported_t) + ix->nslots * sizeof(slot_t) +
+    out->bytes = ix->nbase * sizeof(ported_t) + npg_numtab_bytes(&ix->overlay) +
                  ix->nranges * sizeof(range_t) + MAX_OPS * sizeof(npg_enum_op_t) +
-                 ix->nlrns * sizeof(lrn_slot_t);
+                 npg_numtab_bytes(&ix->lrns);
     pthread_rwlock_unlock(&ix->lock);
 }
 
@@ -669,30 +643,18 @@ static int change_row_text(npg_db_t *db, uint64_t id, char out[64])
     return rc == NPG_OK && !out[0] ? NPG_ENOTFOUND : rc;
 }
 
-/* Merge the pinned base with the sorted overlay into the file, a chunk at a time. */
-static int save_rows(npg_ixfile_writer_t *w, const ported_t *base, size_t nbase,
-                     const slot_t *ch, size_t nch)
+/* The pinned base merged with the sorted overlay into the file, a chunk at a time. */
+static int save_rows(npg_ixfile_writer_t *w, merge_t *m)
 {
     enum { CHUNK_ROWS = 65536 };
     ported_t *buf = malloc(CHUNK_ROWS * sizeof(*buf));
     if (!buf)
         return NPG_ENOMEM;
-    size_t n = 0, i = 0, j = 0;
     int rc = NPG_OK;
-    while (rc == NPG_OK && (i < nbase || j < nch)) {
-        if (j == nch || (i < nbase && base[i].number < ch[j].number)) {
-            buf[n++] = base[i++];
-        } else {
-            if (i < nbase && base[i].number == ch[j].number)
-                i++;
-            if (ch[j].op != OVERLAY_HOME)
-                buf[n++] = (ported_t){.number = ch[j].number, .op = (uint16_t)ch[j].op};
-            j++;
-        }
-        if (n == CHUNK_ROWS || (i == nbase && j == nch)) {
-            rc = npg_ixfile_put_rows(w, buf, n);
-            n = 0;
-        }
+    for (size_t n = 1; rc == NPG_OK && n;) {
+        for (n = 0; n < CHUNK_ROWS && merge_next(m, &buf[n]); n++)
+            ;
+        rc = npg_ixfile_put_rows(w, buf, n);
     }
     free(buf);
     return rc;
@@ -703,35 +665,33 @@ int npg_enum_index_save(npg_enum_index_t *ix, npg_db_t *db, const char *path, ui
     *saved = 0;
     pthread_rwlock_rdlock(&ix->lock);
     uint64_t at = ix->last_change;
-    slot_t *ch = malloc((ix->used + 1) * sizeof(*ch));
-    npg_ixlrn_t *lrns = malloc((ix->lrns_used + 1) * sizeof(*lrns));
-    size_t nch = 0, nlrns = 0, nbase = ix->nbase;
-    const ported_t *base = ix->base;
+    size_t nch = 0, nlrns = 0;
+    slot_t *ch = overlay_sorted(ix, &nch);
+    npg_ixlrn_t *lrns = malloc((ix->lrns.used + 1) * sizeof(*lrns));
+    merge_t m = {.base = ix->base, .nbase = ix->nbase, .ch = ch, .nch = nch};
     if (!ch || !lrns || at == 0) {
         pthread_rwlock_unlock(&ix->lock);
         free(ch), free(lrns);
         return at == 0 ? NPG_ENOTFOUND : NPG_ENOMEM; /* an empty change log: nothing to keep */
     }
-    for (size_t k = 0; k < ix->nslots; k++)
-        if (ix->slots[k].number)
-            ch[nch++] = ix->slots[k];
-    for (size_t k = 0; k < ix->nlrns; k++)
-        if (ix->lrns[k].number && ix->lrns[k].lrn)
-            lrns[nlrns++] = ix->lrns[k];
+    for (size_t k = 0; k < ix->lrns.cap; k++) {
+        const lrn_slot_t *l = npg_numtab_at(&ix->lrns, k);
+        if (l && l->lrn)
+            lrns[nlrns++] = *l;
+    }
     pthread_mutex_lock(&ix->pin_lock);
     ix->pinned = ix->base;
     pthread_mutex_unlock(&ix->pin_lock);
     pthread_rwlock_unlock(&ix->lock);
 
     /* written without a lock: answers and the follower go on */
-    qsort(ch, nch, sizeof(*ch), cmp_slot);
     npg_ixfile_head_t head = {.last_change = at};
     npg_ixfile_writer_t *w = NULL;
     int rc = change_row_text(db, at, head.change_row);
     if (rc == NPG_OK)
         rc = npg_ixfile_create(path, &w);
     if (rc == NPG_OK)
-        rc = save_rows(w, base, nbase, ch, nch);
+        rc = save_rows(w, &m);
     if (rc == NPG_OK)
         rc = npg_ixfile_put_lrns(w, lrns, nlrns);
     if (rc == NPG_OK)
@@ -831,8 +791,9 @@ int npg_enum_index_snapshot(npg_enum_index_t *ix, npg_enum_snap_t **out)
     if (!s)
         return NPG_ENOMEM;
     pthread_rwlock_rdlock(&ix->lock);
-    slot_t *ch = malloc((ix->used + 1) * sizeof(*ch));
-    s->ported = malloc((ix->nbase + ix->used + 1) * sizeof(*s->ported));
+    size_t nch = 0, n = 0;
+    slot_t *ch = overlay_sorted(ix, &nch);
+    s->ported = malloc((ix->nbase + nch + 1) * sizeof(*s->ported));
     s->ranges = malloc((ix->nranges + 1) * sizeof(*s->ranges));
     s->merged = malloc((ix->nranges + 1) * sizeof(*s->merged));
     s->ops = malloc(MAX_OPS * sizeof(*s->ops));
@@ -842,22 +803,9 @@ int npg_enum_index_snapshot(npg_enum_index_t *ix, npg_enum_snap_t **out)
         npg_enum_snap_free(&s);
         return NPG_ENOMEM;
     }
-    size_t nch = 0, n = 0, i = 0, j = 0;
-    for (size_t k = 0; k < ix->nslots; k++)
-        if (ix->slots[k].number)
-            ch[nch++] = ix->slots[k];
-    qsort(ch, nch, sizeof(*ch), cmp_slot);
-    while (i < ix->nbase || j < nch) { /* as overlay_merge, into a copy */
-        if (j == nch || (i < ix->nbase && ix->base[i].number < ch[j].number)) {
-            s->ported[n++] = ix->base[i++];
-            continue;
-        }
-        if (i < ix->nbase && ix->base[i].number == ch[j].number)
-            i++;
-        if (ch[j].op != OVERLAY_HOME)
-            s->ported[n++] = (ported_t){.number = ch[j].number, .op = (uint16_t)ch[j].op};
-        j++;
-    }
+    merge_t m = {.base = ix->base, .nbase = ix->nbase, .ch = ch, .nch = nch};
+    while (merge_next(&m, &s->ported[n]))
+        n++;
     s->nported = n;
     memcpy(s->ranges, ix->ranges, ix->nranges * sizeof(*s->ranges));
     s->nranges = ix->nranges;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/numtab.h"
 #include "common/util.h"
 #include "metrics/metrics.h"
 
@@ -33,14 +34,12 @@ typedef struct lrn_slot {
 typedef struct table {
     rrow_t *base; /* sorted by number */
     size_t nbase, capbase;
-    rrow_t *slots; /* changes since the load, by number (0: empty); nslots a power of two */
-    size_t nslots, used;
+    npg_numtab_t overlay; /* rrow_t: changes since the load, by number */
     char **refs; /* refs[0] unused */
     size_t nrefs, caprefs;
     uint32_t *refslots; /* ids of refs by the string's hash (0: empty); a power of two */
     size_t nrefslots;
-    lrn_slot_t *lrns;
-    size_t nlrns, lrns_used;
+    npg_numtab_t lrns; /* lrn_slot_t by number */
 } table_t;
 
 #define BATCH 10000
@@ -60,14 +59,6 @@ struct npg_rindex {
 
 static _Atomic uint64_t local_written;
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-}
-
 static uint64_t str_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -85,17 +76,19 @@ static void table_free(table_t *t)
     free(t->refs);
     free(t->refslots);
     free(t->base);
-    free(t->slots);
-    free(t->lrns);
+    npg_numtab_clear(&t->overlay);
+    npg_numtab_clear(&t->lrns);
     free(t);
 }
 
 static table_t *table_new(void)
 {
     table_t *t = calloc(1, sizeof(*t));
-    if (t && (!(t->slots = calloc(t->nslots = 1024, sizeof(*t->slots))) ||
-              !(t->refslots = calloc(t->nrefslots = 1024, sizeof(*t->refslots))) ||
-              !(t->lrns = calloc(t->nlrns = 64, sizeof(*t->lrns))) ||
+    if (t) {
+        t->overlay = (npg_numtab_t)NPG_NUMTAB_INIT(rrow_t, 1024);
+        t->lrns = (npg_numtab_t)NPG_NUMTAB_INIT(lrn_slot_t, 64);
+    }
+    if (t && (!(t->refslots = calloc(t->nrefslots = 1024, sizeof(*t->refslots))) ||
               !(t->refs = calloc(t->caprefs = 64, sizeof(*t->refs))))) {
         table_free(t);
         return NULL;
@@ -148,84 +141,27 @@ static int ref_id(table_t *t, const char *s, uint32_t *out)
     return NPG_OK;
 }
 
+/* A number's own LRN, or its removal (0). */
 static int lrn_put(table_t *t, uint64_t number, uint64_t lrn)
 {
-    if (2 * (t->lrns_used + 1) > t->nlrns) {
-        size_t nn = 2 * t->nlrns;
-        lrn_slot_t *n = calloc(nn, sizeof(*n));
-        if (!n)
-            return NPG_ENOMEM;
-        for (size_t i = 0; i < t->nlrns; i++) {
-            if (!t->lrns[i].number)
-                continue;
-            size_t j = mix(t->lrns[i].number) & (nn - 1);
-            while (n[j].number)
-                j = (j + 1) & (nn - 1);
-            n[j] = t->lrns[i];
-        }
-        free(t->lrns);
-        t->lrns = n;
-        t->nlrns = nn;
-    }
-    size_t mask = t->nlrns - 1, i = mix(number) & mask;
-    while (t->lrns[i].number && t->lrns[i].number != number)
-        i = (i + 1) & mask;
-    if (!t->lrns[i].number) {
-        if (!lrn)
-            return NPG_OK;
-        t->lrns_used++;
-    }
-    t->lrns[i] = (lrn_slot_t){number, lrn};
-    return NPG_OK;
+    lrn_slot_t *s = lrn ? npg_numtab_put(&t->lrns, number) : npg_numtab_get(&t->lrns, number);
+    if (s)
+        s->lrn = lrn;
+    return s || !lrn ? NPG_OK : NPG_ENOMEM;
 }
 
 static uint64_t lrn_get(const table_t *t, uint64_t number)
 {
-    size_t mask = t->nlrns - 1;
-    for (size_t i = mix(number) & mask; t->lrns[i].number; i = (i + 1) & mask)
-        if (t->lrns[i].number == number)
-            return t->lrns[i].lrn;
-    return 0;
-}
-
-static rrow_t *slot_find(const table_t *t, uint64_t number)
-{
-    size_t mask = t->nslots - 1;
-    for (size_t i = mix(number) & mask; t->slots[i].number; i = (i + 1) & mask)
-        if (t->slots[i].number == number)
-            return &t->slots[i];
-    return NULL;
+    const lrn_slot_t *s = npg_numtab_get(&t->lrns, number);
+    return s ? s->lrn : 0;
 }
 
 static int slot_put(table_t *t, const rrow_t *r)
 {
-    rrow_t *s = slot_find(t, r->number);
-    if (s) {
-        *s = *r;
-        return NPG_OK;
-    }
-    if (2 * (t->used + 1) > t->nslots) {
-        size_t nn = 2 * t->nslots;
-        rrow_t *n = calloc(nn, sizeof(*n));
-        if (!n)
-            return NPG_ENOMEM;
-        for (size_t i = 0; i < t->nslots; i++) {
-            if (!t->slots[i].number)
-                continue;
-            size_t j = mix(t->slots[i].number) & (nn - 1);
-            while (n[j].number)
-                j = (j + 1) & (nn - 1);
-            n[j] = t->slots[i];
-        }
-        free(t->slots);
-        t->slots = n;
-        t->nslots = nn;
-    }
-    size_t mask = t->nslots - 1, i = mix(r->number) & mask;
-    while (t->slots[i].number)
-        i = (i + 1) & mask;
-    t->slots[i] = *r;
-    t->used++;
+    rrow_t *s = npg_numtab_put(&t->overlay, r->number);
+    if (!s)
+        return NPG_ENOMEM;
+    *s = *r;
     return NPG_OK;
 }
 
@@ -415,7 +351,7 @@ static int follow(npg_rindex_t *ix, npg_db_t *db, changes_t *c, bool *more, bool
     if (rc == NPG_OK)
         ix->followed_ms = npg_now_ms();
     /* many changes (a bulk import): a fresh load is cheaper than a large overlay */
-    *reload = ix->t->used > ix->t->nbase / 4 + 65536;
+    *reload = ix->t->overlay.used > ix->t->nbase / 4 + 65536;
     pthread_rwlock_unlock(&ix->lock);
     *more = c->n == BATCH;
     return rc;
@@ -592,7 +528,7 @@ int npg_rindex_get(npg_rindex_t *ix, uint64_t number, npg_rindex_row_t *row)
         pthread_rwlock_unlock(&ix->lock);
         return NPG_EUNAVAIL;
     }
-    const rrow_t *r = slot_find(t, number);
+    const rrow_t *r = npg_numtab_get(&t->overlay, number);
     if (!r)
         r = base_find(t, number);
     int rc = r && r->op ? NPG_OK : NPG_ENOTFOUND;
@@ -627,9 +563,9 @@ void npg_rindex_stats(npg_rindex_t *ix, npg_rindex_stats_t *out)
     const table_t *t = ix->t;
     if (t) {
         out->rows = t->nbase;
-        out->overlay = t->used;
-        out->bytes = t->capbase * sizeof(rrow_t) + t->nslots * sizeof(rrow_t) +
-                     t->nlrns * sizeof(lrn_slot_t) + t->nrefslots * sizeof(uint32_t) +
+        out->overlay = t->overlay.used;
+        out->bytes = t->capbase * sizeof(rrow_t) + npg_numtab_bytes(&t->overlay) +
+                     npg_numtab_bytes(&t->lrns) + t->nrefslots * sizeof(uint32_t) +
                      t->caprefs * (sizeof(char *) + 24);
     }
     out->applied = ix->applied;
