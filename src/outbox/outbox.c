@@ -124,7 +124,13 @@ static int settle_tx(npg_db_t *db, void *arg)
                          NPG_DB_P(NPG_DB_S(result), NPG_DB_U(item->id)), &n, NULL);
         if (rc == NPG_OK && n == 1 && h && h->failed)
             rc = h->failed(ctx, db, item, result);
-    } else {
+    }
+    if ((outcome == NPG_OK || permanent) && rc == NPG_OK && n == 0) {
+        npg_log(LOG_NOTICE, "outbox",
+                "%s %llu: closed meanwhile by another dispatcher (this delivery outlasted its"
+                " lease); its outcome is not applied again",
+                item->kind, (unsigned long long)item->id);
+    } else if (outcome != NPG_OK && !permanent) {
         rc = npg_db_exec(db,
                          "UPDATE outbox SET lease_until = NULL, last_error = ?,"
                          " next_attempt_at = NOW(3) + INTERVAL ? MICROSECOND WHERE id = ?"

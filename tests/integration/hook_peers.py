@@ -15,7 +15,8 @@
         The welcome SMS endpoint (POST /sms), SmsRequest of OPENAPI.
 
 Every server answers GET /log (what it received, in order) and, for cgrates, GET /state.
-POST /control {"fail": N} makes the next N requests fail (503).
+POST /control {"fail": N} makes the next N requests fail (503); {"slow": N, "slow_ms": MS}
+makes the next N requests wait MS milliseconds before they are handled.
 """
 import json
 import sys
@@ -29,6 +30,7 @@ LOCK = threading.Lock()
 LOG = []
 STATE = {"accounts": {}, "profiles": {}}
 FAIL = {"n": 0}
+SLOW = {"n": 0, "ms": 0}
 
 
 def validator(openapi_path, name):
@@ -67,13 +69,20 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         raw = self.body()
         if self.path == "/control":
+            ctl = json.loads(raw)
             with LOCK:
-                FAIL["n"] = json.loads(raw).get("fail", 0)
+                FAIL["n"] = ctl.get("fail", 0)
+                SLOW["n"], SLOW["ms"] = ctl.get("slow", 0), ctl.get("slow_ms", 0)
             return self.reply(204)
         with LOCK:
             failing = FAIL["n"] > 0
             if failing:
                 FAIL["n"] -= 1
+            slow = 0 if failing or SLOW["n"] <= 0 else SLOW["ms"]
+            if slow:
+                SLOW["n"] -= 1
+        if slow:
+            time.sleep(slow / 1000)
         if failing:
             with LOCK:
                 LOG.append({"at": time.time(), "failed": True, "raw": raw.decode(errors="replace")})
