@@ -13,14 +13,17 @@
 
 typedef struct npg_numtab {
     unsigned char *slots;
-    size_t esize;    /* bytes an entry */
-    size_t cap;      /* slots: 0 or a power of two */
-    size_t used;     /* entries */
-    size_t min_cap;  /* slots taken at the first put */
+    size_t esize;   /* bytes an entry */
+    size_t cap;     /* slots: 0 or a power of two */
+    size_t used;    /* entries */
+    size_t min_cap; /* slots taken at the first put */
 } npg_numtab_t;
 
 /* An empty table of entries of type T, starting at min_cap slots (a power of two). */
-#define NPG_NUMTAB_INIT(T, min_cap_) {.esize = sizeof(T), .min_cap = (min_cap_)}
+#define NPG_NUMTAB_INIT(T, min_cap_)                                                               \
+    {                                                                                              \
+        .esize = sizeof(T), .min_cap = (min_cap_)                                                  \
+    }
 
 /* Back to empty, the memory freed. */
 void npg_numtab_clear(npg_numtab_t *t);

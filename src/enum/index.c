@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "enum/index.h"
+#include "enum/index_int.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -13,52 +13,8 @@
 #include "common/util.h"
 #include "enum/ixfile.h"
 
-/* A ported number: 10 bytes, so 10M numbers take 100 MB. op is the operator's DB id. The
- * index file holds the same rows, so the base array is written and read as it is. */
-typedef npg_ixrow_t ported_t;
-
-typedef struct range {
-    uint64_t start, end, max_end; /* max_end: the largest end among this and earlier ranges */
-    uint16_t op;
-} range_t;
-
-/* Changes since the last merge: number -> operator id, or OVERLAY_HOME (row removed). */
-#define OVERLAY_HOME 0xFFFFFFFFu
-typedef struct slot {
-    uint64_t number;
-    uint32_t op;
-} slot_t;
-
-/* A number's own routing number (NPAC LRN), beside its operator's: few numbers have one, so a
- * hash of its own keeps ported_t at 10 bytes. lrn 0: none (removed). */
-typedef npg_ixlrn_t lrn_slot_t;
-
-#define MAX_OPS 4096 /* operator ids (AUTO_INCREMENT) must stay below */
-/* After this many changes the overlay is folded into the sorted array. */
-#define MERGE_AT 65536
-/* A hole in the change ids may be a transaction still committing: wait this long for it. */
-#define GAP_WAIT_MS 1000
-
-struct npg_enum_index {
-    pthread_rwlock_t lock;
-    npg_enum_op_t *ops; /* indexed by operators.id; code[0] == 0: unknown */
-    ported_t *base;
-    size_t nbase;
-    range_t *ranges;
-    size_t nranges;
-    npg_numtab_t overlay; /* slot_t by number */
-    npg_numtab_t lrns;    /* lrn_slot_t by number */
-    uint64_t last_change;
-    struct timespec gap_since;
-    bool in_gap;
-    /* The base array an index file is being written from stays allocated until it is
-     * written, even if a merge or load replaces it meanwhile (then it waits in retired). */
-    pthread_mutex_t pin_lock;
-    ported_t *pinned, *retired;
-};
-
 /* Free a base array taken out of the index, unless an index file is being written from it. */
-static void retire_base(npg_enum_index_t *ix, ported_t *old)
+void npg_enum_ix_retire_base(npg_enum_index_t *ix, ported_t *old)
 {
     pthread_mutex_lock(&ix->pin_lock);
     if (old && old == ix->pinned)
@@ -141,7 +97,8 @@ static int vec_push(vec_t *v, const void *item)
 static int range_row(const char *const *c, const size_t *l, size_t n, void *arg)
 {
     (void)l, (void)n;
-    range_t r = {.start = strtoull(c[0], NULL, 10), .end = strtoull(c[1], NULL, 10),
+    range_t r = {.start = strtoull(c[0], NULL, 10),
+                 .end = strtoull(c[1], NULL, 10),
                  .op = (uint16_t)strtoul(c[2], NULL, 10)};
     return vec_push(arg, &r);
 }
@@ -165,7 +122,7 @@ static int ported_row(const char *const *c, const size_t *l, size_t n, void *arg
 }
 
 /* Operators and home ranges: small tables, read whole. Caller holds no lock. */
-static int load_small(npg_db_t *db, npg_enum_op_t **ops_out, range_t **ranges, size_t *nranges)
+int npg_enum_ix_load_small(npg_db_t *db, npg_enum_op_t **ops_out, range_t **ranges, size_t *nranges)
 {
     npg_enum_op_t *ops = calloc(MAX_OPS, sizeof(*ops));
     vec_t rv = {.size = sizeof(range_t)};
@@ -214,9 +171,9 @@ static int lrn_put(npg_enum_index_t *ix, uint64_t number, uint64_t lrn)
 
 /* Put a state read whole (the small tables, the ported numbers with their LRNs, the change
  * id it stands for) in place of the index's; takes ops, ranges and rows. */
-static int install(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges, size_t nranges,
-                   ported_t *rows, size_t nrows, const lrn_slot_t *lrns, size_t nlrns,
-                   uint64_t at)
+int npg_enum_ix_install(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges, size_t nranges,
+                        ported_t *rows, size_t nrows, const lrn_slot_t *lrns, size_t nlrns,
+                        uint64_t at)
 {
     swap_small(ix, ops, ranges, nranges);
     pthread_rwlock_wrlock(&ix->lock);
@@ -231,7 +188,7 @@ static int install(npg_enum_index_t *ix, npg_enum_op_t *ops, range_t *ranges, si
     ix->last_change = at;
     ix->in_gap = false;
     pthread_rwlock_unlock(&ix->lock);
-    retire_base(ix, old_base);
+    npg_enum_ix_retire_base(ix, old_base);
     return rc;
 }
 
@@ -254,7 +211,7 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
     range_t *ranges = NULL;
     size_t nranges = 0;
     if (rc == NPG_OK)
-        rc = load_small(db, &ops, &ranges, &nranges);
+        rc = npg_enum_ix_load_small(db, &ops, &ranges, &nranges);
     if (rc != NPG_OK) {
         npg_db_rollback(db);
         return rc;
@@ -278,12 +235,14 @@ int npg_enum_index_load(npg_enum_index_t *ix, npg_db_t *db)
         free(ops), free(ranges), free(pv.p), free(pl.lrns.p);
         return rc;
     }
-    rc = install(ix, ops, ranges, nranges, pv.p, pv.n, pl.lrns.p, pl.lrns.n, (uint64_t)last);
+    rc = npg_enum_ix_install(ix, ops, ranges, nranges, pv.p, pv.n, pl.lrns.p, pl.lrns.n,
+                             (uint64_t)last);
     free(pl.lrns.p);
     if (rc != NPG_OK)
         return rc;
-    npg_log(LOG_NOTICE, "enum", "loaded %zu ported numbers, %zu home ranges; change log at %" PRId64,
-            pv.n, nranges, last);
+    npg_log(LOG_NOTICE, "enum",
+            "loaded %zu ported numbers, %zu home ranges; change log at %" PRId64, pv.n, nranges,
+            last);
     return NPG_OK;
 }
 
@@ -320,7 +279,7 @@ int npg_enum_index_fill(npg_enum_index_t *ix, const npg_enum_op_t *ops, size_t n
     npg_numtab_clear(&ix->overlay);
     ix->base = p, ix->nbase = nported;
     pthread_rwlock_unlock(&ix->lock);
-    retire_base(ix, old_base);
+    npg_enum_ix_retire_base(ix, old_base);
     return NPG_OK;
 }
 
@@ -343,7 +302,7 @@ static int cmp_slot(const void *a, const void *b)
 }
 
 /* The overlay's changes sorted by number, *n of them; NULL: out of memory. Caller holds a lock. */
-static slot_t *overlay_sorted(const npg_enum_index_t *ix, size_t *n)
+slot_t *npg_enum_ix_overlay_sorted(const npg_enum_index_t *ix, size_t *n)
 {
     slot_t *ch = malloc((ix->overlay.used + 1) * sizeof(*ch));
     if (!ch)
@@ -359,15 +318,7 @@ static slot_t *overlay_sorted(const npg_enum_index_t *ix, size_t *n)
     return ch;
 }
 
-/* The base array and the sorted overlay walked together: the ported numbers as they stand. */
-typedef struct merge {
-    const ported_t *base;
-    size_t nbase, i;
-    const slot_t *ch;
-    size_t nch, j;
-} merge_t;
-
-static bool merge_next(merge_t *m, ported_t *out)
+bool npg_enum_ix_merge_next(merge_t *m, ported_t *out)
 {
     while (m->i < m->nbase || m->j < m->nch) {
         if (m->j == m->nch || (m->i < m->nbase && m->base[m->i].number < m->ch[m->j].number)) {
@@ -393,7 +344,7 @@ static int overlay_merge(npg_enum_index_t *ix)
 {
     pthread_rwlock_rdlock(&ix->lock);
     size_t nch = 0, n = 0;
-    slot_t *ch = overlay_sorted(ix, &nch);
+    slot_t *ch = npg_enum_ix_overlay_sorted(ix, &nch);
     ported_t *out = malloc((ix->nbase + nch + 1) * sizeof(*out));
     if (!ch || !out) {
         pthread_rwlock_unlock(&ix->lock);
@@ -401,7 +352,7 @@ static int overlay_merge(npg_enum_index_t *ix)
         return NPG_ENOMEM;
     }
     merge_t m = {.base = ix->base, .nbase = ix->nbase, .ch = ch, .nch = nch};
-    while (merge_next(&m, &out[n]))
+    while (npg_enum_ix_merge_next(&m, &out[n]))
         n++;
     pthread_rwlock_unlock(&ix->lock);
     free(ch);
@@ -410,7 +361,7 @@ static int overlay_merge(npg_enum_index_t *ix)
     npg_numtab_clear(&ix->overlay);
     ix->base = out, ix->nbase = n;
     pthread_rwlock_unlock(&ix->lock);
-    retire_base(ix, old_base);
+    npg_enum_ix_retire_base(ix, old_base);
     return NPG_OK;
 }
 
@@ -480,15 +431,14 @@ static int change_row(const char *const *c, const size_t *l, size_t n, void *arg
     return 0;
 }
 
-int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool refresh,
-                          int *applied)
+int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool refresh, int *applied)
 {
     follow_ctx_t f = {.ix = ix};
-    int rc = npg_db_query_each(db,
-                               "SELECT id, number, op, operator_id, lrn FROM routing_changes"
-                               " WHERE id > ? ORDER BY id LIMIT ?",
-                               NPG_DB_P(NPG_DB_U(ix->last_change), NPG_DB_I(batch)), change_row,
-                               &f);
+    int rc =
+        npg_db_query_each(db,
+                          "SELECT id, number, op, operator_id, lrn FROM routing_changes"
+                          " WHERE id > ? ORDER BY id LIMIT ?",
+                          NPG_DB_P(NPG_DB_U(ix->last_change), NPG_DB_I(batch)), change_row, &f);
     if (rc == NPG_OK)
         rc = f.rc;
     *applied = f.applied;
@@ -496,7 +446,7 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
         npg_enum_op_t *ops;
         range_t *ranges;
         size_t n;
-        rc = load_small(db, &ops, &ranges, &n);
+        rc = npg_enum_ix_load_small(db, &ops, &ranges, &n);
         if (rc == NPG_OK)
             swap_small(ix, ops, ranges, n);
     }
@@ -513,7 +463,7 @@ int npg_enum_index_follow(npg_enum_index_t *ix, npg_db_t *db, int batch, bool re
 /* --- answers -------------------------------------------------------------------------- */
 
 /* The smallest home range holding number: its operator id, or -1. Caller holds a lock. */
-static int ranges_home(const range_t *ranges, size_t nranges, uint64_t number)
+int npg_enum_ix_ranges_home(const range_t *ranges, size_t nranges, uint64_t number)
 {
     size_t lo = 0, hi = nranges;
     while (lo < hi) { /* first range starting after number */
@@ -535,7 +485,7 @@ static int ranges_home(const range_t *ranges, size_t nranges, uint64_t number)
 
 static int home_of(const npg_enum_index_t *ix, uint64_t number)
 {
-    return ranges_home(ix->ranges, ix->nranges, number);
+    return npg_enum_ix_ranges_home(ix->ranges, ix->nranges, number);
 }
 
 static const ported_t *base_find_ge(const npg_enum_index_t *ix, uint64_t number)
@@ -621,262 +571,4 @@ uint64_t npg_enum_index_last_change(npg_enum_index_t *ix)
     uint64_t id = ix->last_change;
     pthread_rwlock_unlock(&ix->lock);
     return id;
-}
-
-/* --- the index file ------------------------------------------------------------------ */
-
-static int text_col(const char *const *c, const size_t *l, size_t n, void *arg)
-{
-    (void)l, (void)n;
-    npg_strlcpy(arg, c[0] ? c[0] : "", 64);
-    return 0;
-}
-
-/* How the database shows change id: "number op created_at"; NPG_ENOTFOUND when it has none. */
-static int change_row_text(npg_db_t *db, uint64_t id, char out[64])
-{
-    out[0] = 0;
-    int rc = npg_db_query_each(db,
-                               "SELECT CONCAT_WS(' ', number, op, created_at) FROM routing_changes"
-                               " WHERE id = ?",
-                               NPG_DB_P(NPG_DB_U(id)), text_col, out);
-    return rc == NPG_OK && !out[0] ? NPG_ENOTFOUND : rc;
-}
-
-/* The pinned base merged with the sorted overlay into the file, a chunk at a time. */
-static int save_rows(npg_ixfile_writer_t *w, merge_t *m)
-{
-    enum { CHUNK_ROWS = 65536 };
-    ported_t *buf = malloc(CHUNK_ROWS * sizeof(*buf));
-    if (!buf)
-        return NPG_ENOMEM;
-    int rc = NPG_OK;
-    for (size_t n = 1; rc == NPG_OK && n;) {
-        for (n = 0; n < CHUNK_ROWS && merge_next(m, &buf[n]); n++)
-            ;
-        rc = npg_ixfile_put_rows(w, buf, n);
-    }
-    free(buf);
-    return rc;
-}
-
-int npg_enum_index_save(npg_enum_index_t *ix, npg_db_t *db, const char *path, uint64_t *saved)
-{
-    *saved = 0;
-    pthread_rwlock_rdlock(&ix->lock);
-    uint64_t at = ix->last_change;
-    size_t nch = 0, nlrns = 0;
-    slot_t *ch = overlay_sorted(ix, &nch);
-    npg_ixlrn_t *lrns = malloc((ix->lrns.used + 1) * sizeof(*lrns));
-    merge_t m = {.base = ix->base, .nbase = ix->nbase, .ch = ch, .nch = nch};
-    if (!ch || !lrns || at == 0) {
-        pthread_rwlock_unlock(&ix->lock);
-        free(ch), free(lrns);
-        return at == 0 ? NPG_ENOTFOUND : NPG_ENOMEM; /* an empty change log: nothing to keep */
-    }
-    for (size_t k = 0; k < ix->lrns.cap; k++) {
-        const lrn_slot_t *l = npg_numtab_at(&ix->lrns, k);
-        if (l && l->lrn)
-            lrns[nlrns++] = *l;
-    }
-    pthread_mutex_lock(&ix->pin_lock);
-    ix->pinned = ix->base;
-    pthread_mutex_unlock(&ix->pin_lock);
-    pthread_rwlock_unlock(&ix->lock);
-
-    /* written without a lock: answers and the follower go on */
-    npg_ixfile_head_t head = {.last_change = at};
-    npg_ixfile_writer_t *w = NULL;
-    int rc = change_row_text(db, at, head.change_row);
-    if (rc == NPG_OK)
-        rc = npg_ixfile_create(path, &w);
-    if (rc == NPG_OK)
-        rc = save_rows(w, &m);
-    if (rc == NPG_OK)
-        rc = npg_ixfile_put_lrns(w, lrns, nlrns);
-    if (rc == NPG_OK)
-        rc = npg_ixfile_commit(w, &head); /* frees w */
-    else
-        npg_ixfile_abort(w);
-    pthread_mutex_lock(&ix->pin_lock);
-    ix->pinned = NULL;
-    free(ix->retired);
-    ix->retired = NULL;
-    pthread_mutex_unlock(&ix->pin_lock);
-    free(ch), free(lrns);
-    if (rc == NPG_OK)
-        *saved = at;
-    return rc;
-}
-
-int npg_enum_index_restore(npg_enum_index_t *ix, npg_db_t *db, const char *path,
-                           uint64_t *backlog)
-{
-    npg_ixfile_head_t h;
-    npg_ixfile_reader_t *r = NULL;
-    char row[64];
-    int64_t newest = 0;
-    int rc = npg_ixfile_open(path, &h, &r);
-    if (rc == NPG_OK) {
-        rc = change_row_text(db, h.last_change, row);
-        if (rc == NPG_ENOTFOUND || (rc == NPG_OK && strcmp(row, h.change_row) != 0))
-            rc = NPG_ESTATE; /* another database, or one restored to before the file */
-    }
-    if (rc == NPG_OK)
-        rc = npg_db_query_int(db, "SELECT COALESCE(MAX(id), 0) FROM routing_changes", NULL, 0,
-                              &newest);
-    *backlog = rc == NPG_OK && (uint64_t)newest > h.last_change ? (uint64_t)newest - h.last_change
-                                                                : 0;
-    /* replaying a change costs about what reading eight rows does: past that, load */
-    if (rc == NPG_OK && *backlog > 10000 && *backlog > h.nrows / 8)
-        rc = NPG_ETOOBIG;
-    npg_enum_op_t *ops = NULL;
-    range_t *ranges = NULL;
-    size_t nranges = 0;
-    if (rc == NPG_OK)
-        rc = load_small(db, &ops, &ranges, &nranges);
-    /* a tenth more room, as a load leaves, for the first merge */
-    ported_t *rows = rc == NPG_OK ? malloc((h.nrows / 10 * 11 + 1024) * sizeof(*rows)) : NULL;
-    npg_ixlrn_t *lrns = rc == NPG_OK ? malloc((h.nlrns + 1) * sizeof(*lrns)) : NULL;
-    if (rc == NPG_OK && (!rows || !lrns))
-        rc = NPG_ENOMEM;
-    if (rc == NPG_OK)
-        rc = npg_ixfile_read(r, rows, lrns, MAX_OPS);
-    else
-        npg_ixfile_close(r);
-    if (rc != NPG_OK) {
-        free(ops), free(ranges), free(rows), free(lrns);
-        return rc;
-    }
-    rc = install(ix, ops, ranges, nranges, rows, h.nrows, lrns, h.nlrns, h.last_change);
-    free(lrns);
-    if (rc == NPG_OK)
-        npg_log(LOG_NOTICE, "enum",
-                "read %" PRIu64 " ported numbers from %s at change %" PRIu64 "; %" PRIu64
-                " changes to replay",
-                h.nrows, path, h.last_change, *backlog);
-    return rc;
-}
-
-/* --- snapshots for zone transfers ---------------------------------------------------------- */
-
-struct npg_enum_snap {
-    uint64_t serial;
-    ported_t *ported; /* base and overlay merged, ascending */
-    size_t nported;
-    range_t *ranges;
-    size_t nranges;
-    range_t *merged; /* the union of the home ranges as disjoint intervals, ascending */
-    size_t nmerged;
-    uint64_t home_numbers; /* numbers in the union */
-    npg_enum_op_t *ops;
-};
-
-void npg_enum_snap_free(npg_enum_snap_t **sp)
-{
-    npg_enum_snap_t *s = *sp;
-    if (!s)
-        return;
-    free(s->ported);
-    free(s->ranges);
-    free(s->merged);
-    free(s->ops);
-    free(s);
-    *sp = NULL;
-}
-
-int npg_enum_index_snapshot(npg_enum_index_t *ix, npg_enum_snap_t **out)
-{
-    npg_enum_snap_t *s = calloc(1, sizeof(*s));
-    if (!s)
-        return NPG_ENOMEM;
-    pthread_rwlock_rdlock(&ix->lock);
-    size_t nch = 0, n = 0;
-    slot_t *ch = overlay_sorted(ix, &nch);
-    s->ported = malloc((ix->nbase + nch + 1) * sizeof(*s->ported));
-    s->ranges = malloc((ix->nranges + 1) * sizeof(*s->ranges));
-    s->merged = malloc((ix->nranges + 1) * sizeof(*s->merged));
-    s->ops = malloc(MAX_OPS * sizeof(*s->ops));
-    if (!ch || !s->ported || !s->ranges || !s->merged || !s->ops) {
-        pthread_rwlock_unlock(&ix->lock);
-        free(ch);
-        npg_enum_snap_free(&s);
-        return NPG_ENOMEM;
-    }
-    merge_t m = {.base = ix->base, .nbase = ix->nbase, .ch = ch, .nch = nch};
-    while (merge_next(&m, &s->ported[n]))
-        n++;
-    s->nported = n;
-    memcpy(s->ranges, ix->ranges, ix->nranges * sizeof(*s->ranges));
-    s->nranges = ix->nranges;
-    memcpy(s->ops, ix->ops, MAX_OPS * sizeof(*s->ops));
-    s->serial = ix->last_change;
-    pthread_rwlock_unlock(&ix->lock);
-    free(ch);
-    for (size_t k = 0; k < s->nranges; k++) { /* ranges are sorted by start */
-        const range_t *r = &s->ranges[k];
-        if (s->nmerged && r->start <= s->merged[s->nmerged - 1].end + 1) {
-            if (r->end > s->merged[s->nmerged - 1].end)
-                s->merged[s->nmerged - 1].end = r->end;
-        } else {
-            s->merged[s->nmerged++] = *r;
-        }
-    }
-    for (size_t k = 0; k < s->nmerged; k++)
-        s->home_numbers += s->merged[k].end - s->merged[k].start + 1;
-    *out = s;
-    return NPG_OK;
-}
-
-uint64_t npg_enum_snap_serial(const npg_enum_snap_t *s)
-{
-    return s->serial;
-}
-
-uint64_t npg_enum_snap_size(const npg_enum_snap_t *s, bool home_numbers)
-{
-    return home_numbers ? s->nported + s->home_numbers : s->nported;
-}
-
-void npg_enum_snap_answer(const npg_enum_snap_t *s, uint64_t number, uint32_t op, bool home_numbers,
-                          npg_enum_answer_t *out)
-{
-    out->kind = NPG_ENUM_NONE;
-    if (!op && !home_numbers)
-        return; /* a number without a routing row is not in a zone of moved numbers only */
-    int home = ranges_home(s->ranges, s->nranges, number);
-    if (op && op < MAX_OPS && (int)op != home && s->ops[op].code[0]) {
-        out->kind = NPG_ENUM_PORTED;
-        out->op = s->ops[op];
-    } else if (home >= 0 && s->ops[home].code[0]) { /* as npg_enum_index_lookup answers */
-        out->kind = NPG_ENUM_HOME;
-        out->op = s->ops[home];
-    }
-}
-
-int npg_enum_snap_each(const npg_enum_snap_t *s, bool home_numbers,
-                       int (*fn)(uint64_t number, const npg_enum_answer_t *a, void *arg), void *arg)
-{
-    npg_enum_answer_t a;
-    size_t i = 0;
-    int rc = 0;
-    for (size_t k = 0; home_numbers && rc == 0 && k < s->nmerged; k++) {
-        const range_t *r = &s->merged[k];
-        for (; rc == 0 && i < s->nported && s->ported[i].number < r->start; i++) {
-            npg_enum_snap_answer(s, s->ported[i].number, s->ported[i].op, true, &a);
-            rc = a.kind == NPG_ENUM_NONE ? 0 : fn(s->ported[i].number, &a, arg);
-        }
-        for (uint64_t n = r->start; rc == 0 && n <= r->end && n >= r->start; n++) {
-            uint32_t op = 0;
-            if (i < s->nported && s->ported[i].number == n)
-                op = s->ported[i++].op;
-            npg_enum_snap_answer(s, n, op, true, &a);
-            rc = a.kind == NPG_ENUM_NONE ? 0 : fn(n, &a, arg);
-        }
-    }
-    for (; rc == 0 && i < s->nported; i++) {
-        npg_enum_snap_answer(s, s->ported[i].number, s->ported[i].op, home_numbers, &a);
-        rc = a.kind == NPG_ENUM_NONE ? 0 : fn(s->ported[i].number, &a, arg);
-    }
-    return rc;
 }

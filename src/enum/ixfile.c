@@ -150,14 +150,17 @@ static void sync_dir(const char *path)
 
 int npg_ixfile_commit(npg_ixfile_writer_t *w, const npg_ixfile_head_t *head)
 {
-    disk_head_t h = {.version = FORMAT_VERSION, .row_size = sizeof(npg_ixrow_t),
-                     .last_change = head->last_change, .nrows = w->nrows, .nlrns = w->nlrns};
+    disk_head_t h = {.version = FORMAT_VERSION,
+                     .row_size = sizeof(npg_ixrow_t),
+                     .last_change = head->last_change,
+                     .nrows = w->nrows,
+                     .nlrns = w->nlrns};
     memcpy(h.magic, MAGIC, sizeof(h.magic));
     npg_strlcpy(h.change_row, head->change_row, sizeof(h.change_row));
     h.checksum = sum_final(&w->sum, &h);
     int rc = NPG_OK;
-    if (fseek(w->f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof(h), 1, w->f) != 1 ||
-        fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)
+    if (fseek(w->f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof(h), 1, w->f) != 1 || fflush(w->f) != 0 ||
+        fsync(fileno(w->f)) != 0)
         rc = NPG_EIO;
     if (fclose(w->f) != 0)
         rc = NPG_EIO;
@@ -223,18 +226,18 @@ int npg_ixfile_open(const char *path, npg_ixfile_head_t *head, npg_ixfile_reader
     /* counts bounded before they are multiplied: no overflow can make a size fit */
     if (rc == NPG_OK &&
         (memcmp(h->magic, MAGIC, sizeof(h->magic)) != 0 || h->version != FORMAT_VERSION ||
-         h->row_size != sizeof(npg_ixrow_t) || h->nrows > (1ULL << 40) ||
-         h->nlrns > (1ULL << 40) || !memchr(h->change_row, 0, sizeof(h->change_row)) ||
-         (uint64_t)st.st_size != HEAD_SIZE + h->nrows * sizeof(npg_ixrow_t) +
-                                     h->nlrns * sizeof(npg_ixlrn_t)))
+         h->row_size != sizeof(npg_ixrow_t) || h->nrows > (1ULL << 40) || h->nlrns > (1ULL << 40) ||
+         !memchr(h->change_row, 0, sizeof(h->change_row)) ||
+         (uint64_t)st.st_size !=
+             HEAD_SIZE + h->nrows * sizeof(npg_ixrow_t) + h->nlrns * sizeof(npg_ixlrn_t)))
         rc = NPG_EINVAL;
     if (rc != NPG_OK) {
         npg_ixfile_close(r);
         return rc;
     }
     (void)posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-    *head = (npg_ixfile_head_t){.last_change = h->last_change, .nrows = h->nrows,
-                                .nlrns = h->nlrns};
+    *head =
+        (npg_ixfile_head_t){.last_change = h->last_change, .nrows = h->nrows, .nlrns = h->nlrns};
     memcpy(head->change_row, h->change_row, sizeof(head->change_row));
     *out = r;
     return NPG_OK;
